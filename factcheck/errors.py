@@ -1,0 +1,45 @@
+"""One exception type for every input problem, so that each failure names what and where."""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """Bad input: a data file, a row, a column or a parameter, and why.
+
+    ``str(err)`` is a single line such as
+    ``data/claims.csv, row 12, column 'value': 'abc' is not a number``.
+    Rows count as a spreadsheet does: the header is row 1, the first record row 2.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        parameter: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.file = file
+        self.row = row
+        self.column = column
+        self.parameter = parameter
+        super().__init__(self.message)
+
+    @property
+    def where(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column '{self.column}'")
+        if self.parameter:
+            parts.append(f"parameter '{self.parameter}'")
+        return ", ".join(parts)
+
+    @property
+    def message(self) -> str:
+        return f"{self.where}: {self.reason}" if self.where else self.reason
