@@ -1,0 +1,53 @@
+# The two commands for a fresh machine: `make book` and `make test`. Each sets itself up.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := book
+
+YEAR ?= 2022
+DATA ?= data
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: book verify validate test unit nbval lint browser-deps bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+## make book YEAR=2022 [DATA=data]: execute the notebooks for YEAR and build _build/html
+book: $(STAMP)
+	$(PY) -m factcheck build --year "$(YEAR)" --data "$(DATA)" --jobs $(JOBS)
+
+## make verify YEAR=2022: write _build/verdicts/YEAR.csv
+verify: $(STAMP)
+	$(PY) -m factcheck verify --year "$(YEAR)" --data "$(DATA)"
+
+validate: $(STAMP)
+	$(PY) -m factcheck validate --data "$(DATA)"
+
+lint: $(STAMP)
+	$(PY) -m ruff check factcheck tests
+
+unit: $(STAMP)
+	$(PY) -m pytest tests
+
+## nbval re-executes the published notebooks and fails on any difference in their outputs
+nbval: $(STAMP)
+	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		-p no:randomly -q book/editions book/cross_year.ipynb
+
+## make test: lint, data validation, unit tests, nbval, the book build
+test: $(STAMP)
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory validate
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory nbval
+	$(MAKE) --no-print-directory book
+
+clean:
+	rm -rf _build
