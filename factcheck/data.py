@@ -163,7 +163,7 @@ def _typed_figures(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Numbers keep the precision they were printed with: ``decimals`` comes from the text of ``value``."""
     df = df.copy()
     decimals = []
-    for text, given, row in zip(df["value"], df.get("decimals", [""] * len(df)), df["_row"]):
+    for text, given, row in zip(df["value"], df.get("decimals", [""] * len(df)), df["_row"], strict=True):
         try:
             decimals.append(int(given) if given != "" else decimals_of(text))
         except ValueError as exc:

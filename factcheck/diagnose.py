@@ -117,25 +117,29 @@ def _periods(judge, claim, refs):
 
 
 def _swaps(judge, claim, refs):
+    """Prior and current swapped: the article's figure is really the other period's."""
     out = []
     names = [r for r in refs if r.kind in ("claim", "input")]
+    primary = {r.name: r.periods[0] for r in refs if r.kind == "input"}
     for a, b in ((a, b) for i, a in enumerate(names) for b in names[i + 1:]):
-        if a.kind == "input" and b.kind == "input" and a.target != b.target:
+        if _indicator(judge, a) != _indicator(judge, b):
             continue
-        if {a.kind, b.kind} == {"claim", "input"}:
-            ind_a = judge.claims.loc[a.target, "indicator"] if a.kind == "claim" else a.target
-            ind_b = judge.claims.loc[b.target, "indicator"] if b.kind == "claim" else b.target
-            if ind_a != ind_b:
-                continue
         swapped = [replace(r, name=b.name) if r is a else replace(r, name=a.name) if r is b else r for r in refs]
         result = _passes(judge, claim, swapped)
-        if result:
-            extra = ""
-            if result.implied is not None:
-                extra = f";此时{result.missing[0] if result.missing else ''}为{result.implied.describe(2)}"
-            out.append(_candidate("swap", f"{a.name}与{b.name}互换(把本期数当作上期数)",
-                                  f"文中的数其实是另一期的数{extra}", result, 0.5))
+        if not result:
+            continue
+        what_a = judge._describe_ref(a, primary.get(a.name))
+        what_b = judge._describe_ref(b, primary.get(b.name))
+        requires = f"{what_a}与{what_b}对调"
+        if result.implied is not None:
+            unit = judge.unit(_indicator(judge, a))
+            requires = f"本文的数其实是{what_b};{what_a}则应为{result.implied.describe(2)}{unit}"
+        out.append(_candidate("swap", f"{a.name}与{b.name}互换(本期数与上期数颠倒)", requires, result, 0.5))
     return out
+
+
+def _indicator(judge, ref: Reference) -> str:
+    return judge.claims.loc[ref.target, "indicator"] if ref.kind == "claim" else ref.target
 
 
 def _base(judge, claim, refs):

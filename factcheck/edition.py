@@ -70,7 +70,7 @@ class Edition:
         for ind, meta in wanted.iterrows():
             hits = figures[(figures["indicator"] == ind) & (figures["period"] == self.year)]
             if hits.empty:
-                rows.append({"指标": meta["name_zh"], "地域": "", "数值": NOT_PUBLISHED, "单位": meta["unit"],
+                rows.append({"指标": meta["name_zh"], "地域": "江门高新区", "数值": NOT_PUBLISHED, "单位": meta["unit"],
                              "来源": "", "indicator": ind, "value": float("nan")})
                 continue
             for _, h in hits.drop_duplicates(["geography"]).iterrows():

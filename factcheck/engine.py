@@ -332,6 +332,9 @@ class Judge:
         if ref.kind == "input":
             year = f"{period.year}年" if period else ""
             return f"{ref.geography}{year}{self.name_zh(ref.target)}"
+        if ref.kind == "claim":
+            c = self.claims.loc[ref.target]
+            return f"{c['geography']}{int(c['period'])}年{self.name_zh(c['indicator'])}({c['figure']}{c['unit']})"
         return ref.text
 
     def assess(self, claim: pd.Series, refs: list[Reference], target: Interval | None = None,

@@ -93,9 +93,11 @@ def series(ds: Dataset, indicator: str, geographies: list[str], *, years: range 
         lo = int(f["period"].min()) if not f.empty else (highlight or 2022)
         hi = max(int(f["period"].max()) if not f.empty else lo, highlight or lo)
         years = range(lo, hi + 1)
+    flagged = _inconsistent_claims(ds, f)
     df = pd.DataFrame({"年份": [str(p) for p in f["period"]], "地域": f["geography"], "数值": f["value"],
                        "说明": [("" if q == "=" else q) + format_number(v, d) + meta["unit"]
-                              for q, v, d in zip(f["qualifier"], f["value"], f["decimals"])],
+                              + ("(经核查不一致)" if note in flagged else "")
+                              for q, v, d, note in zip(f["qualifier"], f["value"], f["decimals"], f["note"], strict=True)],
                        "source_id": f["source_id"]})
     missing = []
     for geo in geographies:
@@ -124,6 +126,18 @@ def series(ds: Dataset, indicator: str, geographies: list[str], *, years: range 
         text_parts.append(f"{geo}:{got}" + (f";{'、'.join(gaps)}年未公布" if gaps else ""))
     return finish(chart, source=_publishers(ds, df["source_id"].unique()) or "无",
                   alt_text=f"{meta['name_zh']}逐年数值。" + "。".join(text_parts) + "。")
+
+
+def _inconsistent_claims(ds: Dataset, figures: pd.DataFrame) -> set[str]:
+    """Notes (``claim <id>``) of the plotted article figures that this book judges inconsistent."""
+    from .engine import Judge
+
+    ids = [n.removeprefix("claim ") for n in figures["note"] if str(n).startswith("claim ")]
+    if not ids:
+        return set()
+    judge = Judge(ds)
+    claims = ds.claims.set_index("claim_id", drop=False)
+    return {f"claim {i}" for i in ids if judge.judge(claims.loc[i]).verdict == "inconsistent"}
 
 
 def targets(edition: Edition, chapter: str) -> alt.Chart | None:

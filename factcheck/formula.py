@@ -81,7 +81,7 @@ def evaluate(expr: sympy.Expr, values: Mapping[str, float]) -> float:
 
 def _corners(intervals: Mapping[str, Interval]) -> list[dict[str, float]]:
     keys = list(intervals)
-    return [dict(zip(keys, combo)) for combo in itertools.product(*[(intervals[k].lo, intervals[k].hi) for k in keys])]
+    return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*[(intervals[k].lo, intervals[k].hi) for k in keys])]
 
 
 def bound(expr: sympy.Expr, intervals: Mapping[str, Interval]) -> Interval:

@@ -117,9 +117,15 @@ def figure_interval(
     A count (``whole``) printed without a qualifier is exact: 28 patents are 28, not 27.5 to 28.5.
     """
     h = half_unit(decimals)
-    if qualifier == "=" and whole:
-        iv = Interval(value, value)
-    elif qualifier == "=":
+    if whole and qualifier in ("=", ">", "≥", "<", "≤") and value == int(value):
+        # counts and ranks move in steps of one: 超50 means at least 51, 不超过50 at most 50
+        lo, hi = {"=": (value, value), ">": (value + 1, upper), "≥": (value, upper),
+                  "<": (lower, value - 1), "≤": (lower, value)}[qualifier]
+        lo, hi = max(lo, lower), min(hi, upper)
+        if lo > hi:
+            raise ValueError(f"{qualifier}{value} lies outside the indicator's bounds [{lower}, {upper}]")
+        return Interval(lo, hi)
+    if qualifier == "=":
         iv = Interval(value - h, value + h, False, True)
     elif qualifier == ">":
         iv = Interval(value, upper, True, False)

@@ -279,7 +279,8 @@ def postprocess_html(html_dir: Path) -> None:
 
 
 # ---- the whole build ----------------------------------------------------------------------------
-def plan(layout: Layout, year: int, data_dir: Path) -> list[Job]:
+def plan(layout: Layout, year: int, data_dir: Path, latest: int | None = None) -> list[Job]:
+    """The notebooks to execute for ``year``; the cross-year chapter always highlights the latest year."""
     jobs = []
     edition = layout.editions / str(year)
     staging = layout.editions / f".{year}.staging"
@@ -288,7 +289,7 @@ def plan(layout: Layout, year: int, data_dir: Path) -> list[Job]:
         jobs.append(Job(src, edition / src.name, staging / src.name, params))
     cross_src = layout.notebooks / CROSS_YEAR
     if cross_src.exists():
-        params = {"year": year, "data_dir": relative_data_dir(data_dir, layout.book)}
+        params = {"year": latest or year, "data_dir": relative_data_dir(data_dir, layout.book)}
         jobs.append(Job(cross_src, layout.book / CROSS_YEAR, layout.book / f".{CROSS_YEAR}.staging.ipynb", params))
     return jobs
 
@@ -307,7 +308,7 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
     sources = layout.chapter_sources() + [layout.notebooks / CROSS_YEAR]
     for nb in sources:
         check_notebook(nb)
-    jobs = plan(layout, year, data)
+    jobs = plan(layout, year, data, latest=max(ds.years))
     report = BuildReport()
     run_jobs(jobs, workers or os.cpu_count() or 1)
     edition_dir = layout.editions / str(year)

@@ -47,11 +47,12 @@ sources
     (统计局, no text file) and ``other`` (另一家报纸, no text file). Rows you pass are added or
     replace a default of the same id.
 
-Article text: by default ``articles/art.txt`` holds every quote of the claims and inputs sourced to
-``art`` (one per line), so quotes are always found. Pass ``article="..."`` to write exactly that
-text instead (e.g. to test a quote that is *not* in the article), and ``articles={"art2": "..."}``
-for the text files of further sources (their ``text_file`` must be ``articles/<id>.txt``, or
-whatever you set).
+Article text: by default every source with a ``text_file`` gets a file holding every quote of the
+claims and inputs sourced to it (one per line), so quotes are always found; for the default ``art``
+that is ``articles/art.txt``. Pass ``article="..."`` to write exactly that text for ``art`` instead
+(e.g. to test a quote that is *not* in the article), and ``articles={"art2": "..."}`` to give the
+text of any source (written to its ``text_file``, or to ``articles/<id>.txt`` when it has none).
+To test a missing text file, delete it from the returned folder.
 
 For bad-input tests:
 
@@ -63,7 +64,9 @@ For bad-input tests:
 * ``datapackage=callable`` receives the parsed ``datapackage.json`` dict and may edit it in place.
 
 Two more fixtures use a package: ``load_package(root)`` → :class:`factcheck.data.Dataset` and
-``judge(root, claim_id)`` → :class:`factcheck.engine.Judgement`.
+``judge(root, claim_id, diagnose=True)`` → :class:`factcheck.engine.Judgement`. All three are
+session-scoped plain callables, so module-scoped fixtures may use them too (with
+``tmp_path_factory.mktemp(...)`` as the folder).
 """
 
 from __future__ import annotations
@@ -229,11 +232,12 @@ def build_package(
     texts = dict(articles or {})
     if article is not None:
         texts[ARTICLE_SOURCE] = article
-    elif ARTICLE_SOURCE not in texts:
-        quotes = [_text(r.get("quote")) for r in claim_rows + input_rows
-                  if r.get("source_id") == ARTICLE_SOURCE and r.get("quote")]
-        texts[ARTICLE_SOURCE] = "测试文章。\n" + "\n".join(quotes) + "\n"
-    text_files = {r["source_id"]: r.get("text_file") for r in source_rows}
+    text_files = {r.get("source_id"): r.get("text_file") for r in source_rows}
+    for sid, rel in text_files.items():
+        if rel and sid not in texts:  # every stored text defaults to the quotes sourced to it
+            quotes = [_text(r.get("quote")) for r in claim_rows + input_rows
+                      if r.get("source_id") == sid and r.get("quote")]
+            texts[sid] = "测试文章。\n" + "\n".join(quotes) + "\n"
     for sid, text in texts.items():
         rel = text_files.get(sid) or f"articles/{sid}.txt"
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -244,28 +248,38 @@ def build_package(
     return root
 
 
-@pytest.fixture(name="make_package")
+@pytest.fixture(name="make_package", scope="session")
 def make_package_fixture():
     """``make_package(tmp_path, claims=[...], inputs=[...], indicators=[...], sources=[...], article=...)``."""
     return build_package
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def load_package():
     from factcheck.data import load
 
     return load
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def judge():
-    """``judge(root, claim_id)``: load the package at ``root`` and judge one claim."""
+    """``judge(root, claim_id, diagnose=True)``: load the package at ``root`` and judge one claim.
+
+    ``diagnose=False`` skips the search for candidate explanations of an inconsistent claim (the
+    slow part of judging; the verdict does not depend on it), leaving ``diagnoses`` empty.
+    """
+    from unittest import mock
+
     from factcheck.data import load
     from factcheck.engine import Judge
 
-    def _judge(root: Path, claim_id: str):
+    def _judge(root: Path, claim_id: str, diagnose: bool = True):
         ds = load(root)
         j = Judge(ds)
-        return j.judge(j.claims.loc[claim_id])
+        claim = j.claims.loc[claim_id]
+        if diagnose:
+            return j.judge(claim)
+        with mock.patch("factcheck.diagnose.diagnose", return_value=[]):
+            return j.judge(claim)
 
     return _judge

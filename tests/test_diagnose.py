@@ -48,9 +48,16 @@ def judged(make_package, judge, tmp_path):
 # ---- one case per kind --------------------------------------------------------------------------------
 
 
-def test_period_candidate_when_another_year_fits(judged):
-    # the claim names 2022 only; a 2021 GDP is on file and gives 16.28 / 285.1 = 5.71 %
-    j = judged("2022-intensity", claims=rd_claims("5.71"), inputs=[gdp("302.1"), gdp("285.1", 2021)])
+@pytest.fixture(scope="module")
+def period_case(make_package, judge, tmp_path_factory):
+    """The claim names 2022 only; a 2021 GDP is on file and gives 16.28 / 285.1 = 5.71 %."""
+    root = make_package(tmp_path_factory.mktemp("period"), claims=rd_claims("5.71"),
+                        inputs=[gdp("302.1"), gdp("285.1", 2021)])
+    return judge(root, "2022-intensity")
+
+
+def test_period_candidate_when_another_year_fits(period_case):
+    j = period_case
     assert j.verdict == "inconsistent"
     assert "period" in kinds(j)
     d = next(d for d in j.diagnoses if d["kind"] == "period")
@@ -120,10 +127,9 @@ def test_total_candidate_for_another_geography(judged):
 # ---- shape and order of the candidates ------------------------------------------------------------------
 
 
-def test_candidates_are_ranked_by_cost_and_do_not_change_the_verdict(judged):
+def test_candidates_are_ranked_by_cost_and_do_not_change_the_verdict(period_case):
     # both a period candidate (cost 1) and misprint candidates (cost 3) exist here
-    j = judged("2022-intensity", claims=rd_claims("5.71"),
-               inputs=[gdp("302.1"), gdp("285.1", 2021)])
+    j = period_case
     assert j.verdict == "inconsistent"
     assert 1 <= len(j.diagnoses) <= MAX_CANDIDATES
     assert [d["rank"] for d in j.diagnoses] == list(range(1, len(j.diagnoses) + 1))

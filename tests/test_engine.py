@@ -70,6 +70,39 @@ def test_fixture_article_override_is_used_verbatim(make_package, tmp_path):
         load(root)
 
 
+def test_fixture_bad_input_options(make_package, tmp_path):
+    # defaults=False and fill=False write only what is given; raw= overwrites a file verbatim
+    root = make_package(tmp_path, indicators=[{"indicator": "x", "name_zh": "x", "unit": "件", "whole": "true",
+                                               "chapter": "", "headline": "false"}],
+                        defaults=False, fill=False, raw={"inputs.csv": "indicator\n"})
+    assert (root / "inputs.csv").read_text(encoding="utf-8") == "indicator\n"
+    assert (root / "indicators.csv").read_text(encoding="utf-8").splitlines()[1].startswith("x,x,件,true,,,,false")
+    assert (root / "sources.csv").read_text(encoding="utf-8").count("\n") == 1  # header only
+
+
+def test_fixture_datapackage_hook_edits_the_schema(make_package, tmp_path):
+    def drop_percent(package):
+        for res in package["resources"]:
+            for f in res["schema"]["fields"]:
+                enum = f.get("constraints", {}).get("enum")
+                if f["name"] == "unit" and enum:
+                    enum.remove("%")
+
+    root = make_package(tmp_path, claims=[rd_spend()], datapackage=drop_percent)
+    with pytest.raises(InputError, match="indicators.csv.*column 'unit'"):
+        load(root)
+
+
+def test_fixture_writes_text_of_further_sources(make_package, tmp_path):
+    second = {"source_id": "art2", "publisher": "第二家报纸", "title": "t", "covers": "c", "accessed": "2026-11-25",
+              "text_file": "articles/art2.txt"}
+    root = make_package(tmp_path, sources=[second],
+                        claims=[rd_spend(), {**rd_spend("3"), "claim_id": "2022-rd-2", "source_id": "art2",
+                                             "geography": "江海区"}])
+    ds = load(root)
+    assert "3亿元" in ds.articles["art2"]
+
+
 # ---- reproduced --------------------------------------------------------------------------------------
 
 
@@ -147,7 +180,7 @@ def test_constants_only_arithmetic_is_consistent(make_package, judge, tmp_path):
          "quote": "31年", "formula": "now - founded", "bindings": "now=2022; founded=claim:2022-founded"},
     ])
     assert judge(root, "2022-thirty").verdict == "consistent"
-    assert judge(root, "2022-thirty-one").verdict == "inconsistent"
+    assert judge(root, "2022-thirty-one", diagnose=False).verdict == "inconsistent"
 
 
 # ---- inconsistent ------------------------------------------------------------------------------------
@@ -165,7 +198,7 @@ def test_growth_implying_non_whole_base_is_inconsistent(make_package, judge, tmp
 def test_ratio_missing_at_printed_precision_is_inconsistent(make_package, judge, tmp_path):
     # 5.389 with inputs' rounding [5.386, 5.391] can not be printed 5.38
     root = make_package(tmp_path, claims=[rd_spend(), rd_intensity("5.38")], inputs=[gdp("302.1")])
-    j = judge(root, "2022-intensity")
+    j = judge(root, "2022-intensity", diagnose=False)
     assert j.verdict == "inconsistent"
     assert "不符" in j.explanation and "5.38%" in j.explanation
 
@@ -175,7 +208,7 @@ def test_enumeration_of_nine_claimed_as_ten_is_inconsistent(make_package, judge,
     root = make_package(tmp_path, claims=[
         {"claim_id": "2022-areas", "indicator": "areas", "value": "10",
          "quote": f"涵盖{items}共10个领域", "formula": "n", "bindings": f"n=items:{items}"}])
-    j = judge(root, "2022-areas")
+    j = judge(root, "2022-areas", diagnose=False)
     assert j.verdict == "inconsistent"
     assert j.recomputed == "9"
 
@@ -199,7 +232,7 @@ def test_internal_sum_that_does_not_add_up_is_inconsistent(make_package, judge, 
         {"claim_id": "2022-total", "indicator": "enterprises", "geography": "合计", "value": "78", "quote": quote,
          "formula": "a + b", "bindings": "a=claim:2022-a; b=claim:2022-b"},
     ])
-    assert judge(root, "2022-total").verdict == "inconsistent"
+    assert judge(root, "2022-total", diagnose=False).verdict == "inconsistent"
 
 
 # ---- unverifiable ------------------------------------------------------------------------------------
@@ -360,7 +393,7 @@ def test_lower_bound_input_can_still_contradict(make_package, judge, tmp_path):
     # more than 15.7 over 302.1 is more than 5.19 %: it can not be 4 %
     root = make_package(tmp_path, claims=[rd_spend("15.7", qualifier=">"), rd_intensity("4.0")],
                         inputs=[gdp("302.1")])
-    assert judge(root, "2022-intensity").verdict == "inconsistent"
+    assert judge(root, "2022-intensity", diagnose=False).verdict == "inconsistent"
 
 
 def test_estimate_input_makes_ratio_consistent_never_reproduced(make_package, judge, tmp_path):
@@ -381,7 +414,7 @@ def test_claim_with_more_than_qualifier(make_package, judge, tmp_path):
          "bindings": "total=claim:2022-total; n=claim:2022-n"},
     ])
     assert judge(root, "2022-avg").verdict == "consistent"
-    assert judge(root, "2022-avg-big").verdict == "inconsistent"  # 223 / 43 = 5.19
+    assert judge(root, "2022-avg-big", diagnose=False).verdict == "inconsistent"  # 223 / 43 = 5.19
 
 
 # ---- reference-period readings -------------------------------------------------------------------------
@@ -420,7 +453,7 @@ def test_all_periods_failing_is_inconsistent(make_package, judge, tmp_path):
         claims=[rd_spend(), rd_intensity("6.5", bindings="rd=claim:2022-rd; gdp=gdp@江海区@2022|2021")],
         inputs=[gdp("302.1"), gdp("285.1", period=2021)],
     )
-    assert judge(root, "2022-intensity").verdict == "inconsistent"
+    assert judge(root, "2022-intensity", diagnose=False).verdict == "inconsistent"
 
 
 # ---- proxy periods -------------------------------------------------------------------------------------
@@ -447,7 +480,7 @@ def test_proxy_period_within_tolerance_is_consistent(make_package, judge, tmp_pa
 
 @pytest.mark.parametrize("pop", ["31.6", "35.6"])  # about +6 %, -6 %
 def test_proxy_period_outside_tolerance_is_inconsistent(make_package, judge, tmp_path, pop):
-    j = judge(make_package(tmp_path, **per_10k(pop)), "2022-per10k")
+    j = judge(make_package(tmp_path, **per_10k(pop)), "2022-per10k", diagnose=False)
     assert j.verdict == "inconsistent"
     assert "超出±5%容差" in j.explanation
 
@@ -483,7 +516,7 @@ def test_unpublished_optional_input_is_left_out_and_named(make_package, judge, t
 
 
 def test_optional_input_that_contradicts_is_inconsistent(make_package, judge, tmp_path):
-    j = judge(make_package(tmp_path, **best_rank({2019: "64", 2020: "50"})), "2022-best")
+    j = judge(make_package(tmp_path, **best_rank({2019: "64", 2020: "50"})), "2022-best", diagnose=False)
     assert j.verdict == "inconsistent"
 
 
