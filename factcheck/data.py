@@ -234,12 +234,18 @@ def _check_claims(ds: Dataset) -> None:
         if c["check"] == "formula":
             if not c["formula"]:
                 raise InputError("check 'formula' needs a formula", file=where, row=row, column="formula")
-            from .formula import FormulaError, parse_formula
+            from .formula import FormulaError, drop_symbols, parse_formula
 
             try:
-                parse_formula(c["formula"], [r.name for r in refs])
+                expr = parse_formula(c["formula"], [r.name for r in refs])
+                optional = [r.name for r in refs if r.optional]
+                if optional and len(optional) < len(refs):
+                    drop_symbols(expr, optional)
             except FormulaError as exc:
                 raise InputError(str(exc), file=where, row=row, column="formula") from None
+            except (TypeError, ValueError, SyntaxError) as exc:
+                raise InputError(f"formula '{c['formula']}' cannot be used: {exc}", file=where, row=row,
+                                 column="formula") from None
         if c["check"] == "target" and not refs:
             raise InputError("a target needs an 'actual=indicator@geography@periods' binding",
                              file=where, row=row, column="bindings")

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .bindings import PROXY_TOLERANCE, Period, Reference, parse_bindings
 from .data import Dataset
-from .formula import bound, drop_symbols, evaluate, parse_formula, show, solve_for
+from .formula import FormulaError, bound, drop_symbols, evaluate, parse_formula, show, solve_for
 from .precision import Interval, figure_interval, format_number, matches_printed
 
 VERDICTS = ("reproduced", "consistent", "inconsistent", "unverifiable", "stated", "target")
@@ -263,7 +263,12 @@ class Judge:
                 missing.append(ref)
             else:
                 figs[ref.name] = fig
-        expr = drop_symbols(expr, skipped)
+        try:
+            expr = drop_symbols(expr, skipped)
+        except FormulaError:
+            names = [self._describe_ref(r, periods.get(r.name)) for r in refs if r.name in skipped]
+            return Reading(label, "missing", "unverifiable", missing=names, primary=primary,
+                           text=f"所需数据均未公布:{'、'.join(names)}")
         gaps = ""
         if skipped:
             gaps = ";未公布、未计入:" + "、".join(
@@ -285,7 +290,9 @@ class Judge:
                 return Reading(label, "missing", "unverifiable", missing=names, primary=primary,
                                text=f"{names[0]}未公布")
             if whole:
-                wholes = implied.whole_numbers(limit=6)
+                known = {k: f.interval for k, f in figs.items()}
+                wholes = [n for n in implied.whole_numbers(limit=50)
+                          if bound(expr, {**known, m.name: Interval.point(n)}).intersects(target)][:6]
                 if wholes:
                     shown = "、".join(map(str, wholes[:5])) + ("…" if len(wholes) > 5 else "")
                     return Reading(label, "implied", "consistent", implied=implied, missing=names, primary=primary,

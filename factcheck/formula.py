@@ -39,7 +39,7 @@ def _parse(text: str, names: tuple[str, ...]) -> sympy.Expr:
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED):
             raise FormulaError(f"formula '{text}' uses {type(node).__name__}, which is not arithmetic")
-        if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
+        if isinstance(node, ast.Constant) and (isinstance(node.value, bool) or not isinstance(node.value, (int, float))):
             raise FormulaError(f"formula '{text}' contains a non-number constant")
         if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS):
             raise FormulaError(f"formula '{text}' calls something other than {', '.join(FUNCTIONS)}")
@@ -151,7 +151,11 @@ def solve_for(expr: sympy.Expr, unknown: str, target: Interval, known: Mapping[s
     lo, hi = min(values), max(values)
     lo = -math.inf if lo <= -1e11 else lo
     hi = math.inf if hi >= 1e11 else hi
-    return Interval(lo, hi)
+
+    def reaches(x: float) -> bool:  # an end is open when it maps onto an open end of the target
+        return math.isinf(x) or bound(expr, {**known, unknown: Interval.point(x)}).intersects(target)
+
+    return Interval(lo, hi, lo_open=not reaches(lo), hi_open=not reaches(hi))
 
 
 def show(text: str, values: Mapping[str, str]) -> str:

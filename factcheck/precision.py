@@ -126,15 +126,22 @@ def figure_interval(
             raise ValueError(f"{qualifier}{value} lies outside the indicator's bounds [{lower}, {upper}]")
         return Interval(lo, hi)
     if qualifier == "=":
-        iv = Interval(value - h, value + h, False, True)
+        # round half away from zero: 1.005 prints as 1.01 and -1.005 as -1.01 (ends computed exactly)
+        lo, hi = _exact(value, -h), _exact(value, h)
+        if value > 0:
+            iv = Interval(lo, hi, False, True)
+        elif value < 0:
+            iv = Interval(lo, hi, True, False)
+        else:
+            iv = Interval(lo, hi, True, True)
     elif qualifier == ">":
         iv = Interval(value, upper, True, False)
     elif qualifier == "≥":
-        iv = Interval(value - h, upper, False, False)
+        iv = Interval(_exact(value, -h), upper, False, False)
     elif qualifier == "<":
         iv = Interval(lower, value, False, True)
     elif qualifier == "≤":
-        iv = Interval(lower, value + h, False, True)
+        iv = Interval(lower, _exact(value, h), False, True)
     elif qualifier == "≈":
         spread = max(abs(value) * APPROX_TOLERANCE, h)
         iv = Interval(value - spread, value + spread)
@@ -145,6 +152,11 @@ def figure_interval(
     if lo > hi:
         raise ValueError(f"{qualifier}{value} lies outside the indicator's bounds [{lower}, {upper}]")
     return Interval(lo, hi, lo_open, hi_open)
+
+
+def _exact(value: float, offset: float) -> float:
+    """``value + offset`` without binary noise: 1.01 - 0.005 is 1.005, not 1.0050000000000001."""
+    return float(Decimal(repr(value)) + Decimal(repr(offset)))
 
 
 def matches_printed(recomputed: float, value: float, decimals: int, qualifier: str = "=") -> bool:

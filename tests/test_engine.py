@@ -247,7 +247,7 @@ def test_missing_continuous_input_is_unverifiable_and_names_implied_value(make_p
     j = judge(root, "2022-multiple")
     assert j.verdict == "unverifiable"
     assert "江门市2022年研发投入强度未公布" in j.explanation
-    assert "[2.54, 2.66]" in j.explanation  # 5.71 / 2.2, with the rounding of both
+    assert "2.54, 2.66" in j.explanation  # 5.71 / 2.2, with the rounding of both (ends may be open)
     assert j.readings[0].implied is not None
 
 
