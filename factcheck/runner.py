@@ -136,6 +136,8 @@ def execute(job: Job) -> Job:
         papermill.execute_notebook(
             str(job.source), str(job.staging), parameters=job.parameters, cwd=str(job.staging.parent),
             progress_bar=False, kernel_name="python3", report_mode=False,
+            # ipykernel 7 warns on every start that loopback TCP is unencrypted; keep its errors only
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except papermill.PapermillExecutionError as exc:
         raise InputError(f"failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}",
