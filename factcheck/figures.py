@@ -98,7 +98,8 @@ def series(ds: Dataset, indicator: str, geographies: list[str], *, years: range 
                        "说明": [("" if q == "=" else q) + format_number(v, d) + meta["unit"]
                               + ("(经核查不一致)" if note in flagged else "")
                               for q, v, d, note in zip(f["qualifier"], f["value"], f["decimals"], f["note"], strict=True)],
-                       "source_id": f["source_id"]})
+                       "source_id": f["source_id"], "year": [int(p) for p in f["period"]]})
+    df = _segments(df, by="地域")
     missing = []
     for geo in geographies:
         have = set(df.loc[df["地域"] == geo, "年份"])
@@ -108,7 +109,7 @@ def series(ds: Dataset, indicator: str, geographies: list[str], *, years: range 
     y = alt.Y("数值:Q", title=f"{meta['name_zh']}({meta['unit']})", scale=alt.Scale(reverse=reverse, zero=not reverse))
     color = alt.Color("地域:N", title=None)
     points = alt.Chart(df).mark_point().encode(x=x, y=y, color=color, tooltip=["年份", "地域", "说明"])
-    lines = alt.Chart(df).mark_line(opacity=0.5).encode(x=x, y=y, color=color)
+    lines = alt.Chart(df).mark_line(opacity=0.5).encode(x=x, y=y, color=color, detail="segment:N")
     labels = alt.Chart(df).mark_text(dy=-10, fontSize=11).encode(x=x, y=y, text="说明:N", color=color)
     layers = [lines, points, labels]
     if not miss.empty:
@@ -138,6 +139,18 @@ def _inconsistent_claims(ds: Dataset, figures: pd.DataFrame) -> set[str]:
     judge = Judge(ds)
     claims = ds.claims.set_index("claim_id", drop=False)
     return {f"claim {i}" for i in ids if judge.judge(claims.loc[i]).verdict == "inconsistent"}
+
+
+def _segments(df: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Number runs of consecutive years so that lines break at every gap instead of bridging it."""
+    if df.empty:
+        return df.assign(segment=[])
+    out = []
+    for _, grp in (df.groupby(by) if by else [(None, df)]):
+        grp = grp.sort_values("year")
+        seg = (grp["year"].diff().fillna(1) != 1).cumsum()
+        out.append(grp.assign(segment=[f"{k}-{n}" for k, n in zip([_] * len(grp), seg, strict=True)]))
+    return pd.concat(out)
 
 
 def targets(edition: Edition, chapter: str) -> alt.Chart | None:
@@ -195,3 +208,52 @@ def headline_bars(edition: Edition, chapter: str) -> alt.Chart | None:
 
 def verdict_color(verdict: str) -> str:
     return VERDICT_COLORS[verdict]
+
+
+def rank_history(ds: Dataset, *, highlight: int | None = None) -> alt.Chart:
+    """The zone's rank in each evaluation with the number of zones evaluated; unpublished ranks marked."""
+    f = ds.all_inputs()
+    ranks = f[(f["indicator"] == "evaluation_rank") & (f["geography"] == "江门高新区")].drop_duplicates("period")
+    pools = f[(f["indicator"] == "zones_evaluated") & (f["geography"] == "全国")].drop_duplicates("period")
+    pool = {int(p): int(v) for p, v in zip(pools["period"], pools["value"], strict=True)}
+    years = sorted(set(pool) | {int(p) for p in ranks["period"]} | ({highlight} if highlight else set()))
+    years = list(range(min(years), max(years) + 1))
+    rows, missing = [], []
+    got = {int(r["period"]): r for _, r in ranks.iterrows()}
+    for y in years:
+        zones = f"{pool[y]}个参评" if y in pool else "参评数未公布"
+        if y in got:
+            r = got[y]
+            exact = r["qualifier"] == "="
+            place = f"第{int(r['value'])}位" if exact else f"{int(r['value'])}名以外"
+            label = f"{int(r['value'])}" + (f"/{pool[y]}" if y in pool else "") if exact else place
+            rows.append({"评价年度": str(y), "名次": float(r["value"]), "说明": f"{place}/{zones}",
+                         "标注": label, "公布": "名次" if exact else "只知在此名次之外",
+                         "source_id": r["source_id"], "year": y})
+        else:
+            missing.append({"评价年度": str(y), "说明": f"名次未公布/{zones}"})
+    df = _segments(pd.DataFrame(rows))
+    miss = pd.DataFrame(missing, columns=["评价年度", "说明"])
+    x = alt.X("评价年度:O", scale=alt.Scale(domain=[str(y) for y in years]), axis=alt.Axis(labelAngle=0), title=None)
+    y = alt.Y("名次:Q", scale=alt.Scale(reverse=True, domain=[1, 100]), title="综合评价名次(越小越好)")
+    layers = [
+        alt.Chart(pd.DataFrame({"名次": [50]})).mark_rule(strokeDash=[4, 4], color="#a0aec0").encode(y=y),
+        alt.Chart(df[df["公布"] == "名次"]).mark_line(opacity=0.5).encode(x=x, y=y, detail="segment:N"),
+        alt.Chart(df).mark_point(filled=True, size=70).encode(
+            x=x, y=y, tooltip=["评价年度", "说明"],
+            shape=alt.Shape("公布:N", title=None, scale=alt.Scale(domain=["名次", "只知在此名次之外"],
+                                                                 range=["circle", "triangle-down"]))),
+        alt.Chart(df).mark_text(dy=-12, fontSize=11).encode(x=x, y=y, text="标注:N"),
+    ]
+    if not miss.empty:
+        layers.append(alt.Chart(miss).mark_text(fontSize=10, color="#718096").encode(
+            x=x, y=alt.value(285), text=alt.value("未公布"), tooltip=["评价年度", "说明"]))
+    if highlight is not None:
+        layers.insert(0, alt.Chart(pd.DataFrame({"评价年度": [str(highlight)]})).mark_rule(
+            color="#edf2f7", strokeWidth=24).encode(x=x))
+    chart = alt.layer(*layers).properties(width=560, height=300)
+    rows = rows and sorted(rows, key=lambda r: r["year"])
+    text = ";".join(f"{r['评价年度']}年度{r['说明']}" for r in rows) + ";" + ";".join(
+        f"{m['评价年度']}年度{m['说明']}" for m in missing)
+    return finish(chart, source=_publishers(ds, df["source_id"].unique()) + ";参评数见“数据与来源”",
+                  alt_text=f"江门高新区国家高新区综合评价名次(虚线为第50名):{text}。")
