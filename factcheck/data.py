@@ -11,7 +11,11 @@ Two layers of checks run on every load:
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,7 +94,8 @@ def load(data_dir: str | Path) -> Dataset:
     if not root.is_dir():
         raise InputError(f"data folder {root} does not exist", parameter="data_dir")
     if not package.is_file():
-        raise InputError("missing datapackage.json (the schemas every run validates)", file=str(package))
+        raise InputError("file is missing; a data folder needs its datapackage.json (the schemas every run validates)",
+                         file=_rel(package))
     _validate_schemas(package)
     tables = {name: _read(root / f"{name}.csv") for name in RESOURCES}
     files = [package] + [root / f"{name}.csv" for name in RESOURCES]
@@ -128,21 +133,195 @@ def _rel(path: Path) -> str:
 
 
 def _validate_schemas(package: Path) -> None:
-    from frictionless import Package, system
+    """Check the files as text first (JSON, UTF-8, CSV syntax, header), then the Frictionless schemas."""
+    from frictionless import FrictionlessException, Package, system
 
-    with system.use_context(trusted=True):
-        report = Package(str(package)).validate()
+    descriptor = _read_descriptor(package)
+    root = package.parent
+    for resource in descriptor.get("resources", []):
+        _check_csv_file(root, resource)
+    try:
+        with system.use_context(trusted=True):
+            report = Package(str(package)).validate()
+    except FrictionlessException as exc:
+        raise InputError(f"not a valid data package: {exc.error.note or exc.error.message}",
+                         file=_rel(package)) from None
     if report.valid:
         return
+    schemas = {res.get("name"): res.get("schema", {}) for res in descriptor.get("resources", [])}
     for task in report.tasks:
         for error in task.errors:
-            row = getattr(error, "row_number", None)
-            column = getattr(error, "field_name", None)
-            raise InputError(
-                f"{error.title}: {error.note}", file=_rel(Path(task.place)) if task.place else str(package),
-                row=row, column=column,
-            )
-    raise InputError(report.errors[0].message if report.errors else "invalid data package", file=str(package))
+            where = _rel(root / task.place) if task.place else _rel(package)
+            schema = schemas.get(task.name, {})
+            raise InputError(_explain(error, schema, root), file=where,
+                             row=getattr(error, "row_number", None), column=_error_column(error))
+    error = report.errors[0] if report.errors else None
+    raise InputError(f"not a valid data package: {error.message if error else 'unknown problem'}",
+                     file=_rel(package))
+
+
+def _read_descriptor(package: Path) -> dict:
+    try:
+        descriptor = json.loads(package.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InputError("is not UTF-8 text; save it as UTF-8", file=_rel(package)) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+                         file=_rel(package)) from None
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise InputError("has no list of 'resources'", file=_rel(package))
+    return descriptor
+
+
+def _check_csv_file(root: Path, resource: dict) -> None:
+    """What Frictionless reports poorly: a missing or non-UTF-8 file, broken quoting, a bad header or row."""
+    if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
+        return
+    path = root / resource["path"]
+    where = _rel(path)
+    if not path.is_file():
+        raise InputError(f"file is missing (datapackage.json lists it as resource '{resource.get('name')}')",
+                         file=where)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        row = len(list(csv.reader(io.StringIO(data[:line_start].decode("utf-8-sig"), newline="")))) + 1
+        raise InputError(f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+                         file=where, row=row) from None
+    expected = [f.get("name") for f in resource.get("schema", {}).get("fields", [])]
+    if not text.strip():
+        raise InputError(f"is empty; its first line must be the header {','.join(expected)}", file=where)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    try:
+        for record in reader:
+            rows.append(record)
+    except csv.Error as exc:
+        reason = str(exc)
+        if reason == "unexpected end of data":
+            reason = 'a quoted cell that starts in this row is never closed (a closing " is missing)'
+        elif "expected after" in reason:
+            reason = ('a quoted cell that starts in this row goes on past the end of the cell '
+                      '(a " is missing, or a " inside a quoted cell is not doubled as "")')
+        raise InputError(f"malformed CSV: {reason}", file=where, row=len(rows) + 1) from None
+    header = rows[0]
+    _check_header(header, expected, where)
+    for number, record in enumerate(rows[1:], start=2):
+        if not record:
+            raise InputError("blank line; remove it", file=where, row=number)
+        if len(record) > len(header):
+            raise InputError(f"has {len(record)} cells but the header has {len(header)} columns "
+                             "(an unquoted comma, or a cell too many?)", file=where, row=number)
+        if len(record) < len(header):
+            raise InputError(f"has {len(record)} cells but the header has {len(header)} columns "
+                             f"(cells missing from '{header[len(record)]}' on)", file=where, row=number,
+                             column=header[len(record)])
+
+
+def _check_header(header: list[str], expected: list[str], where: str) -> None:
+    if not expected or header == expected:
+        return
+    for name in header:
+        if header.count(name) > 1:
+            raise InputError("appears twice in the header", file=where, row=1, column=name)
+    missing = [n for n in expected if n not in header]
+    extra = [n for n in header if n not in expected]
+    if len(missing) == 1 and len(extra) == 1:
+        raise InputError(f"is missing from the header, which has '{extra[0]}' instead (renamed?)",
+                         file=where, row=1, column=missing[0])
+    if missing:
+        raise InputError(f"is missing from the header (expected: {','.join(expected)})",
+                         file=where, row=1, column=missing[0])
+    if extra:
+        raise InputError("is not a column of this table's schema in datapackage.json", file=where, row=1,
+                         column=extra[0])
+    raise InputError(f"the columns are out of order; expected: {','.join(expected)}", file=where, row=1)
+
+
+_TYPE_NAMES = {
+    "number": "a number (digits and one decimal point; no units, spaces or thousands separators)",
+    "integer": "a whole number",
+    "date": "a date (YYYY-MM-DD)",
+    "boolean": "true or false",
+}
+
+
+def _error_column(error: object) -> str | None:
+    names = getattr(error, "field_names", None)
+    if names:
+        return names[0]
+    return getattr(error, "field_name", None)
+
+
+def _explain(error: object, schema: dict, root: Path) -> str:
+    """One plain sentence for a Frictionless error: what the cell holds and what was expected."""
+    fields = {f.get("name"): f for f in schema.get("fields", [])}
+    kind = getattr(error, "type", "")
+    cell = getattr(error, "cell", "")
+    note = getattr(error, "note", "") or ""
+    field = fields.get(getattr(error, "field_name", None) or "", {})
+    position = re.search(r"position (\d+)", note)
+    if kind == "type-error":
+        wanted = _TYPE_NAMES.get(field.get("type", ""), field.get("type", "the declared type"))
+        return f"'{cell}' is not {wanted}"
+    if kind == "constraint-error":
+        constraints = field.get("constraints", {})
+        name = re.search(r'constraint "(\w+)"', note)
+        name = name.group(1) if name else ""
+        if name == "required":
+            return "is empty, but a value is required"
+        if name == "enum":
+            allowed = ", ".join(str(v) if v != "" else "(empty)" for v in constraints.get("enum", []))
+            reason = f"'{cell}' is not one of {allowed}"
+            if field.get("name") == "unit":
+                reason += _unit_hint(error, schema, root)
+            return reason
+        if name in ("minimum", "maximum"):
+            word = "below the minimum" if name == "minimum" else "above the maximum"
+            return f"{cell} is {word} {constraints.get(name)}"
+        if name == "pattern":
+            description = field.get("description", "")
+            return f"'{cell}' does not have the required form ({description}; pattern {constraints.get('pattern')})"
+        return f"'{cell}' breaks the constraint {note}"
+    if kind == "unique-error":
+        row = f"row {position.group(1)}" if position else "another row"
+        return f"'{cell}' is a duplicate: {row} has the same {getattr(error, 'field_name', 'value')}"
+    if kind == "primary-key":
+        row = f"row {position.group(1)}" if position else "another row"
+        key = schema.get("primaryKey", [])
+        key = [key] if isinstance(key, str) else list(key)
+        header = [f.get("name") for f in schema.get("fields", [])]
+        cells = getattr(error, "cells", []) or []
+        values = [cells[header.index(k)] for k in key if k in header and header.index(k) < len(cells)]
+        if key and len(values) == len(key):
+            return f"duplicate row: {row} has the same {', '.join(key)} ({', '.join(values)})"
+        return f"duplicate row: {row} has the same primary key"
+    if kind == "foreign-key":
+        names = getattr(error, "field_names", []) or ["value"]
+        cells = getattr(error, "field_cells", []) or [""]
+        target = getattr(error, "reference_name", "") or "the referenced table"
+        return f"unknown {names[0]} '{cells[0]}' (not in {target}.csv)"
+    if kind == "blank-row":
+        return "blank row; remove it"
+    return f"{getattr(error, 'title', 'error')}: {note}".rstrip(": ")
+
+
+def _unit_hint(error: object, schema: dict, root: Path) -> str:
+    """For a unit the package does not use (万元), say which unit the row's indicator is kept in."""
+    header = [f.get("name") for f in schema.get("fields", [])]
+    cells = getattr(error, "cells", None) or []
+    if "indicator" not in header or header.index("indicator") >= len(cells):
+        return ""
+    indicator = cells[header.index("indicator")]
+    try:
+        with (root / "indicators.csv").open(encoding="utf-8-sig", newline="") as fh:
+            units = {r.get("indicator"): r.get("unit") for r in csv.DictReader(fh)}
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return ""
+    unit = units.get(indicator)
+    return f"; indicator '{indicator}' is measured in {unit}, so give the value in {unit}" if unit else ""
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -193,8 +372,10 @@ def _cross_check(ds: Dataset) -> None:
             if r["unit"] != ind["unit"]:
                 raise InputError(
                     f"unit '{r['unit']}' does not match the unit of indicator '{r['indicator']}' "
-                    f"({ind['unit']}); convert the value", file=where, row=row, column="unit")
+                    f"({ind['unit']}); give the value in {ind['unit']}", file=where, row=row, column="unit")
             value = r["value"]
+            if not math.isfinite(value):
+                raise InputError(f"'{value}' is not a finite number", file=where, row=row, column="value")
             if value < ind["minimum"]:
                 raise InputError(f"{value:g} is below the minimum {ind['minimum']:g} of '{r['indicator']}'",
                                  file=where, row=row, column="value")
@@ -216,6 +397,10 @@ def _check_claims(ds: Dataset) -> None:
     ids = set(ds.claims["claim_id"])
     for _, c in ds.claims.iterrows():
         row = int(c["_row"])
+        if not str(c["claim_id"]).startswith(f"{c['year']}-"):
+            raise InputError(f"is {c['year']}, but claim id '{c['claim_id']}' says edition "
+                             f"{str(c['claim_id'])[:4]}; ids start with their edition year",
+                             file=where, row=row, column="year")
         if c["source_id"] not in ds.articles:
             raise InputError(f"source '{c['source_id']}' has no stored text, so the quote cannot be traced",
                              file=where, row=row, column="source_id")
