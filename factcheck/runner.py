@@ -28,6 +28,7 @@ from pathlib import Path
 import nbformat
 
 from .errors import InputError
+from .guard import guarded, stop_orphans
 from .params import PARAMETERS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,7 +135,8 @@ def execute(job: Job) -> Job:
     job.staging.parent.mkdir(parents=True, exist_ok=True)
     try:
         papermill.execute_notebook(
-            str(job.source), str(job.staging), parameters=job.parameters, cwd=str(job.staging.parent),
+            str(job.source), str(job.staging), parameters=job.parameters,
+            resources={"metadata": {"path": str(job.staging.parent)}},  # the kernel's cwd; papermill's cwd= chdirs
             progress_bar=False, kernel_name="python3", report_mode=False,
             # ipykernel 7 warns on every start that loopback TCP is unencrypted; keep its errors only
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
@@ -160,6 +162,8 @@ def tidy(path: Path, *, year: int | None) -> None:
         tags = cell.metadata.get("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:
             cell.metadata["tags"] = [*tags, "remove-cell"]
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"  # papermill draws a random id; keep builds identical
         if cell.cell_type == "markdown" and year is not None:
             cell.source = cell.source.replace("{{year}}", str(year))
     nbformat.write(nb, path)
@@ -185,6 +189,7 @@ def run_jobs(jobs: list[Job], workers: int) -> None:
 # ---- swapping -----------------------------------------------------------------------------------
 def recover(layout: Layout) -> None:
     """Undo what a killed build left behind, so the next build starts clean."""
+    stop_orphans(layout.build / "next")  # a killed build's jupyter-book may still be writing there
     for previous in layout.editions.glob(".*.previous") if layout.editions.is_dir() else []:
         final = previous.with_name(previous.name[1:].removesuffix(".previous"))
         if final.exists():
@@ -296,6 +301,7 @@ def plan(layout: Layout, year: int, data_dir: Path, latest: int | None = None) -
     return jobs
 
 
+@guarded  # one build at a time; SIGTERM restores and exits (see guard.py)
 def build(year: object, data_dir: object, *, workers: int | None = None, layout: Layout | None = None,
           book: bool = True) -> BuildReport:
     from .data import load
@@ -312,11 +318,11 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
         check_notebook(nb)
     jobs = plan(layout, year, data, latest=max(ds.years))
     report = BuildReport()
-    run_jobs(jobs, workers or os.cpu_count() or 1)
     edition_dir = layout.editions / str(year)
     staging_dir = layout.editions / f".{year}.staging"
     moved: list[tuple[Path, Path | None]] = []
     try:
+        run_jobs(jobs, workers or os.cpu_count() or 1)
         if staging_dir.exists():
             for extra in edition_dir.glob("*") if edition_dir.exists() else []:
                 target = staging_dir / extra.name
@@ -334,6 +340,7 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
     except BaseException:
         for final, previous in reversed(moved):
             restore(final, previous)
+        recover(layout)  # and drop the staging folders of a failed build
         raise
     for _, previous in moved:
         discard(previous)
