@@ -115,5 +115,6 @@ def inconsistent_list(edition: Edition) -> Markdown:
     bad = [j for j in edition.judgements if j.verdict == "inconsistent"]
     if not bad:
         return Markdown("本年度没有判为不一致的数字。")
-    lines = [f"- [`{j.claim_id}`](08_factcheck.ipynb#claim-{j.claim_id}) “{j.quote}”:{j.explanation}" for j in bad]
+    # A link in a notebook's Markdown *output* is not resolved by the book builder: point at the built page.
+    lines = [f"- [`{j.claim_id}`](08_factcheck.html#claim-{j.claim_id}) “{j.quote}”:{j.explanation}" for j in bad]
     return Markdown("\n".join(lines))
