@@ -1,0 +1,229 @@
+"""Helpers for the fault tests: throw-away copies of the repository, the real CLI, and tree hashes.
+
+The build always works on the repository its ``factcheck`` package was imported from (see
+``factcheck.runner.ROOT``), so every command here runs with ``PYTHONPATH`` pointing at the copy: the
+copy's own package (and, through the inherited environment, the notebooks' kernels) is used, and the
+real repository is never written.
+
+A real book is built once per test session (:func:`reference_build`) and shared, also across
+pytest-xdist workers, through a folder next to the session's temp folders guarded by a file lock.
+Tests never build in the shared copy itself: they copy it first (:func:`copy_tree`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+YEAR = "2022"
+IGNORE = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis",
+                                ".ipynb_checkpoints", "node_modules", "*.pyc")
+BUILD_TIMEOUT = 900
+
+
+def copy_repo(dst: Path, *, src: Path = REPO, with_build: bool = False) -> Path:
+    """Copy the sources (not ``_build`` unless ``with_build``) of ``src`` to ``dst``."""
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skip = set(IGNORE(folder, names))
+        if not with_build and Path(folder).resolve() == src.resolve():
+            skip.add("_build")
+        return skip
+
+    shutil.copytree(src, dst, ignore=ignore, symlinks=True)
+    return dst
+
+
+def copy_tree(src: Path, dst: Path) -> Path:
+    """A full copy of a built repository (sources, editions and ``_build``)."""
+    return copy_repo(dst, src=src, with_build=True)
+
+
+def env_for(root: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(root) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    for key in [k for k in env if k.startswith(("PYTEST_", "COV_"))]:
+        del env[key]
+    env.update(extra)
+    return env
+
+
+def command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "factcheck", *args]
+
+
+def run_cli(root: Path, *args: str, timeout: float = BUILD_TIMEOUT, prefix: tuple[str, ...] = (),
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """``python -m factcheck ARGS`` in the copy ``root``, as a user would run it there."""
+    return subprocess.run([*prefix, *command(*args)], cwd=root, env=env_for(root, **(env or {})),
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def start_cli(root: Path, *args: str, log: Path) -> subprocess.Popen:
+    """Start ``python -m factcheck ARGS`` in ``root`` without waiting; its output goes to ``log``."""
+    with log.open("w", encoding="utf-8") as fh:
+        return subprocess.Popen(command(*args), cwd=root, env=env_for(root), stdout=fh, stderr=subprocess.STDOUT,
+                                text=True)
+
+
+def error_lines(result: subprocess.CompletedProcess) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+
+
+def tree_hash(*paths: Path) -> str:
+    """One digest of every file (relative name and bytes) under ``paths``; a missing path counts too."""
+    h = hashlib.sha256()
+    for top in paths:
+        h.update(f"\0{top.name}\0".encode())
+        if not top.exists():
+            h.update(b"<missing>")
+            continue
+        files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
+        for f in files:
+            h.update(str(f.relative_to(top.parent)).encode())
+            h.update(hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def published(root: Path, year: str = YEAR) -> tuple[Path, ...]:
+    """What a build publishes: the book, the edition and the cross-year chapter."""
+    return (root / "_build" / "html", root / "book" / "editions" / year, root / "book" / "cross_year.ipynb")
+
+
+def leftovers(root: Path) -> list[str]:
+    """Traces of an unfinished build: hidden staging/previous folders, ``_build/next`` or ``html.old``."""
+    found = [p for p in (root / "book" / "editions").glob(".*")]
+    found += [p for p in (root / "book").glob(".*.ipynb")]
+    found += [p for p in (root / "_build").glob("*") if p.name in ("next", "html.old")]
+    return sorted(str(p.relative_to(root)) for p in found)
+
+
+@contextlib.contextmanager
+def locked(path: Path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def shared_dir(tmp_path_factory) -> Path:
+    """A folder shared by every xdist worker of this test run (the session's own temp folder without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def once(tmp_path_factory, name: str, make) -> Path:
+    """``make(folder)`` once per test run, whatever the number of workers; re-raise its failure everywhere."""
+    folder = shared_dir(tmp_path_factory) / name
+    with locked(folder.with_suffix(".lock")):
+        failed = folder.with_suffix(".failed")
+        if failed.exists():
+            raise RuntimeError(failed.read_text(encoding="utf-8"))
+        if not (folder / ".done").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            try:
+                make(folder)
+            except BaseException as exc:
+                failed.write_text(f"{name} failed: {exc}", encoding="utf-8")
+                raise
+            (folder / ".done").write_text("ok", encoding="utf-8")
+    return folder
+
+
+def build_ok(root: Path, *extra: str, prefix: tuple[str, ...] = (), env: dict[str, str] | None = None
+             ) -> subprocess.CompletedProcess:
+    result = run_cli(root, "build", "--year", YEAR, *extra, prefix=prefix, env=env)
+    if result.returncode != 0:
+        raise AssertionError(f"build failed with {result.returncode}:\n{result.stderr[-4000:]}")
+    return result
+
+
+def make_reference(folder: Path) -> None:
+    copy_repo(folder)
+    build_ok(folder, env={"PYTHONHASHSEED": "1"})
+
+
+def reference_build(tmp_path_factory) -> Path:
+    """A copy of the repository with a real book built for 2022 (the last good book); do not modify."""
+    return once(tmp_path_factory, "reference-build", make_reference)
+
+
+def wait_for(predicate, proc: subprocess.Popen, timeout: float, what: str, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        if proc.poll() is not None:
+            raise AssertionError(f"the build ended ({proc.returncode}) before {what}:\n"
+                                 f"{log.read_text(encoding='utf-8')[-3000:]}")
+        time.sleep(0.05)
+    proc.kill()
+    proc.wait()
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+# ---- a second build, without network ------------------------------------------------------------
+LOOPBACK_UP = """
+import fcntl, os, socket, struct, sys
+SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+flags = struct.unpack("16sH", fcntl.ioctl(s, SIOCGIFFLAGS, struct.pack("16sH", b"lo", 0))[:18])[1]
+fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sH", b"lo", flags | IFF_UP))
+os.execv(sys.argv[1], sys.argv[1:])
+"""
+"""Run inside ``unshare -n``: bring up the loopback interface (the kernels talk to the runner over
+127.0.0.1; a new network namespace starts with ``lo`` down), then exec the command. Only ``lo``:
+no route leads out."""
+
+PROBE = """
+import socket
+for host, port in (("1.1.1.1", 53), ("8.8.8.8", 53), ("pypi.org", 443)):
+    try:
+        socket.create_connection((host, port), timeout=3).close()
+        print("NETWORK", host)
+        break
+    except OSError:
+        pass
+else:
+    print("NO NETWORK")
+"""
+
+
+def offline_prefix() -> tuple[tuple[str, ...], str]:
+    """The command prefix that runs a program without network, and ``""``; or ``()`` and why not."""
+    unshare = shutil.which("unshare")
+    if not unshare:
+        return (), "unshare (util-linux) is not installed"
+    prefix = (unshare, "-n", sys.executable, "-c", LOOPBACK_UP)
+    try:
+        probe = subprocess.run([*prefix, sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return (), f"unshare -n failed: {exc}"
+    if probe.returncode != 0:
+        return (), f"no network namespace on this machine (unshare -n: {probe.stderr.strip()[-300:]})"
+    if probe.stdout.strip() != "NO NETWORK":
+        return (), f"unshare -n still reaches the network: {probe.stdout.strip()}"
+    return prefix, ""
+
+
+def make_rebuilt(folder: Path) -> None:
+    """A fresh copy of the repository built a second time: without network when the machine allows
+    (``.offline`` says how it ran), with another hash seed than the reference build."""
+    copy_repo(folder)
+    prefix, why_not = offline_prefix()
+    (folder / ".offline").write_text("yes" if prefix else f"no: {why_not}", encoding="utf-8")
+    build_ok(folder, prefix=prefix, env={"PYTHONHASHSEED": "2"})
+
+
+def rebuilt(tmp_path_factory) -> Path:
+    return once(tmp_path_factory, "rebuilt", make_rebuilt)
