@@ -200,20 +200,30 @@ else:
 
 
 def offline_prefix() -> tuple[tuple[str, ...], str]:
-    """The command prefix that runs a program without network, and ``""``; or ``()`` and why not."""
+    """The command prefix that runs a program without network, and ``""``; or ``()`` and why not.
+
+    ``unshare -n`` needs root; ``unshare -rn`` (a user namespace, mapped to root) works without it
+    where the kernel allows unprivileged user namespaces.
+    """
     unshare = shutil.which("unshare")
     if not unshare:
         return (), "unshare (util-linux) is not installed"
-    prefix = (unshare, "-n", sys.executable, "-c", LOOPBACK_UP)
-    try:
-        probe = subprocess.run([*prefix, sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return (), f"unshare -n failed: {exc}"
-    if probe.returncode != 0:
-        return (), f"no network namespace on this machine (unshare -n: {probe.stderr.strip()[-300:]})"
-    if probe.stdout.strip() != "NO NETWORK":
-        return (), f"unshare -n still reaches the network: {probe.stdout.strip()}"
-    return prefix, ""
+    reasons = []
+    for flags in (("-n",), ("-r", "-n")):
+        prefix = (unshare, *flags, sys.executable, "-c", LOOPBACK_UP)
+        try:
+            probe = subprocess.run([*prefix, sys.executable, "-c", PROBE], capture_output=True, text=True,
+                                   timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            reasons.append(f"unshare {' '.join(flags)}: {exc}")
+            continue
+        if probe.returncode != 0:
+            reasons.append(f"unshare {' '.join(flags)}: {probe.stderr.strip()[-200:]}")
+        elif probe.stdout.strip() != "NO NETWORK":
+            reasons.append(f"unshare {' '.join(flags)} still reaches the network: {probe.stdout.strip()}")
+        else:
+            return prefix, ""
+    return (), "no network namespace on this machine (" + "; ".join(reasons) + ")"
 
 
 def make_rebuilt(folder: Path) -> None:

@@ -58,9 +58,9 @@ def test_corpus_covers_the_issue():
         assert set(needed) <= known, f"{what}: missing {set(needed) - known}"
 
 
-def assert_one_clear_line(message: str, case: dict, row: int | None) -> None:
+def assert_one_clear_line(message: str, case: dict, marks: dict[str, int] | None = None) -> None:
     assert "\n" not in message, f"{case['id']}: the message spans several lines: {message!r}"
-    for part in expected(case, row):
+    for part in expected(case, marks):
         assert part in message, f"{case['id']}: expected {part!r} in {message!r}"
 
 
@@ -68,13 +68,13 @@ def assert_one_clear_line(message: str, case: dict, row: int | None) -> None:
 @pytest.mark.parametrize("case", BY_KIND["data"], ids=ids(BY_KIND["data"]))
 def test_data_case(case, tmp_path):
     root = shutil.copytree(REPO / "data", tmp_path / "data")
-    row = edit_data(root, case["data"])
+    marks = edit_data(root, case["data"])
     with pytest.raises(InputError) as err:
         load(root)
-    assert_one_clear_line(str(err.value), case, row)
+    assert_one_clear_line(str(err.value), case, marks)
     assert err.value.file and Path(err.value.file).name == Path(case["data"][-1]["file"]).name
     if "{row}" in str(case["expect"]):
-        assert err.value.row == row
+        assert err.value.row == marks["row"]
 
 
 @pytest.mark.parametrize("case", BY_KIND["params"], ids=ids(BY_KIND["params"]))
@@ -84,7 +84,7 @@ def test_parameter_case(case, monkeypatch):
     with pytest.raises(InputError) as err:
         year, data = check_params(**params)
         load(data).require_year(year)
-    assert_one_clear_line(str(err.value), case, None)
+    assert_one_clear_line(str(err.value), case)
 
 
 @pytest.mark.parametrize("case", [c for c in BY_KIND["notebook"] if c["notebook"]["op"] not in EXECUTING],
@@ -98,7 +98,7 @@ def test_notebook_check_case(case, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InputError) as err:
         check_notebook(path)
-    assert_one_clear_line(str(err.value), case, None)
+    assert_one_clear_line(str(err.value), case)
 
 
 def test_good_inputs_pass(tmp_path):
@@ -126,10 +126,10 @@ def test_case_through_cli(case, last_good, tmp_path):
     root = copy_tree(last_good, tmp_path / "repo")
     before = tree_hash(*published(root))
     args = ["build", "--year", YEAR]
-    row = None
+    marks = {}
     if "data" in case:
         data = shutil.copytree(root / "data", tmp_path / "data")
-        row = edit_data(data, case["data"])
+        marks = edit_data(data, case["data"])
         args += ["--data", str(data)]
     elif "params" in case:
         args = ["build", "--year", case["params"].get("year", YEAR), "--data", case["params"].get("data_dir", "data")]
@@ -147,6 +147,6 @@ def test_case_through_cli(case, last_good, tmp_path):
     assert len(lines) == 1, f"{case['id']}: expected one error line, got {lines}\n{result.stderr[-3000:]}"
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     message = lines[0].removeprefix("error: ")
-    assert_one_clear_line(message, case, row)
+    assert_one_clear_line(message, case, marks)
     assert tree_hash(*published(root)) == before, f"{case['id']}: the published book or edition changed"
     assert leftovers(root) == [], f"{case['id']}: a failed build left {leftovers(root)}"

@@ -10,7 +10,7 @@ Data edits (``data:``, a list; each names a ``file`` of the data folder):
 ``set: {column: text}`` + ``where: {column: text}``
     change cells of the first row matching ``where`` (``{row}`` = that row);
 ``duplicate: {column: text}``
-    append a copy of the first matching row (``{row}`` = the copy's row);
+    append a copy of the first matching row (``{row}`` = the copy's row, ``{original}`` = the row copied);
 ``append: "raw csv line"``
     add a line at the end (``{row}`` = its row);
 ``replace: [old, new]``
@@ -51,10 +51,13 @@ def load_cases() -> list[dict]:
     return cases
 
 
-def expected(case: dict, row: int | None) -> list[str]:
+def expected(case: dict, marks: dict[str, int] | None = None) -> list[str]:
+    """The substrings the message must contain, with ``{row}`` and ``{original}`` filled in."""
     exp = case["expect"]
     exp = [exp] if isinstance(exp, str) else list(exp)
-    return [e.replace("{row}", str(row)) for e in exp]
+    for key, value in (marks or {}).items():
+        exp = [e.replace("{" + key + "}", str(value)) for e in exp]
+    return exp
 
 
 # ---- data edits ---------------------------------------------------------------------------------
@@ -77,9 +80,9 @@ def _find(rows: list[list[str]], where: dict, path: Path) -> int:
     raise LookupError(f"{path.name}: no row matches {where}; update the case to the current data")
 
 
-def edit_data(root: Path, edits: list[dict]) -> int | None:
-    """Apply ``edits`` to the data folder ``root`` in place; return the row ``{row}`` stands for."""
-    row = None
+def edit_data(root: Path, edits: list[dict]) -> dict[str, int]:
+    """Apply ``edits`` to the data folder ``root`` in place; return ``{row}`` (and ``{original}``)."""
+    marks: dict[str, int] = {}
     for e in edits:
         path = root / e["file"]
         if "set" in e:
@@ -88,23 +91,24 @@ def edit_data(root: Path, edits: list[dict]) -> int | None:
             for col, text in e["set"].items():
                 rows[i][rows[0].index(col)] = str(text)
             _write_rows(path, rows)
-            row = i + 1
+            marks["row"] = i + 1
         elif "duplicate" in e:
             rows = _read_rows(path)
-            rows.append(list(rows[_find(rows, e["duplicate"], path)]))
+            i = _find(rows, e["duplicate"], path)
+            rows.append(list(rows[i]))
             _write_rows(path, rows)
-            row = len(rows)
+            marks["row"], marks["original"] = len(rows), i + 1
         elif "append" in e:
             text = path.read_text(encoding="utf-8")
             text = text if text.endswith("\n") else text + "\n"
             path.write_text(text + e["append"] + "\n", encoding="utf-8")
-            row = len(text.splitlines()) + 1
+            marks["row"] = len(text.splitlines()) + 1
         elif "replace" in e:
             old, new = e["replace"]
             text = path.read_text(encoding="utf-8")
             if old not in text:
                 raise LookupError(f"{path.name}: {old!r} not found; update the case to the current data")
-            row = text[: text.index(old)].count("\n") + 1
+            marks["row"] = text[: text.index(old)].count("\n") + 1
             path.write_text(text.replace(old, new, 1), encoding="utf-8")
         elif "rename_column" in e:
             old, new = e["rename_column"]
@@ -123,7 +127,7 @@ def edit_data(root: Path, edits: list[dict]) -> int | None:
             path.unlink()
         else:
             raise ValueError(f"unknown data edit {e}")
-    return row
+    return marks
 
 
 def copy_data(src: Path, dst: Path) -> Path:
