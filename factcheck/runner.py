@@ -92,6 +92,7 @@ class Job:
     seconds: float = 0.0
     reason: str = "not built before"  # why it is executed (see Manifest.stale)
     source_sha: str | None = None  # the source as planned
+    package: Path | None = None  # the factcheck package whose code is hashed; the kernel must import it
     reads: list[Path] | None = None  # the data files the executed notebook read (absolute)
     started: float = 0.0  # time.perf_counter() at start and end of execution
     ended: float = 0.0
@@ -108,6 +109,7 @@ class BuildReport:
     validated: bool = False  # False when the data files were unchanged since the last validation
     workers: int = 0
     peak_parallel: int = 0  # the most notebooks that were executing at the same time
+    phases: dict[str, float] = field(default_factory=dict)  # seconds: validate, execute, book
 
 
 def log(message: str) -> None:
@@ -158,11 +160,14 @@ def relative_data_dir(data_dir: Path, notebook_dir: Path, root: Path = ROOT) -> 
 TRACE_TAG = "factcheck-reads"
 TRACE_PREFIX = "factcheck-reads: "
 # Appended to every notebook the runner executes, removed again from the executed copy by ``tidy``: the
-# kernel reports which data files it read (``factcheck.data`` notes every file it opens). A notebook that
-# never imported ``factcheck.data`` read no data file.
+# kernel reports which data files it read (``factcheck.data`` notes every file it opens; a notebook that
+# never imported it read none) and which ``factcheck`` it imported.
 TRACE_SOURCE = f"""import json as _json, sys as _sys
-_data = _sys.modules.get("factcheck.data")
-print({TRACE_PREFIX!r} + _json.dumps([str(p) for p in _data.reads()] if _data else []))"""
+_fc, _data = _sys.modules.get("factcheck"), _sys.modules.get("factcheck.data")
+print({TRACE_PREFIX!r} + _json.dumps({{
+    "package": list(_fc.__path__)[0] if _fc else None,
+    "reads": ([str(p) for p in _data.reads()] if hasattr(_data, "reads") else None) if _data else [],
+}}))"""
 
 
 def execute(job: Job) -> Job:
@@ -188,16 +193,16 @@ def execute(job: Job) -> Job:
                          file=_rel(job.source)) from None
     except Exception as exc:  # noqa: BLE001 - a dead kernel or a timeout is reported by notebook
         raise InputError(f"could not be executed: {exc.__class__.__name__}: {exc}", file=_rel(job.source)) from None
-    job.reads = tidy(job.staging, year=job.parameters.get("year"))
+    job.reads = _trusted_reads(job, tidy(job.staging, year=job.parameters.get("year")))
     job.ended = time.perf_counter()
     job.seconds = job.ended - job.started
     return job
 
 
-def tidy(path: Path, *, year: int | None) -> list[Path] | None:
+def tidy(path: Path, *, year: int | None) -> dict | None:
     """Hide the injected parameters, fill ``{{year}}`` in prose, and drop run stamps (determinism).
 
-    Also removes the runner's trace cell and returns the data files it reported (``None`` if none did).
+    Also removes the runner's trace cell and returns what it reported (``None`` without one).
     """
     import nbformat
 
@@ -225,12 +230,26 @@ def tidy(path: Path, *, year: int | None) -> list[Path] | None:
     return reads
 
 
-def _reported_reads(cell) -> list[Path] | None:
+def _reported_reads(cell) -> dict | None:
     for out in cell.get("outputs", []):
         for line in out.get("text", "").splitlines():
             if line.startswith(TRACE_PREFIX):
-                return [Path(p) for p in json.loads(line[len(TRACE_PREFIX):])]
+                return json.loads(line[len(TRACE_PREFIX):])
     return None
+
+
+def _trusted_reads(job: Job, trace: dict | None) -> list[Path] | None:
+    """The data files the kernel read, or ``None`` (unknown: executed again next time) when it did not
+    say, or when it imported another ``factcheck`` than the one whose code the manifest hashes."""
+    if not trace or trace.get("reads") is None:
+        log(f"{_rel(job.source)}: the kernel did not report the data files it read; it will run every build")
+        return None
+    package = trace.get("package")
+    if package and job.package and Path(package).resolve() != job.package.resolve():
+        log(f"{_rel(job.source)}: the kernel imported factcheck from {package}, not {job.package}; "
+            "it will run every build")
+        return None
+    return [Path(p) for p in trace["reads"]]
 
 
 def cores() -> int:
@@ -398,6 +417,7 @@ def plan(layout: Layout, year: int, data_dir: Path, latest: int | None = None, m
     sha = Hasher()
     for job in jobs:
         job.source_sha = sha(job.source)
+        job.package = layout.package
     if manifest is not None:
         code = code or code_hash(layout.package, layout.root)
         for job in jobs:
@@ -441,7 +461,9 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
         manifest = Manifest(layout.manifest)
     code = code_hash(layout.package, layout.root)
     report = BuildReport()
+    t = time.perf_counter()
     report.validated, years = _validate(layout, data, year, manifest, code)
+    report.phases["validate"] = time.perf_counter() - t
     jobs = plan(layout, year, data, latest=max(years), manifest=manifest, code=code)
     todo = [j for j in jobs if not j.skipped]
     for nb in layout.chapter_sources() + [layout.notebooks / CROSS_YEAR]:
@@ -449,7 +471,9 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
             check_notebook(nb)
     for job in todo:
         log(f"execute {rel(job.target, layout.root)}: {job.reason}")
+    t = time.perf_counter()
     report.workers = run_jobs(jobs, workers)
+    report.phases["execute"] = time.perf_counter() - t
     report.peak_parallel = peak_parallel(jobs)
     edition_dir = layout.editions / str(year)
     staging_dir = layout.editions / f".{year}.staging"
@@ -478,7 +502,9 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
                 report.book_reason = "its sources changed"
             if report.book_reason:
                 log(f"build the book: {report.book_reason}")
+                t = time.perf_counter()
                 build_book(layout)
+                report.phases["book"] = time.perf_counter() - t
                 report.book_built = True
                 manifest.book = book_hash(layout.root, code)  # build_book may have written _static
     except BaseException:
@@ -498,6 +524,11 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
         manifest.record_outputs(edition_dir, layout.root, sha)
     manifest.write()
     report.seconds = time.perf_counter() - start
+    if todo or report.book_built:
+        log(f"validate {report.phases['validate']:.1f} s"
+            + (f", execute {len(todo)} notebook(s) {report.phases['execute']:.1f} s on {report.workers} "
+               f"worker(s) (at most {report.peak_parallel} at once)" if todo else "")
+            + (f", book {report.phases['book']:.1f} s" if report.book_built else ""))
     return report
 
 

@@ -384,14 +384,33 @@ def test_tidy_takes_the_reads_out_of_the_trace_cell(tmp_path):
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell("year = 2022", metadata={"tags": ["injected-parameters"]})
     trace = nbformat.v4.new_code_cell(runner.TRACE_SOURCE, metadata={"tags": ["remove-cell", runner.TRACE_TAG]})
-    trace.outputs = [nbformat.v4.new_output("stream", text=runner.TRACE_PREFIX + json.dumps(["/d/a.csv"]) + "\n")]
+    report = {"package": str(tmp_path / "factcheck"), "reads": ["/d/a.csv"]}
+    trace.outputs = [nbformat.v4.new_output("stream", text=runner.TRACE_PREFIX + json.dumps(report) + "\n")]
     nb.cells = [params, nbformat.v4.new_markdown_cell("# {{year}}"), trace]
     path = tmp_path / "x.ipynb"
     nbformat.write(nb, path)
-    assert runner.tidy(path, year=2022) == [Path("/d/a.csv")]
+    assert runner.tidy(path, year=2022) == report
     out = nbformat.read(path, as_version=4)
     assert len(out.cells) == 2 and out.cells[1].source == "# 2022"
     assert out.cells[0].id == "injected-parameters" and "remove-cell" in out.cells[0].metadata.tags
+
+
+def test_reads_are_not_trusted_from_another_package_or_without_a_report(tmp_path):
+    job = runner.Job(tmp_path / "a.ipynb", tmp_path / "t", tmp_path / "s", {}, package=tmp_path / "factcheck")
+    assert runner._trusted_reads(job, {"package": str(tmp_path / "factcheck"), "reads": ["/d/a.csv"]}) == [
+        Path("/d/a.csv")]
+    assert runner._trusted_reads(job, {"package": None, "reads": []}) == []  # imported no factcheck
+    assert runner._trusted_reads(job, {"package": "/elsewhere/factcheck", "reads": ["/d/a.csv"]}) is None
+    assert runner._trusted_reads(job, {"package": str(tmp_path / "factcheck"), "reads": None}) is None
+    assert runner._trusted_reads(job, None) is None
+
+
+def test_unknown_reads_execute_again(repo, monkeypatch):
+    repo.build()
+    manifest = Manifest.read(repo.layout.manifest)
+    manifest.notebooks["book/editions/2022/01_text.ipynb"]["reads"] = None
+    manifest.write()
+    assert repo.build() == ["2022/01_text.ipynb"]
 
 
 def test_manifest_survives_a_round_trip(tmp_path):
@@ -414,7 +433,10 @@ def test_a_real_kernel_reports_the_files_it_read(make_package, tmp_path):
     nbformat.write(nb, src)
     staging = tmp_path / "out" / "nb.ipynb"
     cwd = os.getcwd()
-    job = runner.execute(runner.Job(src, staging, staging, {"year": 2022, "data_dir": str(root)}))
+    import factcheck
+
+    package = Path(factcheck.__file__).parent
+    job = runner.execute(runner.Job(src, staging, staging, {"year": 2022, "data_dir": str(root)}, package=package))
     assert os.getcwd() == cwd
     assert (tmp_path / "out" / "here.txt").exists()  # the kernel ran in the staging folder
     assert sorted(p.name for p in job.reads) == ["claims.csv", "indicators.csv", "inputs.csv", "sources.csv"]
