@@ -43,6 +43,7 @@ IGNORE = shutil.ignore_patterns(".git", ".venv", "_build", ".pytest_cache", ".hy
                                 "node_modules", "__pycache__", ".ipynb_checkpoints", ".*.staging",
                                 ".*.previous", ".*.staging.ipynb")
 EXECUTED = re.compile(r"\[factcheck\] execute (\S+):")
+PHASE = re.compile(r"(validate|execute \d+ notebook\(s\)|book) ([\d.]+) s")
 
 
 @dataclass
@@ -55,6 +56,12 @@ class Run:
     @property
     def executed(self) -> list[str]:
         return sorted(EXECUTED.findall(self.output))
+
+    @property
+    def phases(self) -> dict[str, float]:
+        """The runner's own split of its time (its last ``[factcheck] validate … s, …`` line)."""
+        lines = [ln for ln in self.output.splitlines() if ln.startswith("[factcheck] validate ")]
+        return {k.split()[0]: float(v) for k, v in PHASE.findall(lines[-1])} if lines else {}
 
 
 # ---- measuring ----------------------------------------------------------------------------------
@@ -292,6 +299,11 @@ def main(argv: list[str] | None = None) -> int:
     figures = {key: {"median_s": round(median([r.seconds for r in runs]), 2),
                      "runs_s": [round(r.seconds, 2) for r in runs],
                      "peak_mb": round(max(r.peak_mb for r in runs), 1)} for key, runs in rows.items()}
+    for key, runs in rows.items():
+        phases = [r.phases for r in runs if r.phases]
+        if phases:
+            figures[key]["runner_phases_median_s"] = {
+                k: round(median([p[k] for p in phases if k in p]), 2) for k in phases[0]}
     for key, lists in reran.items():
         figures[key]["executed"] = lists[-1]
         figures[key]["executed_same_every_run"] = all(x == lists[0] for x in lists)
@@ -321,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
         if "executed" in f:
             names = [Path(n).name for n in f["executed"]]
             print(f"{''.ljust(width)}  re-executed {len(names)}: {', '.join(names) or 'none'}")
+        if "runner_phases_median_s" in f:
+            print(f"{''.ljust(width)}  of which " + ", ".join(f"{k} {v:.2f} s" for k, v in f["runner_phases_median_s"].items()))
     for key, value in ratios.items():
         print(f"{key.ljust(width)}  {value:9.3f}")
     print(f"wrote {args.out}")
