@@ -9,8 +9,10 @@ the planning, the manifest, the staged swap and the book decision without starti
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -79,8 +81,8 @@ def repo(tmp_path, make_package, monkeypatch):
         if job.source.name == "02_inputs.ipynb":  # writes a file beside itself, as 08_factcheck does
             (job.staging.parent / "out.csv").write_text(f"{year}\n", encoding="utf-8")
         job.reads = [(data / f).resolve() for f in READS[job.source.name](year)]
-        with lock:
-            executed.append(f"{year}/{job.source.name}")
+        with lock:  # the cross-year chapter is one notebook whatever the edition
+            executed.append(job.source.name if job.source.name == "cross_year.ipynb" else f"{year}/{job.source.name}")
         return job
 
     books: list[int] = []
@@ -110,7 +112,7 @@ def repo(tmp_path, make_package, monkeypatch):
     return r
 
 
-ALL_2022 = ["2022/01_text.ipynb", "2022/02_inputs.ipynb", "2022/cross_year.ipynb"]
+ALL_2022 = ["2022/01_text.ipynb", "2022/02_inputs.ipynb", "cross_year.ipynb"]
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -163,13 +165,36 @@ def test_notebook_source_change_executes_only_that_notebook(repo):
     assert not repo.report.validated
 
 
-def test_year_change_executes_the_new_edition_and_the_cross_year_chapter(repo):
+def test_year_change_executes_only_the_new_edition(repo):
     repo.build(2022)
-    assert repo.build(2023) == ["2023/01_text.ipynb", "2023/02_inputs.ipynb", "2023/cross_year.ipynb"]
-    assert repo.report.reasons["book/cross_year.ipynb"] == "parameters changed"
-    # back to 2022: its edition is still current, only the cross-year chapter has the other year
-    assert repo.build(2022) == ["2022/cross_year.ipynb"]
+    # the cross-year chapter is parameterised with the latest year whatever edition is built
+    assert repo.build(2023) == ["2023/01_text.ipynb", "2023/02_inputs.ipynb"]
+    assert repo.build(2022) == []  # back to 2022: its edition is still current
     assert (repo.root / "book/editions/2023/01_text.ipynb").exists()
+
+
+def test_year_parameter_change_executes_again(repo):
+    """A new latest year changes the cross-year chapter's ``year`` parameter."""
+    repo.build(2022)
+    header = (repo.data / "claims.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    row = {"claim_id": "2024-a", "year": "2024", "chapter": "ip", "source_id": "art", "quote": "专利140件",
+           "figure": "140", "value": "140", "qualifier": "=", "unit": "件", "indicator": "patents",
+           "geography": "江门高新区", "period": "2024", "check": "stated"}
+    with (repo.data / "claims.csv").open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow([row.get(h, "") for h in header])
+    with (repo.data / "articles" / "art.txt").open("a", encoding="utf-8") as fh:
+        fh.write("专利140件\n")
+    assert repo.build(2022) == ["2022/01_text.ipynb", "cross_year.ipynb"]  # 02_inputs reads neither file
+    assert repo.report.reasons["book/cross_year.ipynb"] == "parameters changed"
+
+
+def test_data_dir_parameter_change_executes_everything(repo):
+    repo.build(2022)
+    moved = repo.root / "data-elsewhere"
+    shutil.copytree(repo.data, moved)
+    repo.report = runner.build(2022, moved, layout=repo.layout, workers=2)
+    assert set(repo.report.reasons.values()) == {"parameters changed"}
+    assert len(repo.report.executed) == 3
 
 
 def test_data_file_change_executes_only_the_notebooks_that_read_it(repo):
@@ -185,7 +210,7 @@ def test_data_file_change_executes_only_the_notebooks_that_read_it(repo):
 
     edit(repo.data / "claims.csv", "专利120件", "专利 120件")  # quote and article must still agree
     edit(repo.data / "articles" / "art.txt", "专利120件", "专利 120件")
-    assert repo.build() == ["2022/01_text.ipynb", "2022/cross_year.ipynb"]
+    assert repo.build() == ["2022/01_text.ipynb", "cross_year.ipynb"]
 
 
 def test_another_editions_article_changes_no_notebook(repo):
@@ -217,7 +242,7 @@ def test_deleted_published_notebook_is_executed_again(repo):
 def test_deleted_cross_year_chapter_is_executed_again(repo):
     repo.build()
     (repo.root / "book/cross_year.ipynb").unlink()
-    assert repo.build() == ["2022/cross_year.ipynb"]
+    assert repo.build() == ["cross_year.ipynb"]
 
 
 def test_edited_published_notebook_is_executed_again(repo):
