@@ -139,10 +139,11 @@ def prepare_jupyter_book(copy: Path, year: int) -> None:
     import papermill
 
     from .charts import write_vega_bundle
+    from .data import load
 
     layout = Layout(copy)
     data = copy / "data"
-    for job in plan(layout, year, data):
+    for job in plan(layout, year, data, latest=max(load(data).years)):
         job.target.parent.mkdir(parents=True, exist_ok=True)
         papermill.execute_notebook(str(job.source), str(job.target), parameters=job.parameters,
                                    prepare_only=True, kernel_name="python3", progress_bar=False)
