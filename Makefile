@@ -20,6 +20,8 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 ## make book YEAR=2022 [DATA=data]: execute the notebooks for YEAR and build _build/html
+## Incremental: only notebooks whose source, parameters, data files read or package code changed run
+## again (_build/manifest.json); with nothing changed it takes well under a second.
 book: $(STAMP)
 	$(PY) -m factcheck build --year "$(YEAR)" --data "$(DATA)" --jobs $(JOBS)
 
@@ -36,10 +38,11 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(PY) -m pytest tests
 
-## nbval re-executes the published notebooks and fails on any difference in their outputs
+## nbval re-executes the published notebooks and fails on any difference in their outputs.
+## One notebook per xdist worker (--dist loadfile keeps a notebook's cells in one kernel, in order).
 nbval: $(STAMP)
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-		-p no:randomly -q book/editions book/cross_year.ipynb
+		-p no:randomly -q -n $(JOBS) --dist loadfile book/editions book/cross_year.ipynb
 
 ## make test: lint, data validation, unit tests, nbval, the book build
 test: $(STAMP)
@@ -48,6 +51,10 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory nbval
 	$(MAKE) --no-print-directory book
+
+## make bench: cold build against Jupyter Book's own execution, no-op, one-file change, nbval; _build/bench.json
+bench: $(STAMP)
+	$(PY) -m factcheck.bench --year "$(YEAR)" --jobs $(JOBS)
 
 clean:
 	rm -rf _build

@@ -40,9 +40,10 @@ def _verify(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .runner import build
 
-    report = build(args.year, args.data, workers=args.jobs, book=not args.no_book)
+    report = build(args.year, args.data, workers=args.jobs, book=not args.no_book, force=args.force)
+    book = "built" if report.book_built else "not built" if args.no_book else "up to date"
     print(f"executed {len(report.executed)} notebook(s), skipped {len(report.skipped)} unchanged, "
-          f"book {'built' if report.book_built else 'not built'} in {report.seconds:.1f} s")
+          f"book {book} in {report.seconds:.1f} s")
     return 0
 
 
@@ -62,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", default="data")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     p.add_argument("--no-book", action="store_true", help="execute the notebooks only")
+    p.add_argument("--force", action="store_true",
+                   help="execute every notebook and rebuild the book even if nothing changed")
     p.set_defaults(func=_build)
     args = parser.parse_args(argv)
     try:

@@ -1,12 +1,19 @@
 """Load the data package and refuse anything invalid, naming file, row, column and reason.
 
-Two layers of checks run on every load:
+Two layers of checks run on a validating load (``load(data_dir)``, what the runner and the command line
+do once per build before anything is executed):
 
 1. the Frictionless schemas of ``datapackage.json`` (types, required fields, primary keys, allowed
    units and qualifiers);
 2. the cross-file rules that a schema cannot express: every id resolves, units agree with the
    indicator's unit, counts are whole and non-negative, shares stay within 100 %, every quote is found
    verbatim in its stored article, every formula is bound.
+
+A notebook loads with ``validate=False``: the tables are read and typed, the checks are not repeated, and
+an article's text is read only when something asks for it (an edition traces its own quotes, see
+:meth:`Dataset.trace_quotes`; the cross-year chapter reads no article). Every data file a process reads is
+noted in :func:`reads`, so the runner learns which files each executed notebook depends on and re-executes
+only the notebooks that read a changed file.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import io
 import json
 import math
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +35,59 @@ from .precision import decimals_of
 
 RESOURCES = ("sources", "indicators", "inputs", "claims")
 
+_READS: dict[Path, None] = {}  # every data file this process has read, in first-read order
+
+
+def reads() -> list[Path]:
+    """The data files (absolute paths) this process has read so far, by any load, in first-read order."""
+    return list(_READS)
+
+
+def forget_reads() -> None:
+    _READS.clear()
+
+
+def _note(path: Path, files: list[Path] | None = None) -> None:
+    _READS.setdefault(path.resolve(), None)
+    if files is not None and path not in files:
+        files.append(path)
+
+
+class Articles(Mapping):
+    """The stored article texts by source id, each read from disk (and noted) on first use.
+
+    ``source_id in articles`` and iterating need no file; a missing text file is reported, as bad input,
+    when its text is asked for.
+    """
+
+    def __init__(self, root: Path, sources: pd.DataFrame, files: list[Path]) -> None:
+        self._where = {
+            src["source_id"]: (root / src["text_file"], src["text_file"], int(src["_row"]))
+            for _, src in sources.iterrows() if src["text_file"]
+        }
+        self._sources_csv = root / "sources.csv"
+        self._files = files
+        self._texts: dict[str, str] = {}
+
+    def __getitem__(self, source_id: str) -> str:
+        if source_id not in self._texts:
+            path, text_file, row = self._where[source_id]
+            if not path.is_file():
+                raise InputError(f"text file '{text_file}' of source '{source_id}' does not exist",
+                                 file=_rel(self._sources_csv), row=row, column="text_file")
+            self._texts[source_id] = path.read_text(encoding="utf-8")
+            _note(path, self._files)
+        return self._texts[source_id]
+
+    def __contains__(self, source_id: object) -> bool:
+        return source_id in self._where
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
 
 @dataclass
 class Dataset:
@@ -37,8 +98,8 @@ class Dataset:
     indicators: pd.DataFrame
     inputs: pd.DataFrame
     claims: pd.DataFrame
-    articles: dict[str, str]
-    files_read: list[Path] = field(default_factory=list)
+    articles: Mapping[str, str]
+    files_read: list[Path] = field(default_factory=list)  # grows when an article is first read
 
     @property
     def years(self) -> list[int]:
@@ -54,6 +115,22 @@ class Dataset:
 
     def claims_for(self, year: int) -> pd.DataFrame:
         return self.claims[self.claims["year"] == year]
+
+    def trace_quotes(self, year: int) -> None:
+        """Find every quote of ``year``'s claims verbatim in its stored article.
+
+        Reads only the article texts of that year's sources (what a validating load checks for every
+        year); an edition does this so that it depends on the texts it quotes, and on no other.
+        """
+        where = _rel(self.root / "claims.csv")
+        for _, c in self.claims_for(year).iterrows():
+            row = int(c["_row"])
+            if c["source_id"] not in self.articles:
+                raise InputError(f"source '{c['source_id']}' has no stored text, so the quote cannot be traced",
+                                 file=where, row=row, column="source_id")
+            if c["quote"] and c["quote"] not in self.articles[c["source_id"]]:
+                raise InputError(f"quote is not found verbatim in source '{c['source_id']}'",
+                                 file=where, row=row, column="quote")
 
     def indicator(self, indicator: str) -> pd.Series:
         return self.indicators.loc[indicator]
@@ -87,31 +164,31 @@ class Dataset:
         return pd.concat([self.inputs[cols], from_articles], ignore_index=True)
 
 
-def load(data_dir: str | Path) -> Dataset:
-    """Read and validate ``data_dir``; raise :class:`InputError` on the first problem."""
+def load(data_dir: str | Path, *, validate: bool = True) -> Dataset:
+    """Read ``data_dir``; raise :class:`InputError` on the first problem.
+
+    ``validate=True`` (the default) checks the schemas and the cross-file rules and reads every article
+    text. ``validate=False`` is for notebooks, which the runner executes only after a validating load of
+    the same files: it reads and types the four tables and leaves the article texts unread until used.
+    """
     root = Path(data_dir)
     package = root / "datapackage.json"
     if not root.is_dir():
         raise InputError(f"data folder {root} does not exist", parameter="data_dir")
-    if not package.is_file():
-        raise InputError("file is missing; a data folder needs its datapackage.json (the schemas every run validates)",
-                         file=_rel(package))
-    _validate_schemas(package)
-    tables = {name: _read(root / f"{name}.csv") for name in RESOURCES}
-    files = [package] + [root / f"{name}.csv" for name in RESOURCES]
+    files: list[Path] = []
+    if validate:
+        if not package.is_file():
+            raise InputError("file is missing; a data folder needs its datapackage.json (the schemas every run "
+                             "validates)", file=_rel(package))
+        _validate_schemas(package)
+        _note(package, files)
+    tables = {name: _read(root / f"{name}.csv", files) for name in RESOURCES}
     sources = tables["sources"].set_index("source_id", drop=False)
     indicators = tables["indicators"].set_index("indicator", drop=False)
-    articles: dict[str, str] = {}
-    for _, src in sources.iterrows():
-        if src["text_file"]:
-            path = root / src["text_file"]
-            if not path.is_file():
-                raise InputError(
-                    f"text file '{src['text_file']}' of source '{src['source_id']}' does not exist",
-                    file=_rel(root / "sources.csv"), row=int(src["_row"]), column="text_file",
-                )
-            articles[src["source_id"]] = path.read_text(encoding="utf-8")
-            files.append(path)
+    articles = Articles(root, sources, files)
+    if validate:
+        for source_id in articles:
+            articles[source_id]
     ds = Dataset(
         root=root,
         sources=sources,
@@ -121,7 +198,8 @@ def load(data_dir: str | Path) -> Dataset:
         articles=articles,
         files_read=files,
     )
-    _cross_check(ds)
+    if validate:
+        _cross_check(ds)
     return ds
 
 
@@ -324,8 +402,9 @@ def _unit_hint(error: object, schema: dict, root: Path) -> str:
     return f"; indicator '{indicator}' is measured in {unit}, so give the value in {unit}" if unit else ""
 
 
-def _read(path: Path) -> pd.DataFrame:
+def _read(path: Path, files: list[Path]) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    _note(path, files)
     df["_row"] = range(2, len(df) + 2)
     return df
 

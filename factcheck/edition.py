@@ -32,12 +32,19 @@ class Edition:
     judgements: list[Judgement] = field(default_factory=list)
 
     @classmethod
-    def open(cls, data_dir: str | Path, year: int) -> Edition:
+    def open(cls, data_dir: str | Path, year: int, *, validate: bool = False) -> Edition:
+        """The edition of ``year``, as a notebook opens it.
+
+        The runner validates the whole data package once per build before it executes any notebook, so
+        by default an edition only reads the tables and traces its own quotes: it reads the article texts
+        of its own sources and no other (see :mod:`factcheck.data`). ``validate=True`` checks everything.
+        """
         from .params import check_params
 
         year, data_dir = check_params(year=year, data_dir=data_dir)
-        ds = load(data_dir)
+        ds = load(data_dir, validate=validate)
         ds.require_year(year)
+        ds.trace_quotes(year)
         return cls(ds, year, Judge(ds).judge_year(year))
 
     # ---- tables ----------------------------------------------------------------------------------
