@@ -11,7 +11,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book verify validate test unit nbval lint browser-deps bench clean
+.PHONY: book verify validate test unit nbval lint browser-deps browser bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,10 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-## make book YEAR=2022 [DATA=data]: execute the notebooks for YEAR and build _build/html
+## make book YEAR=2022 [DATA=data]: execute the notebooks for YEAR and build _build/html (with its PDF)
 ## Incremental: only notebooks whose source, parameters, data files read or package code changed run
 ## again (_build/manifest.json); with nothing changed it takes well under a second.
-book: $(STAMP)
+book: $(STAMP) browser-deps
 	$(PY) -m factcheck build --year "$(YEAR)" --data "$(DATA)" --jobs $(JOBS)
 
 ## make verify YEAR=2022: write _build/verdicts/YEAR.csv
@@ -44,13 +44,24 @@ nbval: $(STAMP)
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		-p no:randomly -q -n $(JOBS) --dist loadfile book/editions book/cross_year.ipynb
 
-## make test: lint, data validation, unit tests, nbval, the book build
+## Debian's chromium + fonts-noto-cjk (apt-get, when missing) and axe-core (npm ci): the PDF and browser tests
+browser-deps:
+	bash .ci/browser-deps
+
+## make browser: the built _build/html in Chromium: pages, charts, network, search, a11y, downloads, weights
+browser: $(STAMP) browser-deps
+	@test -f _build/html/index.html || { echo "make browser: no _build/html, run make book first" >&2; exit 1; }
+	$(PY) -m pytest -m browser -p no:randomly tests/browser
+
+## make test: lint, data validation, unit tests, nbval, the book build, the browser tests
 test: $(STAMP)
+	$(MAKE) --no-print-directory browser-deps
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory nbval
 	$(MAKE) --no-print-directory book
+	$(MAKE) --no-print-directory browser
 
 ## make bench: cold build against Jupyter Book's own execution, no-op, one-file change, nbval; _build/bench.json
 bench: $(STAMP)

@@ -64,10 +64,17 @@ def _renderer(spec: dict, **_: object) -> dict:
         f'<figure class="factcheck-chart" data-chart="{chart_id}">'
         f'<div id="{chart_id}" class="factcheck-vis" role="img" aria-label="{html.escape(text)}"></div>'
         f'<figcaption class="chart-alt">{html.escape(text)}</figcaption>'
-        "<script>(function(){var spec=" + payload.replace("</", "<\\/") + ";"
+        # The script draws into its own figure's div (not by id), so a chart shown twice on one page
+        # (e.g. the single-page print edition) is drawn twice.
+        # vega-embed names the div "Vega visualization" (role graphics-document): give it back its text
+        # alternative once drawn.
+        "<script>(function(){var el=document.currentScript.parentNode.querySelector('.factcheck-vis');"
+        "var label=el.getAttribute('aria-label');"
+        "var spec=" + payload.replace("</", "<\\/") + ";"
         "function draw(){if(!window.vegaEmbed){return setTimeout(draw,50);}"
-        f"window.vegaEmbed('#{chart_id}',spec,{{actions:false,renderer:'svg'}})"
-        f".then(function(){{document.getElementById('{chart_id}').setAttribute('data-drawn','1');}})"
+        "window.vegaEmbed(el,spec,{actions:false,renderer:'svg'})"
+        ".then(function(){el.setAttribute('role','img');el.setAttribute('aria-label',label);"
+        "el.removeAttribute('aria-roledescription');el.setAttribute('data-drawn','1');})"
         ".catch(function(e){console.error('chart error',e);});}"
         "draw();})();</script></figure>"
     )
@@ -94,13 +101,18 @@ def write_vega_bundle(static_dir: str | Path) -> Path:
     return path
 
 
-def save_svg(chart: alt.TopLevelMixin, path: str | Path) -> Path:
-    """A static SVG of the chart (for download and print), drawn by vl-convert with no browser."""
+def to_svg(chart: alt.TopLevelMixin | dict) -> str:
+    """A static SVG of a chart or of its Vega-Lite spec, drawn by vl-convert with no browser."""
     import vl_convert
 
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    return vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION)
+
+
+def save_svg(chart: alt.TopLevelMixin | dict, path: str | Path) -> Path:
+    """A static SVG of the chart (for download and print), drawn by vl-convert with no browser."""
     path = Path(path)
-    svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=VEGA_LITE_VERSION)
-    path.write_text(svg, encoding="utf-8")
+    path.write_text(to_svg(chart), encoding="utf-8")
     return path
 
 

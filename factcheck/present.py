@@ -76,7 +76,9 @@ def claims_html(judgements: list[Judgement], *, table_id: str = "claims", chapte
             f"<td class='why'>{_details(j)}</td></tr>")
     if not rows:
         return HTML("<p class='empty'>本年度没有属于本章的数字。</p>")
-    return HTML(f'<div class="claims-wrap"><table class="claims" id="{table_id}"><thead><tr>{head}</tr></thead>'
+    # The wrapper scrolls sideways on narrow screens: focusable and named, so keyboard users can scroll it.
+    return HTML(f'<div class="claims-wrap" tabindex="0" role="region" aria-label="逐条核查表">'
+                f'<table class="claims" id="{table_id}"><thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 

@@ -1,0 +1,55 @@
+"""The fact-check page of every edition embeds its verdicts as schema.org ClaimReview JSON-LD."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from factcheck.claimreview import RATING
+from factcheck.engine import VERDICT_ZH
+
+from .support import HTML, REPO
+
+pytestmark = pytest.mark.browser
+PAGES = sorted(p.relative_to(HTML).as_posix() for p in HTML.glob("book/editions/*/08_factcheck.html")) if HTML.is_dir() else []
+
+
+def test_every_edition_has_a_fact_check_page():
+    assert len(PAGES) >= 2, PAGES
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_one_claim_review_per_claim(rel):
+    soup = BeautifulSoup((HTML / rel).read_text(encoding="utf-8"), "html.parser")
+    scripts = soup.find_all("script", type="application/ld+json")
+    assert len(scripts) == 1, f"{rel}: {len(scripts)} JSON-LD scripts"
+    doc = json.loads(scripts[0].string)
+    assert doc["@context"] == "https://schema.org"
+    nodes = {n["@id"]: n for n in doc["@graph"] if "@id" in n}
+    reviews = [n for n in doc["@graph"] if n["@type"] == "ClaimReview"]
+    rows = {r["id"].removeprefix("claim-"): r["data-verdict"] for r in soup.select("table.claims tr[id^=claim-]")}
+    assert len(reviews) == len(rows) > 0, f"{rel}: {len(reviews)} reviews for {len(rows)} claims"
+    assert {r["url"] for r in reviews} == {f"#claim-{c}" for c in rows}
+
+    claims = pd.read_csv(REPO / "data" / "claims.csv", dtype=str).set_index("claim_id")
+    sources = pd.read_csv(REPO / "data" / "sources.csv", dtype=str, keep_default_na=False).set_index("source_id")
+    for r in reviews:
+        cid = r["identifier"]
+        claim, source = claims.loc[cid], sources.loc[claims.loc[cid, "source_id"]]
+        assert r["claimReviewed"] == claim["quote"]
+        item = r["itemReviewed"]
+        assert item["@type"] == "Claim"
+        assert item["author"]["name"] == source["publisher"]
+        if source["published"]:
+            assert item["datePublished"] == source["published"]
+        article = nodes[item["appearance"]["@id"]]
+        assert article["headline"] == source["title"]
+        assert nodes[r["author"]["@id"]]["@type"] == "Organization"
+        rating = r["reviewRating"]
+        verdict = rows[cid]
+        assert rating["alternateName"] == VERDICT_ZH[verdict]
+        assert rating["ratingValue"] == RATING[verdict]
+        assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
