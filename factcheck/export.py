@@ -159,13 +159,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """Linux: the server ends when the process that started it dies, even by SIGKILL."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 @contextlib.contextmanager
-def serve(directory: Path, *, timeout: float = 10.0) -> Iterator[str]:
-    """``python -m http.server`` on 127.0.0.1 and a free port; yields the base URL (ending in ``/``)."""
+def serve(directory: Path, *, timeout: float = 10.0, in_process: bool = False) -> Iterator[str]:
+    """``python -m http.server`` on 127.0.0.1 and a free port; yields the base URL (ending in ``/``).
+
+    ``in_process``: the same server in a thread of this process (the build uses it, so nothing outlives
+    a killed build).
+    """
+    if in_process:
+        with _serve_in_thread(Path(directory)) as base:
+            yield base
+        return
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port), "--directory", str(directory)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent,
     )
     try:
         deadline = time.monotonic() + timeout
@@ -187,6 +204,28 @@ def serve(directory: Path, *, timeout: float = 10.0) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@contextlib.contextmanager
+def _serve_in_thread(directory: Path) -> Iterator[str]:
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="factcheck-print-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def chromium_missing() -> str | None:
@@ -282,8 +321,8 @@ def print_pdf(single: Path, dest: Path, *, page_path: str = "index.html") -> Pat
     tmp = dest.with_name(dest.name + ".tmp")
     refused: list[str] = []
     errors: list[str] = []
-    with serve(single) as base, launch() as browser:
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1000, "height": 1400})
+    with serve(single, in_process=True) as base, launch() as browser:
+        context = browser.new_context(locale="zh-CN", timezone_id="UTC", viewport={"width": 1000, "height": 1400})
         page = context.new_page()
         guard_network(page, base, refused)
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "chart error" in m.text else None)
@@ -292,6 +331,11 @@ def print_pdf(single: Path, dest: Path, *, page_path: str = "index.html") -> Pat
             wait_for_charts(page)
         except Exception:  # noqa: BLE001 - reported with what is known
             raise InputError(f"the print edition's charts were not all drawn: {'; '.join(errors) or 'timeout'}") from None
+        # Links into the temporary server (downloads, other pages) mean nothing on paper and would put
+        # its random port into the PDF; links within the page and to other sites stay.
+        page.evaluate("""base => document.querySelectorAll('a[href]').forEach(a => {
+            if (!a.getAttribute('href').startsWith('#') && a.href.startsWith(base)) { a.removeAttribute('href'); }
+        })""", base)
         page.emulate_media(media="print")
         page.pdf(path=str(tmp), format="A4", print_background=True, outline=True, tagged=True,
                  margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"})
@@ -299,8 +343,35 @@ def print_pdf(single: Path, dest: Path, *, page_path: str = "index.html") -> Pat
     if refused:
         tmp.unlink(missing_ok=True)
         raise InputError("the print edition asked for addresses off this machine: " + ", ".join(sorted(set(refused))))
+    tmp.write_bytes(stable_node_ids(fixed_dates(tmp.read_bytes())))
     tmp.replace(dest)
     return dest
+
+
+PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \((D:[^)]*)\)")
+FIXED_DATE = b"D:19800101000000+00'00'"
+
+
+def fixed_dates(pdf: bytes) -> bytes:
+    """Chromium stamps the PDF with the time of printing; put a fixed date of the same length in its place
+    (the cross-reference offsets stay valid), so the same book prints to the same bytes."""
+    def fix(m: re.Match) -> bytes:
+        old = m.group(2)
+        new = FIXED_DATE if len(FIXED_DATE) == len(old) else (b"D:19800101000000Z" + b"0" * len(old))[: len(old)]
+        return b"/" + m.group(1) + b" (" + new + b")"
+
+    return PDF_DATE.sub(fix, pdf)
+
+
+NODE_ID = re.compile(rb"\(node(\d{8})\)")
+
+
+def stable_node_ids(pdf: bytes) -> bytes:
+    """The tagged PDF names its structure elements after Blink's DOM node ids (``(node00001231)``), which
+    shift when the page happens to create one more node while loading. Number them by rank instead: the
+    same length (offsets stay valid) and the same order (the ID name tree stays sorted)."""
+    ranks = {n: i for i, n in enumerate(sorted(set(NODE_ID.findall(pdf))), start=1)}
+    return NODE_ID.sub(lambda m: b"(node%08d)" % ranks[m.group(1)], pdf)
 
 
 # ---- all of it ----------------------------------------------------------------------------------
