@@ -186,6 +186,8 @@ def execute(job: Job) -> Job:
             nb, str(job.staging), parameters=job.parameters,
             resources={"metadata": {"path": str(job.staging.parent)}},
             progress_bar=False, kernel_name="python3", report_mode=False, request_save_on_cell_execute=False,
+            # every output has arrived when the last cell replies: no graceful kernel shutdown to wait for
+            shutdown_kernel="immediate",
             # ipykernel 7 warns on every start that loopback TCP is unencrypted; keep its errors only
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
