@@ -16,7 +16,7 @@ the recovered state can be inspected) and then a real build, which must succeed.
 
 To keep the scenarios short the copy keeps one chapter notebook, with a marker added so that a
 published half-build would be visible, and a cross-year notebook (the build requires one) cut down to
-its parameters cell.
+its parameters cell and a title.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ def base(tmp_path_factory) -> Path:
     path = root / "notebooks" / "cross_year.ipynb"  # required by the build; its parameters cell is enough
     nb = json.loads(path.read_text(encoding="utf-8"))
     nb["cells"] = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    nb["cells"].append({"cell_type": "markdown", "id": "title", "metadata": {}, "source": "# 跨年比较(测试)"})
     path.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
     return root
 
