@@ -4,7 +4,7 @@ Each scenario copies a repository that holds a real book (built once per session
 ``python -m factcheck build --year 2022`` there and signals the build process alone (not its process
 group: its kernels and jupyter-book get no signal of their own) at one of two moments:
 
-* ``staging``: the first executed notebook has appeared in ``book/editions/.2022.staging``;
+* ``staging``: ``book/editions/.2022.staging`` exists and a kernel is executing a notebook into it;
 * ``jupyter-book``: the notebooks are swapped in and ``jupyter-book build`` is running.
 
 SIGTERM must be handled: the kernels and jupyter-book are stopped, the last good edition is put back,
@@ -54,19 +54,20 @@ def base(tmp_path_factory) -> Path:
     return root
 
 
-def staging_has_a_notebook(root: Path):
+def child_running(proc, name: str) -> bool:
+    try:
+        return any(name in " ".join(c.cmdline()) for c in psutil.Process(proc.pid).children(recursive=True))
+    except psutil.Error:
+        return False
+
+
+def executing_into_staging(root: Path, proc):
     staging = root / "book" / "editions" / f".{YEAR}.staging"
-    return lambda: staging.is_dir() and any(staging.glob("*.ipynb"))
+    return lambda: staging.is_dir() and child_running(proc, "ipykernel")
 
 
 def jupyter_book_running(proc):
-    def check() -> bool:
-        try:
-            return any("jupyter-book" in " ".join(c.cmdline()) for c in psutil.Process(proc.pid).children())
-        except psutil.Error:
-            return False
-
-    return check
+    return lambda: child_running(proc, "jupyter-book")
 
 
 def gone(procs: list[psutil.Process], timeout: float) -> list[int]:
@@ -95,7 +96,8 @@ def test_killed_build(base, tmp_path, sig, moment):
     proc = start_cli(root, "build", "--year", YEAR, "--jobs", "2", log=log)
     try:
         if moment == "staging":
-            wait_for(staging_has_a_notebook(root), proc, 300, "a staged notebook", log)
+            wait_for(executing_into_staging(root, proc), proc, 300, "a kernel executing into the staging folder",
+                     log)
         else:
             wait_for(jupyter_book_running(proc), proc, 600, "jupyter-book", log)
             wait_for((root / "_build" / "next").exists, proc, 60, "jupyter-book writing _build/next", log)
@@ -148,7 +150,8 @@ def test_second_build_is_refused_while_one_runs(base, tmp_path):
     log = tmp_path / "build.log"
     proc = start_cli(root, "build", "--year", YEAR, "--jobs", "2", log=log)
     try:
-        wait_for(staging_has_a_notebook(root), proc, 300, "a staged notebook", log)
+        wait_for(executing_into_staging(root, proc), proc, 300, "a kernel executing into the staging folder",
+                 log)
         result = run_cli(root, "build", "--year", YEAR, timeout=120)
         assert result.returncode == 2, result.stderr
         assert "another build of this repository is running" in result.stderr
