@@ -4,7 +4,7 @@
   ``_build/.lock`` for the whole build (the operating system drops it when the process dies, even by
   SIGKILL), so a second build of the same repository stops at once with a clear message instead of
   tearing down the first one's staging folders.
-* While the build runs, SIGTERM, SIGINT and SIGHUP stop it gracefully: the kernels and jupyter-book
+* While the build runs, SIGTERM, SIGINT (except inside IPython) and SIGHUP stop it gracefully: the kernels and jupyter-book
   are stopped, :func:`factcheck.runner.recover` puts the last good edition back and removes the
   staging folders, one ``error:`` line is printed and the process exits with ``128 + signal``.
   ``_build/html`` is only ever replaced by a finished book, so it needs nothing.
@@ -128,6 +128,8 @@ def interruptible(cleanup: Callable[[], None]) -> Iterator[None]:
 
     previous = {}
     for sig in SIGNALS:
+        if sig == "SIGINT" and _in_ipython():
+            continue  # there SIGINT means "interrupt the cell", not "end the process"
         number = getattr(signal, sig, None)
         if number is not None:
             previous[number] = signal.signal(number, handler)
@@ -136,6 +138,11 @@ def interruptible(cleanup: Callable[[], None]) -> Iterator[None]:
     finally:
         for number, old in previous.items():
             signal.signal(number, old)
+
+
+def _in_ipython() -> bool:
+    ipython = sys.modules.get("IPython")
+    return bool(ipython and getattr(ipython, "get_ipython", lambda: None)() is not None)
 
 
 def guarded(build: Callable) -> Callable:

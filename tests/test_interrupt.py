@@ -4,7 +4,7 @@ Each scenario copies a repository that holds a real book (built once per session
 ``python -m factcheck build --year 2022`` there and signals the build process alone (not its process
 group: its kernels and jupyter-book get no signal of their own) at one of two moments:
 
-* ``staging``: the first executed notebook has appeared in ``book/editions/.2022.staging``;
+* ``staging``: ``book/editions/.2022.staging`` exists and a kernel is executing a notebook into it;
 * ``jupyter-book``: the notebooks are swapped in and ``jupyter-book build`` is running.
 
 SIGTERM must be handled: the kernels and jupyter-book are stopped, the last good edition is put back,
@@ -14,8 +14,9 @@ handled: ``_build/html`` is still intact at once (it is only ever replaced whole
 next start is shown twice: a build with an empty data folder (it recovers, then refuses the data, so
 the recovered state can be inspected) and then a real build, which must succeed.
 
-To keep the scenarios short the copy keeps one chapter notebook (plus the cross-year notebook the
-build requires), with a marker added so that a published half-build would be visible.
+To keep the scenarios short the copy keeps one chapter notebook, with a marker added so that a
+published half-build would be visible, and a cross-year notebook (the build requires one) cut down to
+its parameters cell and a title.
 """
 
 from __future__ import annotations
@@ -45,23 +46,28 @@ def base(tmp_path_factory) -> Path:
     nb = json.loads(path.read_text(encoding="utf-8"))
     nb["cells"].append({"cell_type": "markdown", "id": "interrupt-marker", "metadata": {}, "source": MARKER})
     path.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
+    path = root / "notebooks" / "cross_year.ipynb"  # required by the build; its parameters cell is enough
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb["cells"] = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    nb["cells"].append({"cell_type": "markdown", "id": "title", "metadata": {}, "source": "# 跨年比较(测试)"})
+    path.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
     return root
 
 
-def staging_has_a_notebook(root: Path):
-    # papermill writes the staged notebook only when it finishes; the folder appears when execution starts
+def child_running(proc, name: str) -> bool:
+    try:
+        return any(name in " ".join(c.cmdline()) for c in psutil.Process(proc.pid).children(recursive=True))
+    except psutil.Error:
+        return False
+
+
+def executing_into_staging(root: Path, proc):
     staging = root / "book" / "editions" / f".{YEAR}.staging"
-    return lambda: staging.is_dir()
+    return lambda: staging.is_dir() and child_running(proc, "ipykernel")
 
 
 def jupyter_book_running(proc):
-    def check() -> bool:
-        try:
-            return any("jupyter-book" in " ".join(c.cmdline()) for c in psutil.Process(proc.pid).children())
-        except psutil.Error:
-            return False
-
-    return check
+    return lambda: child_running(proc, "jupyter-book")
 
 
 def gone(procs: list[psutil.Process], timeout: float) -> list[int]:
@@ -90,10 +96,11 @@ def test_killed_build(base, tmp_path, sig, moment):
     proc = start_cli(root, "build", "--year", YEAR, "--jobs", "2", log=log)
     try:
         if moment == "staging":
-            wait_for(staging_has_a_notebook(root), proc, 300, "a staged notebook", log)
+            wait_for(executing_into_staging(root, proc), proc, 300, "a kernel executing into the staging folder",
+                     log)
         else:
             wait_for(jupyter_book_running(proc), proc, 600, "jupyter-book", log)
-            time.sleep(1.0)  # let it write into _build/next
+            wait_for((root / "_build" / "next").exists, proc, 60, "jupyter-book writing _build/next", log)
         children = psutil.Process(proc.pid).children(recursive=True)  # kernels or jupyter-book
         assert proc.poll() is None, "the build ended before it could be killed"
         proc.send_signal(sig)
@@ -143,7 +150,8 @@ def test_second_build_is_refused_while_one_runs(base, tmp_path):
     log = tmp_path / "build.log"
     proc = start_cli(root, "build", "--year", YEAR, "--jobs", "2", log=log)
     try:
-        wait_for(staging_has_a_notebook(root), proc, 300, "a staged notebook", log)
+        wait_for(executing_into_staging(root, proc), proc, 300, "a kernel executing into the staging folder",
+                 log)
         result = run_cli(root, "build", "--year", YEAR, timeout=120)
         assert result.returncode == 2, result.stderr
         assert "another build of this repository is running" in result.stderr
