@@ -296,11 +296,12 @@ class Judge:
                 if wholes:
                     shown = "、".join(map(str, wholes[:5])) + ("…" if len(wholes) > 5 else "")
                     return Reading(label, "implied", "consistent", implied=implied, missing=names, primary=primary,
-                                   text=f"{names[0]}未公布;本文数字意味着它在{implied.describe(2)}之间,"
-                                        f"存在整数解({shown}{unit}),与本文数字相容")
+                                   text=f"{names[0]}未公布;本文数字意味着它在{implied.describe(2)}之间"
+                                        f"(含端点方括号,不含圆括号),存在整数解({shown}{unit}),与本文数字相容")
+                where = implied.describe(3)
+                where = f"约为{where}" if "," not in where else f"在{where}之间"
                 return Reading(label, "implied", "inconsistent", implied=implied, missing=names, primary=primary,
-                               text=f"{names[0]}未公布;本文数字意味着它在{implied.describe(3)}之间,"
-                                    f"其中没有整数,而它是计数,必须为整数")
+                               text=f"{names[0]}未公布;本文数字意味着它{where},没有整数能满足,而它是计数,必须为整数")
             return Reading(label, "implied", "unverifiable", implied=implied, missing=names, primary=primary,
                            text=f"{names[0]}未公布;本文数字意味着它约为{implied.describe(2)}{unit}")
         point = evaluate(expr, {k: f.value for k, f in figs.items()})
