@@ -1,4 +1,8 @@
-"""Command line: ``python -m factcheck validate|verify|build``. Bad input exits 2 with one clear line."""
+"""Command line: ``python -m factcheck validate|judge|verify|mentions|schema|build``.
+
+Bad input exits 2 with one line (``error: …``); anything else is a bug and exits 1 with one line
+(``internal error: …``; ``FACTCHECK_DEBUG=1`` shows the traceback).
+"""
 
 from __future__ import annotations
 
@@ -9,36 +13,94 @@ from pathlib import Path
 
 from .errors import InputError
 
+EXIT_BAD_INPUT = 2
+EXIT_BUG = 1
+
+
+def _data(args: argparse.Namespace) -> Path:
+    from .params import check_data_dir
+
+    return check_data_dir(args.data)
+
 
 def _validate(args: argparse.Namespace) -> int:
-    from .data import load
+    from .validate import validate
 
-    ds = load(args.data)
-    print(f"data OK: {len(ds.claims)} claims in editions {', '.join(map(str, ds.years))}, "
-          f"{len(ds.inputs)} outside inputs, {len(ds.sources)} sources")
+    ds = validate(_data(args))
+    stats = sum(c.statistic for c in ds.claims.values())
+    print(f"data OK: {stats} statistics and {len(ds.claims) - stats} other numbers in editions "
+          f"{', '.join(map(str, ds.years))}, {len(ds.inputs)} outside inputs, {len(ds.sources)} sources")
+    return 0
+
+
+def judge(data: Path, out: Path, year: int | None = None) -> dict[int, bool]:
+    """Validate, then write the judged files (every edition, or ``year``'s)."""
+    from .judged import write_all
+    from .validate import validate
+
+    ds = validate(data)
+    if year is not None:
+        ds.require_year(year)
+    return write_all(ds, out, [year] if year is not None else None)
+
+
+def _judge(args: argparse.Namespace) -> int:
+    from .params import check_year
+
+    year = check_year(args.year) if args.year is not None else None
+    changed = judge(_data(args), Path(args.out), year)
+    for y, did in changed.items():
+        print(f"{Path(args.out) / f'{y}.json'}: {'written' if did else 'unchanged'}")
     return 0
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from .data import load
-    from .engine import judge_year, verdict_table
-    from .params import check_params
+    from .downloads import write_csv
+    from .judged import Edition
+    from .params import check_year
 
-    year, data = check_params(year=args.year, data_dir=args.data)
-    ds = load(data)
-    table = verdict_table(judge_year(ds, year))
-    out = Path(args.out) / f"{year}.csv"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    table.to_csv(tmp, index=False, encoding="utf-8")
-    tmp.replace(out)
-    counts = table["verdict"].value_counts().to_dict()
-    print(f"wrote {out}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    year = check_year(args.year)
+    judge(_data(args), Path(args.judged), year)
+    edition = Edition.read(args.judged, year)
+    path = write_csv(edition, args.out)
+    counts = {k: v for k, v in edition.counts.items() if v and k != "total"}
+    print(f"wrote {path}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+def _mentions(args: argparse.Namespace) -> int:
+    from .load import load
+    from .register import accounting
+
+    ds = load(_data(args))
+    sources = [args.source] if args.source else list(ds.articles)
+    missing = 0
+    for sid in sources:
+        if sid not in ds.articles:
+            raise InputError(f"'{sid}' is not a source with a stored text ({', '.join(ds.articles)})",
+                             parameter="source")
+        for e in accounting(ds, sid):
+            status = e.claim_id or (f"left out: {e.reason}" if e.reason else "NOT ACCOUNTED FOR")
+            missing += not e.accounted
+            print(f"{sid}\t{e.mention.offset}\t{e.mention.kind}\t{e.mention.text}\t{status}\t{e.context}")
+    print(f"{missing} mention(s) not accounted for", file=sys.stderr)
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .schema import descriptor_text
+
+    if args.write:
+        target = _data(args) / "datapackage.json"
+        target.write_text(descriptor_text(), encoding="utf-8")
+        print(f"wrote {target}")
+    else:
+        sys.stdout.write(descriptor_text())
     return 0
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .runner import build
+    from .build.runner import build
 
     report = build(args.year, args.data, workers=args.jobs, book=not args.no_book, force=args.force)
     book = "built" if report.book_built else "not built" if args.no_book else "up to date"
@@ -47,31 +109,57 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="factcheck", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("validate", help="validate the data package")
+    c.add_argument("--data", default="data")
+    c.set_defaults(func=_validate)
+    c = sub.add_parser("judge", help="validate and write _build/judged/YEAR.json for every edition (or --year)")
+    c.add_argument("--year")
+    c.add_argument("--data", default="data")
+    c.add_argument("--out", default="_build/judged")
+    c.set_defaults(func=_judge)
+    c = sub.add_parser("verify", help="judge, then write _build/verdicts/verdicts-YEAR.csv")
+    c.add_argument("--year", required=True)
+    c.add_argument("--data", default="data")
+    c.add_argument("--judged", default="_build/judged")
+    c.add_argument("--out", default="_build/verdicts")
+    c.set_defaults(func=_verify)
+    c = sub.add_parser("mentions", help="list every number of the stored articles and what accounts for it")
+    c.add_argument("--data", default="data")
+    c.add_argument("--source", help="one source id (default: every stored article)")
+    c.set_defaults(func=_mentions)
+    c = sub.add_parser("schema", help="print the data package descriptor the code expects (--write: into DATA)")
+    c.add_argument("--data", default="data")
+    c.add_argument("--write", action="store_true")
+    c.set_defaults(func=_schema)
+    c = sub.add_parser("build", help="judge, execute the notebooks for YEAR and build the book")
+    c.add_argument("--year", required=True)
+    c.add_argument("--data", default="data")
+    c.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    c.add_argument("--no-book", action="store_true", help="execute the notebooks only")
+    c.add_argument("--force", action="store_true", help="execute every notebook and rebuild the book")
+    c.set_defaults(func=_build)
+    return p
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="factcheck", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("validate", help="validate the data package")
-    p.add_argument("--data", default="data")
-    p.set_defaults(func=_validate)
-    p = sub.add_parser("verify", help="write _build/verdicts/YEAR.csv")
-    p.add_argument("--year", required=True)
-    p.add_argument("--data", default="data")
-    p.add_argument("--out", default="_build/verdicts")
-    p.set_defaults(func=_verify)
-    p = sub.add_parser("build", help="execute the notebooks for YEAR and build the book")
-    p.add_argument("--year", required=True)
-    p.add_argument("--data", default="data")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    p.add_argument("--no-book", action="store_true", help="execute the notebooks only")
-    p.add_argument("--force", action="store_true",
-                   help="execute every notebook and rebuild the book even if nothing changed")
-    p.set_defaults(func=_build)
-    args = parser.parse_args(argv)
+    args = parser().parse_args(argv)
     try:
         return args.func(args)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a bug: one line, and the traceback on request
+        if os.environ.get("FACTCHECK_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (a bug in factcheck, not in your data; "
+              "FACTCHECK_DEBUG=1 shows where)", file=sys.stderr)
+        return EXIT_BUG
 
 
 if __name__ == "__main__":

@@ -1,30 +1,31 @@
 """Why a figure fails: try the plausible readings that would make an inconsistent claim true.
 
-Each candidate says what it assumes and what that requires; candidates are ranked by how little they
-assume (another reference period before a misprint, a misprint of one digit before a different total)
-and then by how little the figures must move. Nothing here changes a verdict: the reader sees the
-failing arithmetic and the candidates, never a silently "fixed" number.
+Each candidate says what it assumes; candidates are ranked by how little they assume (another reference
+period before a misprint, a misprint of one digit before a different total) and then by how little the
+figures must move. Nothing here changes a verdict: the reader sees the failing arithmetic and the
+candidates, never a silently "fixed" number. Candidates are data (:mod:`factcheck.wording` writes them).
+
+The search is bounded: at most :data:`MAX_EDITS` one-keystroke variants of a figure are tried, each with
+one recomputation per reading.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-import pandas as pd
+from .bindings import Period, Reference
+from .engine import Judge, Judgement, Reading
+from .load import Claim
+from .numbers import decimals_of
+from .precision import Interval, figure_interval, format_number
 
-from .bindings import Period, Reference, parse_bindings
-from .precision import Interval, decimals_of, figure_interval, format_number
-
-KIND_ZH = {
-    "period": "另一个参考时期",
-    "swap": "前后两期颠倒",
-    "base": "另一种基数(增长率与比值)",
-    "enumeration": "列举不完整",
-    "misprint": "数字误植(一位之差)",
-    "total": "另一个总量或地域",
-}
 COST = {"period": 1, "swap": 2, "base": 2, "enumeration": 2, "misprint": 3, "total": 3}
+KINDS = tuple(COST)
 MAX_CANDIDATES = 8
+MAX_EDITS = 400
+"""Variants of one printed figure tried at most (a six-digit figure has about 250)."""
+MAX_HITS = 12
+"""A misprint explains nothing when more than this many one-keystroke variants would fit."""
 
 
 def printed_edits(text: str) -> list[str]:
@@ -59,42 +60,43 @@ def printed_edits(text: str) -> list[str]:
                 good.append(t)
         except ValueError:
             continue
-    return sorted(good, key=lambda t: (abs(float(t) - float(text)), t))
+    return sorted(good, key=lambda t: (abs(float(t) - float(text)), t))[:MAX_EDITS]
 
 
-def diagnose(judge, claim: pd.Series, judgement) -> list[dict]:
-    """Candidate explanations for an inconsistent claim, best first."""
-    if claim["check"] == "stated":
-        return _misprint_of_stated(judge, claim)
-    if claim["check"] != "formula":
+def diagnose(judge: Judge, claim: Claim, judgement: Judgement) -> list[dict]:
+    """Candidate explanations for an inconsistent formula claim, best first."""
+    if claim.check != "formula":
         return []
-    refs = parse_bindings(claim["bindings"])
+    refs = judge.refs(claim)
     found: list[dict] = []
-    found += _periods(judge, claim, refs)
-    found += _swaps(judge, claim, refs)
-    found += _base(judge, claim, refs)
-    found += _enumeration(judge, claim, refs)
-    found += _misprints(judge, claim, refs)
-    found += _totals(judge, claim, refs)
+    for search in (_periods, _swaps, _base, _enumeration, _misprints, _totals):
+        found += search(judge, claim, refs)
     found.sort(key=lambda d: (COST[d["kind"]], d["distance"]))
     for i, d in enumerate(found[:MAX_CANDIDATES], start=1):
         d["rank"] = i
-        d["kind_zh"] = KIND_ZH[d["kind"]]
     return found[:MAX_CANDIDATES]
 
 
-def _passes(judge, claim: pd.Series, refs: list[Reference], target: Interval | None = None,
-            periods: dict[str, Period] | None = None):
-    best, _ = judge.assess(claim, refs, target=target, periods_override=periods)
+def _passes(judge: Judge, claim: Claim, refs: list[Reference], target: Interval | None = None,
+            periods: dict[str, Period] | None = None) -> Reading | None:
+    readings = judge.readings(claim, refs, target=target, periods=periods)
+    best = readings[Judge.decide(readings)]
     return best if best.verdict in ("reproduced", "consistent") else None
 
 
-def _candidate(kind: str, assumes: str, requires: str, result, distance: float) -> dict:
-    return {"kind": kind, "assumes": assumes, "requires": requires, "result": result.text,
-            "verdict": result.verdict, "distance": distance}
+def _candidate(kind: str, result: Reading, distance: float, **facts) -> dict:
+    return {"kind": kind, "distance": distance, "equation": result.equation,
+            "implied": _implied(result), **facts}
 
 
-def _periods(judge, claim, refs):
+def _implied(r: Reading) -> dict | None:
+    if r.implied is None:
+        return None
+    return {"what": r.implied_what, "unit": r.implied_unit, "wholes": r.wholes,
+            "lo": r.implied.lo, "hi": r.implied.hi}
+
+
+def _periods(judge: Judge, claim: Claim, refs: list[Reference]) -> list[dict]:
     out = []
     primary = {r.name: r.periods[0] for r in refs if r.kind == "input"}
     for ref in refs:
@@ -103,20 +105,16 @@ def _periods(judge, claim, refs):
         listed = {p.year for p in ref.periods}
         base = ref.periods[0].year
         for year in (base - 1, base + 1, base - 2, base + 2):
-            if year in listed:
+            if year in listed or not judge.ds.figures_at(ref.target, ref.geography, year):
                 continue
-            periods = dict(primary)
-            periods[ref.name] = Period(year)
-            if judge.lookup(ref.target, ref.geography, year).empty:
-                continue
-            result = _passes(judge, claim, refs, periods=periods)
+            result = _passes(judge, claim, refs, periods={**primary, ref.name: Period(year)})
             if result:
-                out.append(_candidate("period", f"{ref.name}({judge.name_zh(ref.target)})取{year}年而非{base}年",
-                                      f"本文所说的数实指{year}年", result, abs(year - base)))
+                out.append(_candidate("period", result, abs(year - base), what=judge.describe(
+                    ref.target, ref.geography, None), year=year, instead_of=base))
     return out
 
 
-def _swaps(judge, claim, refs):
+def _swaps(judge: Judge, claim: Claim, refs: list[Reference]) -> list[dict]:
     """Prior and current swapped: the article's figure is really the other period's."""
     out = []
     names = [r for r in refs if r.kind in ("claim", "input")]
@@ -126,112 +124,88 @@ def _swaps(judge, claim, refs):
             continue
         swapped = [replace(r, name=b.name) if r is a else replace(r, name=a.name) if r is b else r for r in refs]
         result = _passes(judge, claim, swapped)
-        if not result:
-            continue
-        what_a = judge._describe_ref(a, primary.get(a.name))
-        what_b = judge._describe_ref(b, primary.get(b.name))
-        requires = f"{what_a}与{what_b}对调"
-        if result.implied is not None:
-            unit = judge.unit(_indicator(judge, a))
-            requires = f"本文的数其实是{what_b};{what_a}则应为{result.implied.describe(2)}{unit}"
-        out.append(_candidate("swap", f"{a.name}与{b.name}互换(本期数与上期数颠倒)", requires, result, 0.5))
+        if result:
+            out.append(_candidate("swap", result, 0.5, first=judge.describe_ref(a, primary.get(a.name)),
+                                  second=judge.describe_ref(b, primary.get(b.name)),
+                                  unit=judge.ds.indicators[_indicator(judge, a)].unit))
     return out
 
 
-def _indicator(judge, ref: Reference) -> str:
-    return judge.claims.loc[ref.target, "indicator"] if ref.kind == "claim" else ref.target
+def _indicator(judge: Judge, ref: Reference) -> str:
+    return judge.ds.claims[ref.target].indicator if ref.kind == "claim" else ref.target
 
 
-def _base(judge, claim, refs):
-    if claim["unit"] != "%":
+def _base(judge: Judge, claim: Claim, refs: list[Reference]) -> list[dict]:
+    if claim.unit != "%":
         return []
     out = []
-    for delta, words in ((-100.0, "“增长到”误作“增长了”"), (100.0, "“增长了”误作“增长到”")):
-        value = float(claim["value"]) + delta
+    for delta, reading in ((-100.0, "to"), (100.0, "by")):
+        value = float(claim.value or 0) + delta
         if value <= 0:
             continue
-        target = figure_interval(value, int(claim["decimals"]), claim["qualifier"])
-        result = _passes(judge, claim, refs, target=target)
+        result = _passes(judge, claim, refs, target=figure_interval(value, claim.decimals, claim.qualifier))
         if result:
-            out.append(_candidate("base", f"{words}:实为{format_number(value, 2)}%",
-                                  "本文混淆了增长率与两期之比", result, abs(delta) / 100))
+            out.append(_candidate("base", result, abs(delta) / 100, reading=reading, value=format_number(value, 2)))
     return out
 
 
-def _enumeration(judge, claim, refs):
+def _enumeration(judge: Judge, claim: Claim, refs: list[Reference]) -> list[dict]:
     out = []
     for ref in refs:
         if ref.kind != "items":
             continue
         listed = len(ref.items())
-        gap = float(claim["value"]) - listed
+        gap = float(claim.value or 0) - listed
         if gap:
-            out.append({"kind": "enumeration",
-                        "assumes": f"文中只列出{listed}项,比所说的{format_number(float(claim['value']), 0)}项"
-                                   f"{'少' if gap > 0 else '多'}{format_number(abs(gap), 0)}项",
-                        "requires": "原计划确有漏列或多列的项目(需查原文件核对)",
-                        "result": f"列举:{'、'.join(ref.items())}", "verdict": "consistent",
-                        "distance": abs(gap)})
+            out.append({"kind": "enumeration", "distance": abs(gap), "listed": listed, "items": ref.items(),
+                        "claimed": format_number(float(claim.value or 0), 0), "equation": "", "implied": None})
     return out
 
 
-def _misprints(judge, claim, refs):
+def _misprints(judge: Judge, claim: Claim, refs: list[Reference]) -> list[dict]:
     """One keystroke in the claim's own figure or in a figure of the same article that it uses."""
     out = []
-    targets: list[tuple[str, str, pd.Series | None]] = [("claim", _printed(claim), None)]
+    targets: list[tuple[str, Claim]] = [("", claim)]
     for ref in refs:
-        if ref.kind == "claim" and judge.claims.loc[ref.target, "source_id"] == claim["source_id"]:
-            targets.append((ref.name, _printed(judge.claims.loc[ref.target]), judge.claims.loc[ref.target]))
-    for name, text, row in targets:
+        if ref.kind == "claim" and judge.ds.claims[ref.target].source_id == claim.source_id:
+            targets.append((ref.name, judge.ds.claims[ref.target]))
+    for name, row in targets:
+        text = f"{float(row.value or 0):.{row.decimals}f}"
+        ind = judge.ds.indicators[row.indicator]
         hits = []
         for edit in printed_edits(text):
             value = float(edit)
-            if name == "claim":
-                ind = judge.ds.indicators.loc[claim["indicator"]]
-                if value > ind["maximum"]:
-                    continue
-                target = figure_interval(value, decimals_of(edit), claim["qualifier"], upper=ind["maximum"],
-                                         whole=bool(ind["whole"]))
+            if value > ind.maximum or (ind.whole and value != int(value)):
+                continue
+            if not name:
+                target = figure_interval(value, decimals_of(edit), claim.qualifier, upper=ind.maximum, whole=ind.whole)
                 result = _passes(judge, claim, refs, target=target)
             else:
-                if bool(judge.ds.indicators.loc[row["indicator"], "whole"]) and value != int(value):
-                    continue
                 swapped = [Reference(r.name, "constant", constant=value) if r.name == name else r for r in refs]
                 result = _passes(judge, claim, swapped)
             if result:
                 hits.append((edit, result))
-        if hits and len(hits) <= 12:
-            what = "本文此数" if name == "claim" else f"{name}(本文:{row['figure']})"
-            values = "、".join(h[0] for h in hits[:6]) + ("等" if len(hits) > 6 else "")
+        if hits and len(hits) <= MAX_HITS:
             distance = min(abs(float(h[0]) - float(text)) / max(abs(float(text)), 1e-9) for h in hits)
-            out.append(_candidate("misprint", f"{what}“{text}”误植,原应为{values}",
-                                  f"{len(hits)}个一位之差的数字能使等式成立", hits[0][1], distance))
+            out.append(_candidate("misprint", hits[0][1], distance, own=not name, printed=text,
+                                  what="" if not name else judge.describe(row.indicator, row.geography, row.period),
+                                  claim_id=row.claim_id, candidates=[h[0] for h in hits], count=len(hits)))
     return out
 
 
-def _totals(judge, claim, refs):
+def _totals(judge: Judge, claim: Claim, refs: list[Reference]) -> list[dict]:
     out = []
     primary = {r.name: r.periods[0] for r in refs if r.kind == "input"}
-    figs = judge.figures
     for ref in refs:
         if ref.kind != "input":
             continue
         period = primary[ref.name].year
-        others = figs[(figs["indicator"] == ref.target) & (figs["geography"] != ref.geography)
-                      & (figs["period"] == period)]["geography"].unique()
+        others = sorted({f.geography for f in judge.ds.figures_of(ref.target)
+                         if f.geography != ref.geography and f.period == period})
         for geo in others:
             moved = [replace(r, geography=geo) if r is ref else r for r in refs]
             result = _passes(judge, claim, moved)
             if result:
-                out.append(_candidate("total", f"{ref.name}取{geo}而非{ref.geography}",
-                                      f"所比的总量是{geo}的{judge.name_zh(ref.target)}", result, 1.0))
+                out.append(_candidate("total", result, 1.0, what=judge.ds.indicators[ref.target].name_zh,
+                                      geography=geo, instead_of=ref.geography))
     return out
-
-
-def _misprint_of_stated(judge, claim):
-    return []
-
-
-def _printed(row: pd.Series) -> str:
-    decimals = int(row["decimals"])
-    return f"{float(row['value']):.{decimals}f}"

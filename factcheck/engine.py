@@ -1,69 +1,93 @@
-"""Judge every claim: recompute it from its inputs at the precision printed, and say what it implies.
+"""Judge every statistic of an article: recompute it at the precision printed, and say what it rests on.
 
-Verdicts (see the README):
+Verdicts (codes; the words readers see are in :mod:`factcheck.vocabulary`):
 
-``reproduced``    recomputed from at least one independently sourced input, equal at the precision printed;
-``consistent``    agrees with the article's other figures (a whole-number base exists, a sum adds up, …)
-                  or, for a stand-in period or an estimate, within tolerance, but not independently recomputed;
-``inconsistent``  the recomputation, or what the figure implies, contradicts the claim, another figure
-                  or a source;
-``unverifiable``  a needed input is not published; the explanation names it and the value the claim implies;
-``stated``        a base figure with nothing to recompute (corroborated where another source repeats it);
-``target``        a plan target, compared with the actual figures where there are any.
+``reproduced``    recomputed from inputs that all come from sources independent of the article, equal at
+                  the precision printed;
+``consistent``    agrees with the article's other figures or with public data, but not every input is
+                  independent (or a stand-in period, an estimate, or another reading of the period was
+                  needed: the judgement says which);
+``inconsistent``  the recomputation, or a number the figure implies, contradicts the article itself or a
+                  source;
+``unverifiable``  an input was not found, part of a series is missing, or the figure agrees only with
+                  another claim that is itself wrong or unverifiable;
+``stated``        a base figure with nothing to recompute; repeated elsewhere or not, and by whom;
+``target``        a plan target, judged at its due year (met, missed, not yet due, no date).
+
+A verdict is no stronger than its weakest input. Names, ordinals, awards and dates (``kind`` other than
+``statistic``) are kept in the register with no verdict. The article never corroborates itself: a figure
+printed twice is one claim (the repeat is a mention of it), and a source counts as independent only when
+both its publisher and the body its figures come from (``origin``) differ from the article's.
+
+The results are structured (:class:`Judgement`); :mod:`factcheck.wording` writes the sentences.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 from .bindings import PROXY_TOLERANCE, Period, Reference, parse_bindings
-from .data import Dataset
-from .formula import FormulaError, bound, drop_symbols, evaluate, parse_formula, show, solve_for
+from .formula import Formula, FormulaError, parse_formula
+from .load import Claim, Dataset, Figure
+from .numbers import token_offsets
 from .precision import Interval, figure_interval, format_number, matches_printed
+from .vocabulary import LOW_TIER
 
-VERDICTS = ("reproduced", "consistent", "inconsistent", "unverifiable", "stated", "target")
-VERDICT_ZH = {
-    "reproduced": "复现一致",
-    "consistent": "内部一致",
-    "inconsistent": "不一致",
-    "unverifiable": "无法核实",
-    "stated": "陈述",
-    "target": "目标",
-}
-_RANK = {"reproduced": 0, "consistent": 1, "unverifiable": 2, "inconsistent": 3}
+STRENGTH = {"reproduced": 3, "consistent": 2, "unverifiable": 1, "inconsistent": 0}
+"""For a reading: how much it supports the figure (the best reading decides)."""
+WEAK = ("inconsistent", "unverifiable")
+"""A recomputation that agrees only with a claim of these verdicts is itself unverifiable."""
 
 
 @dataclass
-class Figure:
-    """A resolved binding: a number, what it may really be, and where it comes from."""
+class Used:
+    """A figure a recomputation used: what it is, where it comes from, how much it can be trusted."""
 
-    name: str
+    name: str  # the binding's name (shown only in the details)
+    what: str  # 江海区2022年地区生产总值
     value: float
-    interval: Interval
-    label: str
+    decimals: int
+    qualifier: str
+    unit: str
+    kind: str  # input, claim, items, constant
     source_id: str = ""
+    period: int | None = None
+    stand_in: bool = False  # a nearby period standing in (±PROXY_TOLERANCE)
+    stands_for: str = ""  # for a stand-in: the figure it stands for (江海区2022年常住人口)
     independent: bool = False
-    period: Period | None = None
-    exact: bool = True  # False for an estimate (≈) or a bound (>, ≥): such a figure can't reproduce exactly
+    claim_id: str = ""
+    claim_verdict: str = ""
+    items: list[str] = field(default_factory=list)
+    interval: Interval | None = None
     whole: bool = False
+
+    @property
+    def exact(self) -> bool:
+        return self.qualifier == "=" and not self.stand_in
 
 
 @dataclass
 class Reading:
     """One way to read a claim: which period each input stands for, and what comes out."""
 
-    label: str
     status: str  # match, mismatch, implied, missing
     verdict: str
+    primary: bool
+    changes: list[dict] = field(default_factory=list)  # for another reading: [{what, year, stand_in}]
+    equation: str = ""  # 16.28 ÷ 302.1 × 100 = 5.389
     recomputed: float | None = None
-    recomputed_interval: Interval | None = None
-    shown: str = ""
-    text: str = ""
-    implied: Interval | None = None
+    spread: Interval | None = None  # the recomputation over the inputs' rounding
+    implied: Interval | None = None  # the missing input's values the figure allows
+    implied_what: str = ""
+    implied_unit: str = ""
+    wholes: list[int] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
-    primary: bool = False
+    bare: bool = False  # the figure is itself the missing input (全市第一 needs every district's figure)
+    left_out: list[str] = field(default_factory=list)  # optional inputs not found (a partial series)
+    used: list[Used] = field(default_factory=list)
+    tolerance: float | None = None  # a stand-in period's tolerance, when one was used
+    weak: list[dict] = field(default_factory=list)  # [{claim_id, verdict, figure}] it rests on
 
 
 @dataclass
@@ -71,323 +95,372 @@ class Judgement:
     claim_id: str
     year: int
     chapter: str
+    kind: str
+    source_id: str
     quote: str
     figure: str
-    claimed: str
-    recomputed: str
-    verdict: str
-    explanation: str
+    figure_offset: int
+    claimed: str  # the figure with qualifier and unit, as data: >15.7亿元
+    value: float | None
+    decimals: int
+    qualifier: str
+    unit: str
+    indicator: str = ""
+    period: int | None = None
+    verdict: str | None = None
+    check: str = ""
     formula: str = ""
+    condition: dict | None = None  # {"year": 2021}: agrees only if the figure describes that year
     readings: list[Reading] = field(default_factory=list)
+    decisive: int = 0
+    corroboration: list[dict] = field(default_factory=list)
+    target: dict | None = None
+    searched: list[dict] = field(default_factory=list)
+    low_tier: list[str] = field(default_factory=list)
     diagnoses: list[dict] = field(default_factory=list)
+    repeats: list[str] = field(default_factory=list)  # the article's other quotes of this figure
 
-    def row(self) -> dict:
-        return {
-            "claim_id": self.claim_id,
-            "quote": self.quote,
-            "claimed": self.claimed,
-            "recomputed": self.recomputed,
-            "verdict": self.verdict,
-            "explanation": self.explanation,
-        }
+    @property
+    def reading(self) -> Reading | None:
+        return self.readings[self.decisive] if self.readings else None
+
+
+def claimed_text(value: float, decimals: int, qualifier: str, unit: str) -> str:
+    q = "" if qualifier == "=" else qualifier
+    return f"{q}{format_number(value, max(decimals, 0))}{unit}"
 
 
 class Judge:
-    """Judges the claims of a :class:`Dataset`."""
+    """Judges the statistics of a validated :class:`Dataset`, each once, inputs before the claims using them."""
 
     def __init__(self, ds: Dataset) -> None:
         self.ds = ds
-        self.figures = ds.all_inputs()
-        self.claims = ds.claims.set_index("claim_id", drop=False)
+        self._done: dict[str, Judgement] = {}
+        self._diagnosed: set[str] = set()
+        self._formulas: dict[str, tuple[list[Reference], Formula | None]] = {}
 
-    # ---- figures -------------------------------------------------------------------------------
-    def unit(self, indicator: str) -> str:
-        return str(self.ds.indicators.loc[indicator, "unit"])
+    # ---- whole editions ------------------------------------------------------------------------
+    def judge_year(self, year: int, *, diagnose: bool = True) -> list[Judgement]:
+        self.ds.require_year(year)
+        return [self.judge(c.claim_id, diagnose=diagnose) for c in self.ds.claims_for(year)]
 
-    def name_zh(self, indicator: str) -> str:
-        return str(self.ds.indicators.loc[indicator, "name_zh"])
+    def verdict_of(self, claim_id: str) -> str | None:
+        return self.judge(claim_id, diagnose=False).verdict
 
-    def claimed_interval(self, row: pd.Series) -> Interval:
-        ind = self.ds.indicators.loc[row["indicator"]]
-        return figure_interval(
-            float(row["value"]), int(row["decimals"]), row["qualifier"],
-            lower=ind["minimum"], upper=ind["maximum"], whole=bool(ind["whole"]),
-        )
+    def judge(self, claim_id: str, *, diagnose: bool = True) -> Judgement:
+        """The judgement of one claim (once; the candidate explanations of an error only when asked)."""
+        j = self._done.get(claim_id) or self._judge(claim_id)
+        if diagnose and j.verdict == "inconsistent" and claim_id not in self._diagnosed:
+            from .diagnose import diagnose as why
 
-    def claimed_text(self, row: pd.Series) -> str:
-        q = "" if row["qualifier"] == "=" else row["qualifier"]
-        return f"{q}{format_number(float(row['value']), max(int(row['decimals']), 0))}{row['unit']}"
-
-    def lookup(self, indicator: str, geography: str, period: int, exclude_claim: str = "",
-               own_source: str = "") -> pd.DataFrame:
-        """Rows for one figure, independent sources first, excluding the claim being judged."""
-        f = self.figures
-        rows = f[(f["indicator"] == indicator) & (f["geography"] == geography) & (f["period"] == period)]
-        if exclude_claim:
-            rows = rows[rows["note"] != f"claim {exclude_claim}"]
-        return rows.assign(_own=rows["source_id"] == own_source).sort_values("_own", kind="stable")
-
-    def _figure_from_row(self, name: str, r: pd.Series, own_source: str) -> Figure:
-        iv = self.claimed_interval(r)
-        src = self.ds.sources.loc[r["source_id"]]
-        label = (f"{self.claimed_text(r)}({r['geography']}{r['period']}年{self.name_zh(r['indicator'])},"
-                 f"{src['publisher']})")
-        return Figure(name, float(r["value"]), iv, label, r["source_id"], r["source_id"] != own_source,
-                      Period(int(r["period"])), exact=r["qualifier"] == "=",
-                      whole=bool(self.ds.indicators.loc[r["indicator"], "whole"]))
-
-    def resolve(self, ref: Reference, claim: pd.Series, period: Period | None) -> Figure | None:
-        own = claim["source_id"]
-        if ref.kind == "constant":
-            v = float(ref.constant)
-            return Figure(ref.name, v, Interval.point(v), format_number(v, 4), exact=True, whole=v == int(v))
-        if ref.kind == "items":
-            n = len(ref.items())
-            return Figure(ref.name, n, Interval.point(n), f"{n}(文中列举:{'、'.join(ref.items())})",
-                          own, False, whole=True)
-        if ref.kind == "claim":
-            r = self.claims.loc[ref.target]
-            fig = self._figure_from_row(ref.name, r, own)
-            fig.label = f"{self.claimed_text(r)}(本文:{r['figure']})" if r["source_id"] == own else fig.label
-            return fig
-        assert period is not None
-        rows = self.lookup(ref.target, ref.geography, period.year, claim["claim_id"], own)
-        if rows.empty:
-            return None
-        fig = self._figure_from_row(ref.name, rows.iloc[0], own)
-        fig.period = period
-        if period.proxy:
-            fig.exact = False
-        return fig
-
-    # ---- claims --------------------------------------------------------------------------------
-    def judge(self, claim: pd.Series) -> Judgement:
-        check = claim["check"]
-        if check == "stated":
-            j = self._stated(claim)
-        elif check == "target":
-            j = self._target(claim)
-        else:
-            j = self._formula(claim)
-        if j.verdict == "inconsistent":
-            from .diagnose import diagnose
-
-            j.diagnoses = diagnose(self, claim, j)
+            j.diagnoses = why(self, self.ds.claims[claim_id], j)
+            self._diagnosed.add(claim_id)
         return j
 
-    def judge_year(self, year: int) -> list[Judgement]:
-        return [self.judge(c) for _, c in self.ds.claims_for(year).iterrows()]
+    def _judge(self, claim_id: str) -> Judgement:
+        claim = self.ds.claims[claim_id]
+        for ref in self.refs(claim):  # the claims it uses first: their verdicts bound this one's
+            if ref.kind == "claim" and ref.target not in self._done:
+                self.judge(ref.target, diagnose=False)
+        j = self._base(claim)
+        if claim.statistic:
+            if claim.check == "stated":
+                self._stated(claim, j)
+            elif claim.check == "target":
+                self._target(claim, j)
+            else:
+                self._formula(claim, j)
+        self._done[claim_id] = j
+        return j
 
-    def _base(self, claim: pd.Series, verdict: str, explanation: str, recomputed: str = "",
-              formula: str = "", readings: list[Reading] | None = None) -> Judgement:
+    # ---- figures -------------------------------------------------------------------------------
+    def refs(self, claim: Claim) -> list[Reference]:
+        return self._parsed(claim)[0]
+
+    def formula(self, claim: Claim) -> Formula:
+        formula = self._parsed(claim)[1]
+        if formula is None:
+            raise FormulaError(f"claim {claim.claim_id} has no formula")
+        return formula
+
+    def _parsed(self, claim: Claim) -> tuple[list[Reference], Formula | None]:
+        if claim.claim_id not in self._formulas:
+            refs = parse_bindings(claim.bindings)
+            formula = parse_formula(claim.formula, [r.name for r in refs]) if claim.formula else None
+            self._formulas[claim.claim_id] = (refs, formula)
+        return self._formulas[claim.claim_id]
+
+    def interval(self, value: float, decimals: int, qualifier: str, indicator: str) -> Interval:
+        ind = self.ds.indicators[indicator]
+        return figure_interval(value, decimals, qualifier, lower=ind.minimum, upper=ind.maximum, whole=ind.whole)
+
+    def claim_interval(self, claim: Claim) -> Interval:
+        return self.interval(float(claim.value or 0), claim.decimals, claim.qualifier, claim.indicator)
+
+    def independent(self, article_source: str, source_id: str) -> bool:
+        """Is ``source_id`` independent of the article: another publisher, and figures of another origin?"""
+        a, b = self.ds.sources[article_source], self.ds.sources.get(source_id)
+        return b is not None and b.publisher != a.publisher and b.origin != a.origin
+
+    def describe(self, indicator: str, geography: str, period: int | None) -> str:
+        year = f"{period}年" if period else ""
+        return f"{geography}{year}{self.ds.indicators[indicator].name_zh}"
+
+    def describe_ref(self, ref: Reference, period: Period | None) -> str:
+        if ref.kind == "input":
+            return self.describe(ref.target, ref.geography, period.year if period else None)
+        if ref.kind == "claim":
+            c = self.ds.claims[ref.target]
+            return self.describe(c.indicator, c.geography, c.period)
+        if ref.kind == "items":
+            return "文中列举的项数"
+        return format_number(float(ref.constant or 0), 4)
+
+    def pick(self, figures: list[Figure], article_source: str) -> Figure:
+        """Of several sources for one figure: an independent one first, then the best tier."""
+        def key(f: Figure) -> tuple:
+            tier = self.ds.sources[f.source_id].tier
+            return (not self.independent(article_source, f.source_id), tier)
+
+        return sorted(figures, key=key)[0]
+
+    def resolve(self, ref: Reference, claim: Claim, period: Period | None) -> Used | None:
+        if ref.kind == "constant":
+            v = float(ref.constant or 0)
+            return Used(ref.name, format_number(v, 4), v, 4, "=", "", "constant", interval=Interval.point(v),
+                        whole=v == int(v))
+        if ref.kind == "items":
+            items = ref.items()
+            return Used(ref.name, "文中列举的项数", float(len(items)), 0, "=", "项", "items", source_id=claim.source_id,
+                        items=items, interval=Interval.point(len(items)), whole=True)
+        if ref.kind == "claim":
+            c = self.ds.claims[ref.target]
+            done = self._done.get(c.claim_id)
+            return Used(ref.name, self.describe(c.indicator, c.geography, c.period), float(c.value or 0), c.decimals,
+                        c.qualifier, c.unit, "claim", source_id=c.source_id, period=c.period,
+                        independent=self.independent(claim.source_id, c.source_id), claim_id=c.claim_id,
+                        claim_verdict=(done.verdict or "") if done else "", interval=self.claim_interval(c),
+                        whole=self.ds.indicators[c.indicator].whole)
+        assert period is not None
+        found = [f for f in self.ds.figures_at(ref.target, ref.geography, period.year) if f.claim_id != claim.claim_id]
+        if not found:
+            return None
+        f = self.pick(found, claim.source_id)
+        return Used(ref.name, self.describe(ref.target, ref.geography, period.year), f.value, f.decimals,
+                    f.qualifier, f.unit, "input", source_id=f.source_id, period=period.year, stand_in=period.proxy,
+                    independent=self.independent(claim.source_id, f.source_id), claim_id=f.claim_id,
+                    interval=self.interval(f.value, f.decimals, f.qualifier, f.indicator),
+                    whole=self.ds.indicators[f.indicator].whole)
+
+    def _searched(self, ref: Reference, period: Period) -> dict | None:
+        """What was searched for an input not found (``searches.csv``); None for anything but an input."""
+        if ref.kind != "input":
+            return None
+        s = self.ds.search_for(ref.target, ref.geography, period.year)
+        entry = {"what": self.describe(ref.target, ref.geography, period.year)}
+        if s is not None:
+            entry.update(result=s.result, searched=s.searched, date=s.date, source_id=s.source_id, note=s.note)
+        else:
+            entry.update(result="nothing", searched="", date="", source_id="", note="")
+        return entry
+
+    # ---- claims --------------------------------------------------------------------------------
+    def _base(self, claim: Claim) -> Judgement:
+        value = claim.value
+        repeats = [m for m in self.ds.mentions if m.claim_id == claim.claim_id]
+        text = self.ds.articles[claim.source_id]
+        from .mentions import context
+
         return Judgement(
-            claim_id=claim["claim_id"], year=int(claim["year"]), chapter=claim["chapter"],
-            quote=claim["quote"], figure=claim["figure"], claimed=self.claimed_text(claim),
-            recomputed=recomputed, verdict=verdict, explanation=explanation, formula=formula,
-            readings=readings or [],
+            claim_id=claim.claim_id, year=claim.year, chapter=claim.chapter, kind=claim.kind,
+            source_id=claim.source_id, quote=claim.quote, figure=claim.figure,
+            figure_offset=token_offsets(claim.figure, claim.quote)[0],
+            claimed=claimed_text(value, claim.decimals, claim.qualifier, claim.unit) if value is not None else "",
+            value=value, decimals=claim.decimals, qualifier=claim.qualifier, unit=claim.unit,
+            indicator=claim.indicator, period=claim.period, check=claim.check, formula=claim.formula,
+            repeats=[context(text, m.offset, len(m.mention)) for m in repeats],
         )
 
-    def _stated(self, claim: pd.Series) -> Judgement:
-        own_iv = self.claimed_interval(claim)
-        rows = self.lookup(claim["indicator"], claim["geography"], int(claim["period"]), claim["claim_id"],
-                           claim["source_id"])
-        agree, disagree = [], []
-        for _, r in rows.iterrows():
-            other = self.claimed_interval(r)
-            who = ("本文另一处" if r["source_id"] == claim["source_id"]
-                   else self.ds.sources.loc[r["source_id"], "publisher"])
-            text = f"{who}:{self.claimed_text(r)}"
-            (agree if own_iv.intersects(other) else disagree).append(text)
-        if disagree:
-            return self._base(claim, "inconsistent",
-                              f"与其他来源矛盾:{';'.join(disagree)}(本文:{self.claimed_text(claim)})。",
-                              recomputed=";".join(disagree))
-        if agree:
-            return self._base(claim, "stated", f"基础数据,无可重算;{';'.join(agree)},与之相符。",
-                              recomputed=";".join(agree))
-        return self._base(claim, "stated", "基础数据,无可重算,也未找到其他来源重复发布此数。")
+    def _stated(self, claim: Claim, j: Judgement) -> None:
+        own = self.claim_interval(claim)
+        others = [f for f in self.ds.figures_at(claim.indicator, claim.geography, int(claim.period or claim.year))
+                  if f.claim_id != claim.claim_id and f.source_id != claim.source_id]
+        for f in others:
+            src = self.ds.sources[f.source_id]
+            j.corroboration.append({
+                "source_id": f.source_id, "publisher": src.publisher, "tier": src.tier,
+                "text": claimed_text(f.value, f.decimals, f.qualifier, f.unit),
+                "agrees": own.intersects(self.interval(f.value, f.decimals, f.qualifier, f.indicator)),
+                "independent": self.independent(claim.source_id, f.source_id),
+            })
+        j.verdict = "inconsistent" if any(not c["agrees"] for c in j.corroboration) else "stated"
+        j.low_tier = sorted({c["source_id"] for c in j.corroboration if c["tier"] >= LOW_TIER})
 
-    def _target(self, claim: pd.Series) -> Judgement:
-        goal = self.claimed_interval(claim)
-        parts, latest = [], ""
-        for ref in parse_bindings(claim["bindings"]):
-            if ref.kind != "input":
-                continue
+    def _target(self, claim: Claim, j: Judgement) -> None:
+        goal = self.claim_interval(claim)
+        latest_edition = max(self.ds.years)
+        actuals = []
+        for ref in self.refs(claim):
             for period in ref.periods:
-                rows = self.lookup(ref.target, ref.geography, period.year, claim["claim_id"])
-                if rows.empty:
-                    parts.append(f"{period.year}年实际值未公布")
+                used = self.resolve(ref, claim, period)
+                if used is None:
                     continue
-                r = rows.iloc[0]
-                actual = self.claimed_interval(r)
-                if actual.within(goal):
-                    status = "已达到"
-                elif not actual.intersects(goal):
-                    status = "未达到"
-                else:
-                    status = "无法判断是否达到"
-                src = self.ds.sources.loc[r["source_id"], "publisher"]
-                text = f"{period.year}年实际{self.claimed_text(r)}({src}),{status}"
-                parts.append(text)
-                latest = latest or f"{period.year}年:{self.claimed_text(r)}"
-        goal_text = f"目标{self.claimed_text(claim)}({int(claim['period'])}年)"
-        return self._base(claim, "target", f"{goal_text};" + ";".join(parts) + "。", recomputed=latest)
+                actual = used.interval
+                status = ("met" if actual.within(goal) else "missed" if not actual.intersects(goal) else "unclear")
+                actuals.append({"period": period.year, "text": claimed_text(used.value, used.decimals, used.qualifier,
+                                                                             used.unit),
+                                "source_id": used.source_id, "status": status, "claim_id": used.claim_id})
+        actuals.sort(key=lambda a: a["period"])
+        due = claim.due
+        at_due = [a for a in actuals if a["period"] == due]
+        if due is None:
+            status = "no_date"
+        elif at_due:
+            status = at_due[0]["status"]
+        else:
+            status = "not_due" if due > latest_edition else "not_found"
+        if status == "not_found":
+            j.searched = [e for ref in self.refs(claim) if (e := self._searched(ref, Period(due)))]
+        j.verdict = "target"
+        j.target = {"due": due, "status": status, "actuals": actuals}
+        j.low_tier = sorted({a["source_id"] for a in actuals if self.ds.sources[a["source_id"]].tier >= LOW_TIER})
 
-    # ---- formulas ------------------------------------------------------------------------------
-    def readings_of(self, refs: list[Reference]) -> list[tuple[str, dict[str, Period], bool]]:
+    def _formula(self, claim: Claim, j: Judgement) -> None:
+        refs = self.refs(claim)
+        readings = self.readings(claim, refs)
+        best = self.decide(readings)
+        j.readings, j.decisive = readings, best
+        chosen = readings[best]
+        verdict = chosen.verdict
+        if best != 0 and verdict in ("reproduced", "consistent") and not _stand_in_only(chosen):
+            # agrees only under another reading of the period: never better than consistent, and says which
+            verdict = "consistent"
+            j.condition = {"year": chosen.changes[0]["year"], "what": chosen.changes[0]["what"]}
+        j.verdict = verdict
+        for ref in refs:  # every input not found in its primary period: what was searched
+            if ref.kind == "input" and self.resolve(ref, claim, ref.periods[0]) is None:
+                j.searched.append(self._searched(ref, ref.periods[0]))
+        j.low_tier = sorted({u.source_id for u in chosen.used
+                             if u.source_id and self.ds.sources[u.source_id].tier >= LOW_TIER})
+
+    # ---- readings ------------------------------------------------------------------------------
+    def plan(self, refs: list[Reference]) -> list[tuple[dict[str, Period], list[dict], bool]]:
         """The primary reading, then one alternative per other listed period of each input."""
         primary = {r.name: r.periods[0] for r in refs if r.kind == "input"}
-        out = [("按所指时期", primary, True)]
+        out: list[tuple[dict[str, Period], list[dict], bool]] = [(primary, [], True)]
         for r in refs:
             if r.kind != "input":
                 continue
             for p in r.periods[1:]:
                 alt = dict(primary)
                 alt[r.name] = p
-                kind = "替代" if p.proxy else "按"
-                out.append((f"{r.name} {kind}{p.year}年", alt, False))
+                out.append((alt, [{"what": self.ds.indicators[r.target].name_zh, "geography": r.geography,
+                                   "year": p.year, "stand_in": p.proxy, "instead_of": r.periods[0].year}], False))
         return out
 
-    def evaluate_reading(self, claim: pd.Series, expr, refs: list[Reference], periods: dict[str, Period],
-                         label: str, primary: bool, target: Interval | None = None) -> Reading:
-        target = target or self.claimed_interval(claim)
-        figs: dict[str, Figure] = {}
-        missing: list[Reference] = []
-        skipped: list[str] = []
-        for ref in refs:
-            fig = self.resolve(ref, claim, periods.get(ref.name))
-            if fig is None:
-                if ref.optional:
-                    skipped.append(ref.name)
-                    continue
-                missing.append(ref)
-            else:
-                figs[ref.name] = fig
-        try:
-            expr = drop_symbols(expr, skipped)
-        except FormulaError:
-            names = [self._describe_ref(r, periods.get(r.name)) for r in refs if r.name in skipped]
-            return Reading(label, "missing", "unverifiable", missing=names, primary=primary,
-                           text=f"所需数据均未公布:{'、'.join(names)}")
-        gaps = ""
-        if skipped:
-            gaps = ";未公布、未计入:" + "、".join(
-                self._describe_ref(r, periods.get(r.name)) for r in refs if r.name in skipped)
-        decimals = int(claim["decimals"])
-        if missing:
-            names = [self._describe_ref(m, periods.get(m.name)) for m in missing]
-            if claim["formula"].strip() in {m.name for m in missing}:
-                return Reading(label, "missing", "unverifiable", missing=names, primary=primary,
-                               text=f"核实需要{names[0]},未公布;本文的数字即是这一未公布的结果")
-            if len(missing) > 1:
-                return Reading(label, "missing", "unverifiable", missing=names, primary=primary,
-                               text=f"缺少多项输入:{'、'.join(names)}")
-            m = missing[0]
-            implied = solve_for(expr, m.name, target, {k: f.interval for k, f in figs.items()})
-            whole = m.kind == "input" and bool(self.ds.indicators.loc[m.target, "whole"])
-            unit = self.unit(m.target) if m.kind == "input" else ""
-            if implied is None:
-                return Reading(label, "missing", "unverifiable", missing=names, primary=primary,
-                               text=f"{names[0]}未公布")
-            if whole:
-                known = {k: f.interval for k, f in figs.items()}
-                wholes = [n for n in implied.whole_numbers(limit=50)
-                          if bound(expr, {**known, m.name: Interval.point(n)}).intersects(target)][:6]
-                if wholes:
-                    shown = "、".join(map(str, wholes[:5])) + ("…" if len(wholes) > 5 else "")
-                    return Reading(label, "implied", "consistent", implied=implied, missing=names, primary=primary,
-                                   text=f"{names[0]}未公布;本文数字意味着它在{implied.describe(2)}之间"
-                                        f"(含端点方括号,不含圆括号),存在整数解({shown}{unit}),与本文数字相容")
-                where = implied.describe(3)
-                where = f"约为{where}" if "," not in where else f"在{where}之间"
-                return Reading(label, "implied", "inconsistent", implied=implied, missing=names, primary=primary,
-                               text=f"{names[0]}未公布;本文数字意味着它{where},没有整数能满足,而它是计数,必须为整数")
-            return Reading(label, "implied", "unverifiable", implied=implied, missing=names, primary=primary,
-                           text=f"{names[0]}未公布;本文数字意味着它约为{implied.describe(2)}{unit}")
-        point = evaluate(expr, {k: f.value for k, f in figs.items()})
-        iv = bound(expr, {k: f.interval for k, f in figs.items()})
-        shown = show(claim["formula"], {k: format_number(f.value, 4) for k, f in figs.items()})
-        all_exact = all(f.exact for f in figs.values())
-        independent = any(f.independent for f in figs.values()) and not skipped
-        proxy = any(f.period is not None and f.period.proxy for f in figs.values())
-        point_text = format_number(point, max(decimals, 2) + 1)
-        equation = shown if shown == point_text else f"{shown} = {point_text}"
-        basis = ";".join(f"{k}={f.label}" for k, f in figs.items())
-        if proxy:
-            widened = Interval(target.lo - abs(target.lo) * PROXY_TOLERANCE, target.hi + abs(target.hi) * PROXY_TOLERANCE)
-            ok = widened.contains(point)
-            return Reading(label, "match" if ok else "mismatch", "consistent" if ok else "inconsistent",
-                           recomputed=point, recomputed_interval=iv, shown=shown, primary=primary,
-                           text=f"以相邻时期数据替代:{equation},"
-                                f"{'在' if ok else '超出'}±{PROXY_TOLERANCE:.0%}容差{'之内' if ok else ''}({basis})")
-        exact = all_exact and matches_printed(point, float(claim["value"]), decimals, claim["qualifier"])
-        loose = iv.intersects(target)
-        if exact:
-            verdict = "reproduced" if independent else "consistent"
-            text = f"{equation},按所印精度与本文一致({basis}{gaps})"
-        elif loose:
-            verdict = "reproduced" if independent and all_exact else "consistent"
-            text = (f"{equation};计入输入数据的舍入{'或估计' if not all_exact else ''}范围"
-                    f"{iv.describe(decimals + 1)}后与本文相容({basis})")
-        else:
-            verdict = "inconsistent"
-            spread = "" if iv.lo == iv.hi else f",即使计入舍入范围{iv.describe(decimals + 1)}"
-            text = f"{equation}{spread},与本文{self.claimed_text(claim)}不符({basis})"
-        return Reading(label, "match" if verdict != "inconsistent" else "mismatch", verdict, recomputed=point,
-                       recomputed_interval=iv, shown=shown, text=text, primary=primary)
+    def readings(self, claim: Claim, refs: list[Reference], *, target: Interval | None = None,
+                 periods: dict[str, Period] | None = None) -> list[Reading]:
+        formula = self.formula(claim)
+        plan = self.plan(refs) if periods is None else [(periods, [], True)]
+        return [self.evaluate(claim, formula, refs, p, changes, primary, target) for p, changes, primary in plan]
 
-    def _describe_ref(self, ref: Reference, period: Period | None) -> str:
-        if ref.kind == "input":
-            year = f"{period.year}年" if period else ""
-            return f"{ref.geography}{year}{self.name_zh(ref.target)}"
-        if ref.kind == "claim":
-            c = self.claims.loc[ref.target]
-            return f"{c['geography']}{int(c['period'])}年{self.name_zh(c['indicator'])}({c['figure']}{c['unit']})"
-        return ref.text
-
-    def assess(self, claim: pd.Series, refs: list[Reference], target: Interval | None = None,
-               periods_override: dict[str, Period] | None = None) -> tuple[Reading, list[Reading]]:
-        """Evaluate every reading of a formula claim; return the one that decides, and all of them."""
-        expr = parse_formula(claim["formula"], [r.name for r in refs])
-        plan = self.readings_of(refs)
-        if periods_override is not None:
-            plan = [("另一时期", periods_override, True)]
-        readings = [self.evaluate_reading(claim, expr, refs, periods, label, primary, target)
-                    for label, periods, primary in plan]
+    @staticmethod
+    def decide(readings: list[Reading]) -> int:
+        """The reading that decides: the strongest, the primary one on a tie. A missing period judged by its
+        stand-ins when every stand-in contradicts the figure."""
+        best = max(range(len(readings)), key=lambda i: (STRENGTH[readings[i].verdict], readings[i].primary))
         primary = readings[0]
-        best = min(readings, key=lambda r: (_RANK[r.verdict], not r.primary))
-        # an exact period that is missing is judged by its stand-ins when all of them contradict the claim
-        if primary.status == "implied" and primary.verdict == "unverifiable":
-            proxies = [r for r in readings[1:] if "替代" in r.label]
-            if proxies and all(r.verdict == "inconsistent" for r in proxies):
+        if primary.status in ("implied", "missing") and primary.verdict == "unverifiable":
+            proxies = [i for i, r in enumerate(readings[1:], start=1) if _stand_in_only(r)]
+            if proxies and all(readings[i].verdict == "inconsistent" for i in proxies):
                 best = proxies[0]
-        return best, readings
+        return best
 
-    def _formula(self, claim: pd.Series) -> Judgement:
-        refs = parse_bindings(claim["bindings"])
-        best, readings = self.assess(claim, refs)
-        primary = readings[0]
-        explanation = primary.text
-        if best is not primary:
-            explanation = f"按所指时期:{primary.text}。另一种读法({best.label}):{best.text}"
-        others = [r for r in readings[1:] if r is not best]
-        if others:
-            explanation += "。其他读法:" + ";".join(f"{r.label}:{VERDICT_ZH[r.verdict]}" for r in others)
-        recomputed = ""
-        if best.recomputed is not None:
-            recomputed = format_number(best.recomputed, int(claim["decimals"]) + 1)
-        elif best.implied is not None:
-            recomputed = f"隐含{best.missing[0] if best.missing else ''} {best.implied.describe(2)}"
-        return self._base(claim, best.verdict, explanation + "。", recomputed=recomputed,
-                          formula=claim["formula"], readings=readings)
+    def evaluate(self, claim: Claim, formula: Formula, refs: list[Reference], periods: dict[str, Period],
+                 changes: list[dict], primary: bool, target: Interval | None = None) -> Reading:
+        target = target or self.claim_interval(claim)
+        used: dict[str, Used] = {}
+        missing: list[Reference] = []
+        left_out: list[Reference] = []
+        for ref in refs:
+            u = self.resolve(ref, claim, periods.get(ref.name))
+            if u is None:
+                (left_out if ref.optional else missing).append(ref)
+            else:
+                if u.stand_in:
+                    u.stands_for = self.describe(ref.target, ref.geography, ref.periods[0].year)
+                used[ref.name] = u
+        r = Reading("missing", "unverifiable", primary, changes=changes, used=list(used.values()),
+                    left_out=[self.describe_ref(x, periods.get(x.name)) for x in left_out])
+        try:
+            formula = formula.without([x.name for x in left_out])
+        except FormulaError:
+            r.missing = r.left_out
+            r.left_out = []
+            return r
+        if missing:
+            r.missing = [self.describe_ref(m, periods.get(m.name)) for m in missing]
+            if len(missing) > 1:
+                return r
+            m = missing[0]
+            if claim.formula.strip() == m.name:
+                r.bare = True
+                return r
+            implied = formula.solve(m.name, target, {k: u.interval for k, u in used.items()})
+            if implied is None:
+                return r
+            r.status, r.implied, r.implied_what = "implied", implied, r.missing[0]
+            r.implied_unit = self.ds.indicators[m.target].unit if m.kind == "input" else ""
+            whole = m.kind == "input" and self.ds.indicators[m.target].whole
+            if whole:
+                known = {k: u.interval for k, u in used.items()}
+                r.wholes = [n for n in implied.whole_numbers(limit=50)
+                            if formula.bound({**known, m.name: Interval.point(n)}).intersects(target)][:6]
+                r.verdict = "consistent" if r.wholes else "inconsistent"
+            else:
+                r.verdict = "unverifiable"
+            return self._weaken(r)
+        values = {k: u.value for k, u in used.items()}
+        point = formula.value(values)
+        spread = formula.bound({k: u.interval for k, u in used.items()})
+        shown = formula.show({k: format_number(u.value, 4) for k, u in used.items()})
+        point_text = format_number(point, max(claim.decimals, 2) + 1) if math.isfinite(point) else "无意义(除以零)"
+        r.equation = shown if shown == point_text else f"{shown} = {point_text}"
+        r.recomputed, r.spread = (point if math.isfinite(point) else None), spread
+        stand_in = any(u.stand_in for u in used.values())
+        if stand_in:
+            widened = Interval(target.lo - abs(target.lo) * PROXY_TOLERANCE,
+                               target.hi + abs(target.hi) * PROXY_TOLERANCE)
+            ok = math.isfinite(point) and widened.contains(point)
+            r.tolerance = PROXY_TOLERANCE
+            r.status, r.verdict = ("match", "consistent") if ok else ("mismatch", "inconsistent")
+        else:
+            exact = all(u.exact for u in used.values()) and math.isfinite(point) and matches_printed(
+                point, float(claim.value or 0), claim.decimals, claim.qualifier)
+            independent = all(u.independent for u in used.values())
+            if exact or spread.intersects(target):
+                strict = exact or all(u.exact for u in used.values())
+                r.status, r.verdict = "match", ("reproduced" if independent and strict else "consistent")
+            else:
+                r.status, r.verdict = "mismatch", "inconsistent"
+        if r.left_out and r.verdict != "inconsistent":
+            r.verdict = "unverifiable"  # a series with gaps: what was found agrees, but it is not all
+        return self._weaken(r)
+
+    @staticmethod
+    def _weaken(r: Reading) -> Reading:
+        """An agreement with a claim that is itself wrong or unverifiable proves nothing."""
+        r.weak = [{"claim_id": u.claim_id, "verdict": u.claim_verdict, "what": u.what,
+                   "text": claimed_text(u.value, u.decimals, u.qualifier, u.unit)}
+                  for u in r.used if u.kind == "claim" and u.claim_verdict in WEAK]
+        if r.weak and r.verdict in ("reproduced", "consistent"):
+            r.verdict = "unverifiable"
+        return r
 
 
-def judge_year(ds: Dataset, year: int) -> list[Judgement]:
-    ds.require_year(year)
-    return Judge(ds).judge_year(year)
+def _stand_in_only(r: Reading) -> bool:
+    return bool(r.changes) and all(c["stand_in"] for c in r.changes)
 
 
-def verdict_table(judgements: list[Judgement]) -> pd.DataFrame:
-    """The columns of ``_build/verdicts/YEAR.csv``."""
-    cols = ["claim_id", "quote", "claimed", "recomputed", "verdict", "explanation"]
-    return pd.DataFrame([j.row() for j in judgements], columns=cols)
+def judge_year(ds: Dataset, year: int, *, diagnose: bool = True) -> list[Judgement]:
+    return Judge(ds).judge_year(year, diagnose=diagnose)

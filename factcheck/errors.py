@@ -1,6 +1,13 @@
-"""One exception type for every input problem, so that each failure names what and where."""
+"""One exception type for every input problem, so that each failure names what and where.
+
+Bad input exits with 2 and one line (``error: data/claims.csv, row 12, column 'value': …``); anything
+else is a bug in this program and exits with 1 (``internal error: …``), see :mod:`factcheck.cli`.
+"""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 
 class InputError(Exception):
@@ -20,7 +27,7 @@ class InputError(Exception):
         column: str | None = None,
         parameter: str | None = None,
     ) -> None:
-        self.reason = reason
+        self.reason = " ".join(str(reason).split()) if "\n" not in str(reason) else str(reason)
         self.file = file
         self.row = row
         self.column = column
@@ -43,3 +50,12 @@ class InputError(Exception):
     @property
     def message(self) -> str:
         return f"{self.where}: {self.reason}" if self.where else self.reason
+
+
+def where(path: str | os.PathLike) -> str:
+    """A path as messages show it: relative to the working directory when inside it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)

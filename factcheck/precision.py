@@ -68,30 +68,6 @@ class Interval:
             n += 1
         return found
 
-    @property
-    def bounded(self) -> bool:
-        return not (math.isinf(self.lo) or math.isinf(self.hi))
-
-    def describe(self, digits: int = 2) -> str:
-        def fmt(x: float) -> str:
-            if math.isinf(x):
-                return "∞" if x > 0 else "-∞"
-            return format_number(x, digits)
-
-        if self.lo == self.hi or fmt(self.lo) == fmt(self.hi):
-            return fmt(self.lo)
-        left = "(" if self.lo_open else "["
-        right = ")" if self.hi_open else "]"
-        return f"{left}{fmt(self.lo)}, {fmt(self.hi)}{right}"
-
-
-def decimals_of(text: str) -> int:
-    """Digits after the decimal point as printed: ``'5.71'`` → 2, ``'660'`` → 0."""
-    text = text.strip()
-    if "e" in text.lower():
-        raise ValueError(f"write '{text}' without an exponent")
-    return len(text.split(".", 1)[1]) if "." in text else 0
-
 
 def round_half_up(x: float, decimals: int) -> float:
     """Round as statistical offices print: 0.5 rounds away from zero (``round`` would give 0.12 for 0.125)."""

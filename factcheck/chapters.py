@@ -1,0 +1,91 @@
+"""The chapters of an edition, read from ``book/chapters.yml``: the one place they are named and described.
+
+Each chapter is a page made from one template notebook (``notebooks/chapter.ipynb``) with the parameters
+``year`` and ``chapter``; its title, introduction and charts come from here. Every edition also has an
+overview (first) and a fact-check page listing every claim (last).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, where
+
+FILE = Path(__file__).resolve().parent.parent / "book" / "chapters.yml"
+CHART_KINDS = ("ranks", "targets", "readings", "series")
+OVERVIEW = "00_overview"
+FACTCHECK_TITLE = "逐条核查"
+OVERVIEW_TITLE = "概览"
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str
+    indicator: str = ""
+    places: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chapter:
+    id: str
+    number: int
+    title: str
+    intro: str
+    charts: tuple[Chart, ...] = field(default_factory=tuple)
+
+    @property
+    def page(self) -> str:
+        """The file name of the chapter in an edition, without suffix: ``03_rd``."""
+        return f"{self.number:02d}_{self.id}"
+
+
+@functools.cache
+def chapters(path: Path = FILE) -> tuple[Chapter, ...]:
+    import yaml
+
+    w = where(path)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot be read: {exc}", file=w) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"is not valid YAML: {str(exc).splitlines()[0]}", file=w) from None
+    items = doc.get("chapters") if isinstance(doc, dict) else None
+    if not isinstance(items, list) or not items:
+        raise InputError("needs a list 'chapters'", file=w)
+    out = []
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) and item.get(k) for k in
+                                                 ("id", "title", "intro")):
+            raise InputError(f"chapter {number} needs the texts id, title and intro", file=w)
+        charts = []
+        for spec in item.get("charts") or []:
+            if isinstance(spec, str) and spec in CHART_KINDS and spec != "series":
+                charts.append(Chart(spec))
+            elif isinstance(spec, dict) and isinstance(spec.get("series"), str) and isinstance(spec.get("places"), list):
+                charts.append(Chart("series", spec["series"], tuple(str(p) for p in spec["places"])))
+            else:
+                raise InputError(f"chapter '{item['id']}': chart {spec!r} is not one of {', '.join(CHART_KINDS)} "
+                                 "(series: INDICATOR with places: [...])", file=w)
+        out.append(Chapter(item["id"], number, item["title"], "".join(item["intro"].split()), tuple(charts)))
+    ids = [c.id for c in out]
+    if len(set(ids)) != len(ids):
+        raise InputError("two chapters have the same id", file=w)
+    return tuple(out)
+
+
+def ids() -> list[str]:
+    return [c.id for c in chapters()]
+
+
+def get(chapter_id: str) -> Chapter:
+    for c in chapters():
+        if c.id == chapter_id:
+            return c
+    raise InputError(f"'{chapter_id}' is not a chapter of {where(FILE)} ({', '.join(ids())})", parameter="chapter")
+
+
+def factcheck_page() -> str:
+    return f"{len(chapters()) + 1:02d}_factcheck"

@@ -1,0 +1,225 @@
+"""The judged stage: validate once, judge every edition once, write one file per edition.
+
+``python -m factcheck judge`` (run by ``make book``, ``make verify`` and before nbval) writes
+``_build/judged/<year>.json``: everything the pages of an edition show, computed here and nowhere else:
+
+* the judged statistics, each with its readings, inputs, sources, candidate explanations and the
+  sentences of :mod:`factcheck.wording` (``label``, ``why``, ``steps``);
+* the register: the names, ordinals, awards and dates of the article, kept with their kind, not judged;
+* the counts by verdict, in all and by chapter (statistics only);
+* the figures the charts draw (every input and every article statistic, with the verdict of the claim it
+  comes from), the indicators and the sources they cite.
+
+The file is JSON with sorted keys and one value per line, so a change of verdict shows as a small diff;
+it is written only when its content changes, so the notebooks reading it are re-executed only then.
+:class:`Edition` is how a notebook reads it back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import chapters, wording
+from .engine import Judge, Judgement
+from .errors import InputError, where
+from .load import Dataset, note_read
+from .precision import Interval, format_number
+from .vocabulary import CODES, KINDS
+
+FORMAT = 1
+
+
+# ---- writing ------------------------------------------------------------------------------------
+def _plain(value: object) -> object:
+    """Dataclasses and intervals as JSON: infinite ends become null."""
+    if isinstance(value, Interval):
+        return {"lo": None if math.isinf(value.lo) else value.lo, "hi": None if math.isinf(value.hi) else value.hi,
+                "lo_open": value.lo_open, "hi_open": value.hi_open}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _source(ds: Dataset, source_id: str) -> dict:
+    s = ds.sources[source_id]
+    return {"publisher": s.publisher, "origin": s.origin, "title": s.title, "published": s.published, "url": s.url,
+            "copy_url": s.copy_url, "copy_kind": s.copy_kind, "tier": s.tier, "accessed": s.accessed,
+            "artefacts": s.artefacts, "text_scope": s.text_scope}
+
+
+def _cited(j: dict) -> set[str]:
+    ids = {j["source_id"]}
+    for r in j.get("readings", []):
+        ids |= {u["source_id"] for u in r["used"] if u["source_id"]}
+    ids |= {c["source_id"] for c in j.get("corroboration", [])}
+    ids |= {a["source_id"] for a in (j.get("target") or {}).get("actuals", [])}
+    ids |= {s["source_id"] for s in j.get("searched", []) if s.get("source_id")}
+    return ids
+
+
+def counts(claims: Iterable[dict]) -> dict[str, int]:
+    out = dict.fromkeys(CODES, 0)
+    n = 0
+    for j in claims:
+        out[j["verdict"]] += 1
+        n += 1
+    out["total"] = n
+    return out
+
+
+def edition(ds: Dataset, judge: Judge, year: int) -> dict:
+    """The judged file of one edition, as a dict."""
+    judgements: list[Judgement] = judge.judge_year(year)
+    stats = [_plain(j) for j in judgements if j.verdict]
+    register = [{"claim_id": j.claim_id, "kind": j.kind, "kind_label": KINDS[j.kind], "chapter": j.chapter,
+                 "quote": j.quote, "figure": j.figure, "figure_offset": j.figure_offset,
+                 "note": ds.claims[j.claim_id].note} for j in judgements if not j.verdict]
+    verdicts = {c.claim_id: judge.verdict_of(c.claim_id) for c in ds.claims.values() if c.statistic}
+    figures = [{**_plain(f), "verdict": verdicts.get(f.claim_id, "") if f.claim_id else ""} for f in ds.figures()]
+    cited = set()
+    for j in stats:
+        cited |= _cited(j)
+    cited |= {f["source_id"] for f in figures}
+    articles = sorted({c.source_id for c in ds.claims_for(year)})
+    sources = {sid: _source(ds, sid) for sid in sorted(cited | set(articles))}
+    for j in stats:
+        j["label"] = wording.label(j)
+        j["why"] = wording.why(j, sources)
+        j["steps"] = wording.steps(j, sources)
+        j["candidates"] = wording.candidates(j)
+        j["sources"] = sorted(_cited(j), key=lambda s: (s != j["source_id"], sources[s]["tier"], s))
+    by_chapter = {c: counts(j for j in stats if j["chapter"] == c) for c in chapters.ids()}
+    indicators = {i.indicator: {"name_zh": i.name_zh, "unit": i.unit, "whole": i.whole, "chapter": i.chapter,
+                                "headline": i.headline} for i in ds.indicators.values()}
+    return {
+        "format": FORMAT,
+        "year": year,
+        "articles": articles,
+        "full": all(ds.sources[a].text_scope == "full" for a in articles),
+        "counts": counts(stats),
+        "chapters": by_chapter,
+        "claims": stats,
+        "register": register,
+        "figures": figures,
+        "indicators": indicators,
+        "searches": [_plain(s) for s in ds.searches],
+        "corrections": [_plain(c) for c in ds.corrections if c.edition in (None, year)],
+        "sources": sources,
+    }
+
+
+def text(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def path_for(out_dir: str | Path, year: int) -> Path:
+    return Path(out_dir) / f"{year}.json"
+
+
+def write_all(ds: Dataset, out_dir: str | Path, years: Iterable[int] | None = None) -> dict[int, bool]:
+    """Judge ``years`` (default: every edition) and write their files; return which files changed."""
+    judge = Judge(ds)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    changed = {}
+    for year in sorted(years or ds.years):
+        content = text(edition(ds, judge, year))
+        target = path_for(out, year)
+        if target.is_file() and target.read_text(encoding="utf-8") == content:
+            changed[year] = False
+            continue
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_text(content, encoding="utf-8")
+        os.replace(tmp, target)
+        changed[year] = True
+    return changed
+
+
+# ---- reading ------------------------------------------------------------------------------------
+@dataclass
+class Edition:
+    """A judged file, read back: what a notebook of the edition shows."""
+
+    doc: dict
+    path: Path
+
+    @classmethod
+    def read(cls, judged_dir: str | Path, year: int) -> Edition:
+        path = path_for(judged_dir, year)
+        if not path.is_file():
+            raise InputError(f"no judged file for {year}; run python -m factcheck judge first", file=where(path))
+        note_read(path)
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if doc.get("format") != FORMAT:
+            raise InputError(f"was written by another version (format {doc.get('format')}); judge again",
+                             file=where(path))
+        return cls(doc, path)
+
+    @property
+    def year(self) -> int:
+        return int(self.doc["year"])
+
+    @property
+    def claims(self) -> list[dict]:
+        return self.doc["claims"]
+
+    @property
+    def sources(self) -> dict[str, dict]:
+        return self.doc["sources"]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.doc["counts"]
+
+    def in_chapter(self, chapter: str) -> list[dict]:
+        return [j for j in self.claims if j["chapter"] == chapter]
+
+    def register(self, chapter: str | None = None) -> list[dict]:
+        return [r for r in self.doc["register"] if chapter is None or r["chapter"] == chapter]
+
+    def chapter_counts(self, chapter: str) -> dict[str, int]:
+        return self.doc["chapters"][chapter]
+
+    def published_chapters(self) -> list[str]:
+        """The chapters with at least one statistic to check: only these are published."""
+        return [c for c in chapters.ids() if self.doc["chapters"][c]["total"]]
+
+    def claim(self, claim_id: str) -> dict:
+        for j in self.claims:
+            if j["claim_id"] == claim_id:
+                return j
+        raise KeyError(claim_id)
+
+    def figures(self, indicator: str, geography: str | None = None, period: int | None = None) -> list[dict]:
+        return [f for f in self.doc["figures"] if f["indicator"] == indicator
+                and (geography is None or f["geography"] == geography) and (period is None or f["period"] == period)]
+
+    def figure_text(self, indicator: str, geography: str, period: int | None = None) -> str:
+        """A figure as prose shows it (``超过700家``), or 未找到."""
+        found = self.figures(indicator, geography, period or self.year)
+        if not found:
+            return "未找到"
+        f = found[0]
+        return wording.qty(f["value"], f["decimals"], f["qualifier"], f["unit"])
+
+    def indicator(self, indicator: str) -> dict:
+        return self.doc["indicators"][indicator]
+
+    def source_link(self, source_id: str) -> str:
+        s = self.sources[source_id]
+        return s["url"] or s["copy_url"]
+
+    def number(self, x: float, digits: int = 2) -> str:
+        return format_number(x, digits)

@@ -1,0 +1,384 @@
+"""Read a data package into typed records, indexed for look-up; nothing here judges or validates.
+
+:func:`load` reads the CSV tables with the standard library (no pandas: the judged stage and the
+no-op build stay light) into :class:`Dataset`. The cross-file rules and the schema checks live in
+:mod:`factcheck.validate`, which runs once per build before anything reads the records.
+
+Every data file a process reads is noted in :func:`reads`, so the build learns which files each executed
+notebook depends on and re-executes only the notebooks that read a changed file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, where
+from .numbers import NumberError, decimals_of, parse_decimal
+from .schema import BY_NAME
+
+MAX_BYTES = 2_000_000
+"""The largest data file or article text read (the real ones are under 50 KB): anything bigger is refused."""
+
+_READS: dict[Path, None] = {}  # every data file this process has read, in first-read order
+
+
+def reads() -> list[Path]:
+    """The data files (absolute paths) this process has read so far, in first-read order."""
+    return list(_READS)
+
+
+def note_read(path: Path) -> None:
+    _READS.setdefault(Path(path).resolve(), None)
+
+
+def read_text(path: Path, *, what: str = "file") -> str:
+    """A UTF-8 text file within :data:`MAX_BYTES`, noted as read; bad input is one :class:`InputError`."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{what} does not exist" if not path.exists() else f"{what} is not a file", file=where(path))
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(f"is {size:,} bytes; files over {MAX_BYTES:,} bytes are refused", file=where(path))
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8",
+                         file=where(path)) from None
+    note_read(path)
+    return text
+
+
+# ---- records ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Source:
+    source_id: str
+    publisher: str
+    origin: str
+    title: str
+    published: str
+    url: str
+    copy_url: str
+    copy_kind: str
+    tier: int
+    covers: str
+    accessed: str
+    text_file: str
+    text_scope: str
+    artefacts: str
+    note: str
+    row: int
+
+    @property
+    def link(self) -> str:
+        """The address to cite: the original's, else the copy's (empty when neither was recorded)."""
+        return self.url or self.copy_url
+
+
+@dataclass(frozen=True)
+class Indicator:
+    indicator: str
+    name_zh: str
+    unit: str
+    whole: bool
+    minimum: float
+    maximum: float
+    chapter: str
+    headline: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure: an outside input, or an article's statistic (``claim_id`` set)."""
+
+    indicator: str
+    geography: str
+    period: int
+    value: float
+    decimals: int
+    qualifier: str
+    unit: str
+    source_id: str
+    quote: str
+    converted: bool = False
+    period_note: str = ""
+    note: str = ""
+    claim_id: str = ""
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class Claim:
+    claim_id: str
+    year: int
+    source_id: str
+    chapter: str
+    kind: str
+    quote: str
+    figure: str
+    value: float | None
+    decimals: int
+    qualifier: str
+    unit: str
+    indicator: str
+    geography: str
+    period: int | None
+    due: int | None
+    check: str
+    formula: str
+    bindings: str
+    note: str
+    row: int
+
+    @property
+    def statistic(self) -> bool:
+        return self.kind == "statistic"
+
+    def as_figure(self) -> Figure:
+        return Figure(self.indicator, self.geography, int(self.period or self.year), float(self.value or 0),
+                      self.decimals, self.qualifier, self.unit, self.source_id, self.quote, claim_id=self.claim_id,
+                      row=self.row)
+
+
+@dataclass(frozen=True)
+class Mention:
+    source_id: str
+    offset: int
+    mention: str
+    claim_id: str
+    reason: str
+    row: int
+
+
+@dataclass(frozen=True)
+class Search:
+    indicator: str
+    geography: str
+    period: int
+    result: str
+    searched: str
+    date: str
+    source_id: str
+    note: str
+    row: int
+
+
+@dataclass(frozen=True)
+class Correction:
+    date: str
+    edition: int | None
+    claim_id: str
+    what: str
+    why: str
+    row: int
+
+
+class Articles(Mapping):
+    """The stored article texts by source id, each read (and noted) on first use."""
+
+    def __init__(self, root: Path, sources: Mapping[str, Source]) -> None:
+        self._where = {s.source_id: (root / s.text_file, s.row) for s in sources.values() if s.text_file}
+        self._sources_csv = root / "sources.csv"
+        self._texts: dict[str, str] = {}
+
+    def __getitem__(self, source_id: str) -> str:
+        if source_id not in self._texts:
+            path, row = self._where[source_id]
+            if not path.is_file():
+                raise InputError(f"text file '{path.name}' of source '{source_id}' does not exist",
+                                 file=where(self._sources_csv), row=row, column="text_file")
+            self._texts[source_id] = read_text(path, what="article text")
+        return self._texts[source_id]
+
+    def __contains__(self, source_id: object) -> bool:
+        return source_id in self._where
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+
+@dataclass
+class Dataset:
+    """The tables of a data package, typed, with the look-ups the engine and the pages need."""
+
+    root: Path
+    sources: dict[str, Source]
+    indicators: dict[str, Indicator]
+    inputs: list[Figure]
+    claims: dict[str, Claim]
+    mentions: list[Mention]
+    searches: list[Search]
+    corrections: list[Correction]
+    articles: Articles
+    _index: dict[tuple[str, str, int], list[Figure]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        index: dict[tuple[str, str, int], list[Figure]] = defaultdict(list)
+        for f in self.figures():
+            index[(f.indicator, f.geography, f.period)].append(f)
+        self._index = dict(index)
+
+    @property
+    def years(self) -> list[int]:
+        """Editions: the years that have claims."""
+        return sorted({c.year for c in self.claims.values()})
+
+    def require_year(self, year: int) -> None:
+        if year not in self.years:
+            raise InputError(f"no claims for year {year}; years available: {', '.join(map(str, self.years))}",
+                             parameter="year")
+
+    def claims_for(self, year: int) -> list[Claim]:
+        return [c for c in self.claims.values() if c.year == year]
+
+    def figures(self) -> list[Figure]:
+        """Every figure: the outside inputs, then the statistics the articles print (typed once, in claims)."""
+        stated = [c.as_figure() for c in self.claims.values()
+                  if c.statistic and c.check in ("stated", "formula") and c.value is not None]
+        return [*self.inputs, *stated]
+
+    def figures_at(self, indicator: str, geography: str, period: int) -> list[Figure]:
+        return self._index.get((indicator, geography, period), [])
+
+    def figures_of(self, indicator: str) -> list[Figure]:
+        return [f for key, fs in self._index.items() if key[0] == indicator for f in fs]
+
+    def search_for(self, indicator: str, geography: str, period: int) -> Search | None:
+        for s in self.searches:
+            if (s.indicator, s.geography, s.period) == (indicator, geography, period):
+                return s
+        return None
+
+
+# ---- reading ------------------------------------------------------------------------------------
+def read_rows(root: Path, table: str) -> list[dict[str, str]]:
+    """The rows of ``root/<table>.csv`` as dicts of text (header checked), each with its spreadsheet row."""
+    path = root / f"{table}.csv"
+    text = read_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", file=where(path), row=reader.line_num) from None
+    expected = BY_NAME[table].header
+    if not records:
+        raise InputError(f"is empty; its first line must be the header {','.join(expected)}", file=where(path))
+    header = records[0]
+    if header != expected:
+        missing = [n for n in expected if n not in header]
+        raise InputError(f"the header is not {','.join(expected)}" + (f" ('{missing[0]}' is missing)" if missing else ""),
+                         file=where(path), row=1)
+    rows = []
+    for number, record in enumerate(records[1:], start=2):
+        if len(record) != len(header):
+            raise InputError(f"has {len(record)} cells but the header has {len(header)} columns", file=where(path),
+                             row=number)
+        rows.append({**dict(zip(header, record, strict=True)), "_row": str(number)})
+    return rows
+
+
+class _Cells:
+    """Typed access to one row's cells; a bad cell is an :class:`InputError` naming file, row and column."""
+
+    def __init__(self, path: Path, row: dict[str, str]) -> None:
+        self.path, self.cells, self.row = path, row, int(row["_row"])
+
+    def text(self, column: str) -> str:
+        return self.cells[column]
+
+    def fail(self, column: str, reason: str) -> InputError:
+        return InputError(reason, file=where(self.path), row=self.row, column=column)
+
+    def number(self, column: str) -> float | None:
+        text = self.cells[column]
+        if text == "":
+            return None
+        try:
+            return parse_decimal(text)
+        except NumberError as exc:
+            raise self.fail(column, str(exc)) from None
+
+    def integer(self, column: str) -> int | None:
+        text = self.cells[column]
+        if text == "":
+            return None
+        if not text.isascii() or not text.isdigit() or len(text) > 9:
+            raise self.fail(column, f"'{text}' is not a whole number (digits 0-9)")
+        return int(text)
+
+    def boolean(self, column: str) -> bool:
+        text = self.cells[column].lower()
+        if text not in ("true", "false", ""):
+            raise self.fail(column, f"'{self.cells[column]}' is not true or false")
+        return text == "true"
+
+    def decimals(self, value_column: str = "value") -> int:
+        given = self.integer("decimals")
+        return given if given is not None else decimals_of(self.cells[value_column])
+
+
+def load(data_dir: str | Path) -> Dataset:
+    """Read every table of ``data_dir``; article texts are read when first used."""
+    root = Path(data_dir)
+    if not root.exists():
+        raise InputError(f"data folder {root} does not exist", parameter="data_dir")
+    if not root.is_dir():
+        raise InputError(f"{root} is a file, not a data folder", parameter="data_dir")
+
+    def cells(table: str) -> list[_Cells]:
+        return [_Cells(root / f"{table}.csv", r) for r in read_rows(root, table)]
+
+    sources = {}
+    for c in cells("sources"):
+        sources[c.text("source_id")] = Source(
+            c.text("source_id"), c.text("publisher"), c.text("origin"), c.text("title"), c.text("published"), c.text("url"),
+            c.text("copy_url"), c.text("copy_kind"), c.integer("tier") or 0, c.text("covers"), c.text("accessed"),
+            c.text("text_file"), c.text("text_scope"), c.text("artefacts"), c.text("note"), c.row)
+    indicators = {}
+    for c in cells("indicators"):
+        lo, hi = c.number("minimum"), c.number("maximum")
+        indicators[c.text("indicator")] = Indicator(
+            c.text("indicator"), c.text("name_zh"), c.text("unit"), c.boolean("whole"),
+            -math.inf if lo is None else lo, math.inf if hi is None else hi, c.text("chapter"),
+            c.boolean("headline"), c.text("description"))
+    inputs = []
+    for c in cells("inputs"):
+        value, period = c.number("value"), c.integer("period")
+        if value is None:
+            raise c.fail("value", "is empty, but a value is required")
+        if period is None:
+            raise c.fail("period", "is empty, but a period is required")
+        inputs.append(Figure(
+            c.text("indicator"), c.text("geography"), period, value, c.decimals(), c.text("qualifier") or "=",
+            c.text("unit"), c.text("source_id"), c.text("quote"), c.boolean("converted"), c.text("period_note"),
+            c.text("note"), row=c.row))
+    claims = {}
+    for c in cells("claims"):
+        year = c.integer("year")
+        if year is None:
+            raise c.fail("year", "is empty, but a year is required")
+        claims[c.text("claim_id")] = Claim(
+            c.text("claim_id"), year, c.text("source_id"), c.text("chapter"), c.text("kind"), c.text("quote"),
+            c.text("figure"), c.number("value"), c.decimals() if c.text("value") else 0, c.text("qualifier") or "=",
+            c.text("unit"), c.text("indicator"), c.text("geography"), c.integer("period"), c.integer("due"),
+            c.text("check"), c.text("formula"), c.text("bindings"), c.text("note"), c.row)
+    mentions = [Mention(c.text("source_id"), c.integer("offset") or 0, c.text("mention"), c.text("claim_id"),
+                        c.text("reason"), c.row) for c in cells("mentions")]
+    searches = [Search(c.text("indicator"), c.text("geography"), c.integer("period") or 0, c.text("result"),
+                       c.text("searched"), c.text("date"), c.text("source_id"), c.text("note"), c.row)
+                for c in cells("searches")]
+    corrections = [Correction(c.text("date"), c.integer("edition"), c.text("claim_id"), c.text("what"),
+                              c.text("why"), c.row) for c in cells("corrections")]
+    return Dataset(root, sources, indicators, inputs, claims, mentions, searches, corrections,
+                   Articles(root, sources))

@@ -1,0 +1,205 @@
+"""The data package the code expects: every table, column, type and constraint, in one place.
+
+``data/datapackage.json`` is generated from :func:`descriptor` (``python -m factcheck schema``) and a
+validation compares a data folder's ``datapackage.json`` with it before reading anything: a field whose
+type or constraints differ, a missing resource or a schema given by URL are refused by name, so the code
+never runs on tables it does not understand. The CSVs are then checked against this schema, not against
+whatever the folder's descriptor says.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+UNITS = ["亿元", "%", "倍", "件", "家", "人", "万人", "个", "项", "名", "位", "年", "万平方米", "吨", "件/万人", "届",
+         "等", "条"]
+QUALIFIERS = ["=", ">", "≥", "<", "≤", "≈"]
+CLAIM_KINDS = ["statistic", "name", "ordinal", "award", "date"]
+"""What a number printed in an article is. Only a ``statistic`` is checked; the others are kept in the
+register with their kind and get no verdict (see :mod:`factcheck.vocabulary`)."""
+CHECKS = ["stated", "formula", "target"]
+COPY_KINDS = ["", "mirror", "repost", "encyclopedia", "translation", "machine"]
+TEXT_SCOPES = ["", "full", "excerpts"]
+SEARCH_RESULTS = ["nothing", "unpublished", "near-miss"]
+ID = r"^[a-z0-9][a-z0-9-]*$"
+YEAR = {"minimum": 1900, "maximum": 2100}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    description: str
+    required: bool = False
+    constraints: dict = field(default_factory=dict)
+
+    def spec(self) -> dict:
+        constraints = dict(self.constraints)
+        if self.required:
+            constraints = {"required": True, **constraints}
+        out = {"name": self.name, "type": self.type, "description": self.description}
+        if constraints:
+            out["constraints"] = constraints
+        return out
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    description: str
+    fields: list[Field]
+    primary_key: list[str]
+    foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)  # column, table, column
+
+    @property
+    def path(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def header(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def spec(self) -> dict:
+        schema: dict = {"primaryKey": self.primary_key}
+        if self.foreign_keys:
+            schema["foreignKeys"] = [{"fields": col, "reference": {"resource": table, "fields": ref}}
+                                     for col, table, ref in self.foreign_keys]
+        schema["fields"] = [f.spec() for f in self.fields]
+        return {"name": self.name, "path": self.path, "title": self.title, "description": self.description,
+                "schema": schema, "profile": "tabular-data-resource", "format": "csv", "encoding": "utf-8",
+                "scheme": "file"}
+
+
+def _text(name: str, description: str, required: bool = False, **constraints) -> Field:
+    return Field(name, "string", description, required, constraints)
+
+
+TABLES = [
+    Table("sources", "来源登记", "Every publication a figure comes from: who published it, and the copy it was read from.", [
+        _text("source_id", "Short id used by the other tables", True, unique=True, pattern=ID),
+        _text("publisher", "The original publisher (statistics bureau, government, newspaper)", True),
+        _text("origin", "The body the figures come from (e.g. 国家统计局, or 江门高新区(江海区) for the zone's own "
+                        "figures, whoever prints them): a source is independent of an article only when both its "
+                        "publisher and its origin differ", True),
+        _text("title", "Title of the publication", True),
+        _text("published", "Publication date: YYYY, YYYY-MM or YYYY-MM-DD (empty if unknown)",
+              pattern=r"^$|^\d{4}(-\d{2}(-\d{2})?)?$"),
+        _text("url", "The original publisher's address (empty when not found)", pattern=r"^$|^https?://\S+$"),
+        _text("copy_url", "Where the text was actually read, when not at the original address",
+              pattern=r"^$|^https?://\S+$"),
+        _text("copy_kind", "What that copy is: mirror, repost, encyclopedia, translation or machine (generated); "
+                           "empty when read from the original", enum=COPY_KINDS),
+        Field("tier", "integer", "1 primary (statistics bureau, government, the newspaper itself); 2 a named "
+                                 "reputable repost; 3 a mirror, aggregator or encyclopedia copy; 4 a machine-generated, "
+                                 "machine-translated or anonymous page", True, {"minimum": 1, "maximum": 4}),
+        _text("covers", "What figures it covers, and for which period", True),
+        Field("accessed", "date", "When the figures were taken", True),
+        _text("text_file", "Stored text of an article whose claims are checked, relative to data/",
+              pattern=r"^$|^articles/[A-Za-z0-9._-]+\.txt$"),
+        _text("text_scope", "full when the stored text is the whole article, excerpts when only parts were found",
+              enum=TEXT_SCOPES),
+        _text("artefacts", "Transcription artefacts of the stored copy (doubled words, misread characters)"),
+        _text("note", "Caveats"),
+    ], ["source_id"]),
+    Table("indicators", "指标字典", "What each indicator measures, its unit and bounds.", [
+        _text("indicator", "Indicator id", True, unique=True, pattern=r"^[a-z][a-z0-9_]*$"),
+        _text("name_zh", "Chinese label used in tables and charts", True),
+        _text("unit", "The one unit every figure of this indicator uses", True, enum=UNITS),
+        Field("whole", "boolean", "True for counts and ranks, which are whole numbers", True),
+        Field("minimum", "number", "Smallest possible value (empty: none)"),
+        Field("maximum", "number", "Largest possible value, e.g. 100 for a share (empty: none)"),
+        _text("chapter", "Chapter that shows it (empty: none); see book/chapters.yml"),
+        Field("headline", "boolean", "Shown in the chapter's table of headline figures", True),
+        _text("description", "Definition and caveats"),
+    ], ["indicator"]),
+    Table("inputs", "外部输入数据", "Figures from outside the checked articles, one per row (tidy, long). The "
+                                 "articles' own figures join this table from claims.csv.", [
+        _text("indicator", "Indicator id", True),
+        _text("geography", "Where: 江海区, 江门市, 全国 …", True),
+        Field("period", "integer", "The year the value describes (not the year it was published); for a ranking, "
+                                   "the evaluation year (年度)", True, YEAR),
+        Field("value", "number", "The value as printed, with its printed decimals", True),
+        Field("decimals", "integer", "Printed decimals when the value's text can't show them (empty: from the value)",
+              constraints={"minimum": 0, "maximum": 6}),
+        _text("qualifier", "= exact; > 超/突破/余; ≥ 以上; ≈ 预计/约", True, enum=QUALIFIERS),
+        _text("unit", "Unit, the indicator's", True, enum=UNITS),
+        _text("source_id", "Source id", True),
+        _text("quote", "The source's words, verbatim"),
+        Field("converted", "boolean", "True when the quote was converted from traditional characters"),
+        _text("period_note", "What the period means here (年末, 普查时点, which evaluation and its data year)"),
+        _text("note", "Caveats"),
+    ], ["indicator", "geography", "period", "source_id"],
+        [("source_id", "sources", "source_id"), ("indicator", "indicators", "indicator")]),
+    Table("claims", "文章中的数字", "Every number printed in a checked article: the statistics to check, and the "
+                                "names, ordinals, awards and dates kept with their kind and not checked.", [
+        _text("claim_id", "Edition year, then a short name", True, unique=True, pattern=r"^\d{4}-[a-z0-9-]+$"),
+        Field("year", "integer", "The edition: the year the article's figures describe", True, YEAR),
+        _text("source_id", "The article", True),
+        _text("chapter", "Chapter (see book/chapters.yml)", True),
+        _text("kind", "statistic (checked), or name, ordinal, award, date (kept, not checked)", True,
+              enum=CLAIM_KINDS),
+        _text("quote", "The article's words around the figure, verbatim", True),
+        _text("figure", "The figure as printed, a whole token of the quote", True),
+        Field("value", "number", "What the figure states, in the unit (a statistic's is required)"),
+        Field("decimals", "integer", "Printed decimals when the value's text can't show them (empty: from the value)",
+              constraints={"minimum": 0, "maximum": 6}),
+        _text("qualifier", "= exact; > 超/突破/余; ≥ 以上; ≈ 预计/约 (empty: =)", enum=["", *QUALIFIERS]),
+        _text("unit", "Unit, the indicator's", enum=["", *UNITS]),
+        _text("indicator", "Indicator id (a statistic's is required)"),
+        _text("geography", "Where the figure applies"),
+        Field("period", "integer", "The year the figure describes", constraints=YEAR),
+        Field("due", "integer", "A target's due year as the article gives it (empty: no date given)",
+              constraints=YEAR),
+        _text("check", "How a statistic is checked: stated, formula or target", enum=["", *CHECKS]),
+        _text("formula", "Arithmetic over the bindings' names"),
+        _text("bindings", "name=reference; … (see factcheck/bindings.py)"),
+        _text("note", "Caveats"),
+    ], ["claim_id"], [("source_id", "sources", "source_id")]),
+    Table("mentions", "数字登记", "Every numeric mention in a stored article that is not the printed figure of a "
+                                "claim: a repeat of a claim, or a number left out, with the reason.", [
+        _text("source_id", "The article", True),
+        Field("offset", "integer", "Character offset of the mention in the stored text", True, {"minimum": 0}),
+        _text("mention", "The mention as printed", True),
+        _text("claim_id", "The claim it repeats (empty when left out)"),
+        _text("reason", "Why it is left out (empty when it repeats a claim)"),
+    ], ["source_id", "offset"], [("source_id", "sources", "source_id")]),
+    Table("searches", "查找记录", "Searches for a figure that found nothing, so the next analyst does not repeat "
+                                "them; or a source that states the figure is not published.", [
+        _text("indicator", "Indicator id", True),
+        _text("geography", "Where", True),
+        Field("period", "integer", "The year looked for", True, YEAR),
+        _text("result", "nothing (not found), unpublished (a source says so) or near-miss", True,
+              enum=SEARCH_RESULTS),
+        _text("searched", "What was searched: queries, sites, collections", True),
+        Field("date", "date", "When", True),
+        _text("source_id", "For unpublished: the source that says so"),
+        _text("note", "The nearest thing found, caveats"),
+    ], ["indicator", "geography", "period"], [("indicator", "indicators", "indicator")]),
+    Table("corrections", "更正记录", "Every correction of a published verdict or figure.", [
+        Field("date", "date", "When the correction was published", True),
+        Field("edition", "integer", "The edition corrected (empty: the whole book)", constraints=YEAR),
+        _text("claim_id", "The claim corrected (empty: not one claim)"),
+        _text("what", "What changed, in Chinese", True),
+        _text("why", "Why, in Chinese", True),
+    ], ["date", "what"]),
+]
+BY_NAME = {t.name: t for t in TABLES}
+
+
+def descriptor() -> dict:
+    """The Frictionless descriptor of the data package, as ``data/datapackage.json`` holds it."""
+    return {
+        "name": "jiangmen-hightech-zone-factcheck",
+        "title": "江门高新区新闻数字核查数据包",
+        "description": "Numbers printed in news articles about the Jiangmen National High-tech Zone, the outside "
+                       "figures that check them, their sources, the searches that found nothing, and corrections.",
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+                      "title": "Creative Commons Attribution 4.0"}],
+        "resources": [t.spec() for t in TABLES],
+    }
+
+
+def descriptor_text() -> str:
+    return json.dumps(descriptor(), ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,375 @@
+"""Every sentence a reader sees about a verdict, from templates, in plain Chinese.
+
+Input is a judged claim as the judged file stores it (a dict, see :mod:`factcheck.judged`) and the
+edition's sources; output is plain text (escaping is the page's job, :mod:`factcheck.present`):
+
+* :func:`label`: the verdict in words a lay reader understands (数字有误, 算得通, …);
+* :func:`why`: one sentence saying why;
+* :func:`steps`: the arithmetic, the other readings, what each input is and where it comes from, and
+  what was searched and not found: the "how we computed it" a reader may open;
+* :func:`candidates`: the candidate explanations of an error, best first.
+
+No program names, claim ids, binding names or interval brackets: ranges read 在2.54到2.66之间, open ends
+超过/不到, lists 甲、乙和丙. :func:`clean` is the check the tests run on every sentence.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+
+from .precision import format_number
+from .vocabulary import BY_CODE, COPY_KINDS, KINDS, LOW_TIER, TARGET_STATUS
+
+QUALIFIER_WORDS = {"=": "", ">": "超过", "≥": "不少于", "<": "不到", "≤": "不超过", "≈": "约"}
+RESULT = {"reproduced": "相符", "consistent": "算得通", "inconsistent": "不符", "unverifiable": "无法核实"}
+
+
+# ---- small pieces -------------------------------------------------------------------------------
+def qty(value: float | None, decimals: int, qualifier: str, unit: str) -> str:
+    """A figure as prose: ``超过15.7亿元``, ``约282亿元``, ``660家``."""
+    if value is None:
+        return ""
+    return f"{QUALIFIER_WORDS.get(qualifier, '')}{format_number(value, max(decimals, 0))}{unit}"
+
+
+def number(x: float, digits: int = 2) -> str:
+    return format_number(x, digits)
+
+
+def listing(items: Sequence[str], last: str = "和") -> str:
+    """``甲`` · ``甲和乙`` · ``甲、乙和丙`` (``last="或"`` for alternatives)."""
+    items = [i for i in items if i]
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return "、".join(items[:-1]) + last + items[-1]
+
+
+def span(lo: float | None, hi: float | None, lo_open: bool = False, hi_open: bool = False, digits: int = 2,
+         unit: str = "") -> str:
+    """A range in words: ``在2.54到2.66之间`` · ``超过299.05`` · ``不超过3`` · ``约5.2`` (one value)."""
+    lo = -math.inf if lo is None else lo
+    hi = math.inf if hi is None else hi
+    if math.isinf(lo) and math.isinf(hi):
+        return "可以是任何数"
+    if math.isinf(hi):
+        return f"{'超过' if lo_open else '不少于'}{number(lo, digits)}{unit}"
+    if math.isinf(lo):
+        return f"{'不到' if hi_open else '不超过'}{number(hi, digits)}{unit}"
+    a, b = number(lo, digits), number(hi, digits)
+    if a == b:
+        return f"约为{a}{unit}"
+    return f"在{a}{unit}到{b}{unit}之间"
+
+
+def source_name(sources: Mapping[str, dict], source_id: str) -> str:
+    s = sources.get(source_id)
+    return s["publisher"] if s else ""
+
+
+def _interval(d: dict | None) -> tuple:
+    if not d:
+        return (None, None, False, False)
+    return (d.get("lo"), d.get("hi"), d.get("lo_open", False), d.get("hi_open", False))
+
+
+# ---- the label ----------------------------------------------------------------------------------
+def label(j: Mapping) -> str:
+    """The plain verdict: ``数字有误``; a target with its status (``规划目标·已达成``); a name's kind."""
+    if not j.get("verdict"):
+        return KINDS.get(j.get("kind", ""), "未核查")
+    text = BY_CODE[j["verdict"]].label
+    if j["verdict"] == "target" and j.get("target"):
+        text += "·" + TARGET_STATUS[j["target"]["status"]]
+    return text
+
+
+# ---- why: one sentence --------------------------------------------------------------------------
+def why(j: Mapping, sources: Mapping[str, dict]) -> str:
+    if not j.get("verdict"):
+        return f"这是{KINDS.get(j.get('kind', ''), '名称')},不是统计数字,不作核查。"
+    if j["verdict"] == "target":
+        return _why_target(j, sources)
+    if j.get("check") == "stated" or not j.get("readings"):
+        return _why_stated(j, sources)
+    return _why_formula(j, sources)
+
+
+def _why_stated(j: Mapping, sources: Mapping[str, dict]) -> str:
+    claimed = qty(j["value"], j["decimals"], j["qualifier"], j["unit"])
+    against = [c for c in j.get("corroboration", []) if not c["agrees"]]
+    if against:
+        who = listing([f"{c['publisher']}给出的{_qty_text(c['text'])}" for c in against])
+        return f"文章的{claimed}与{who}矛盾。"
+    agree = j.get("corroboration", [])
+    independent = [c for c in agree if c["independent"]]
+    if independent:
+        who = listing([f"{c['publisher']}({_qty_text(c['text'])})" for c in independent])
+        return f"无从重算;独立来源{who}给出相同的数字。"
+    if agree:
+        who = listing([c["publisher"] for c in agree])
+        return f"无从重算;{who}也给出这一数字,但它与文章同出一源,不算独立佐证。"
+    return "文章给出的基础数字,无从重算;本书也未找到其他来源给出同一数字。"
+
+
+def _qty_text(text: str) -> str:
+    """A claimed text of the judged file (``>700家``) in words (``超过700家``)."""
+    for symbol, word in QUALIFIER_WORDS.items():
+        if symbol != "=" and text.startswith(symbol):
+            return word + text[len(symbol):]
+    return text
+
+
+def _why_target(j: Mapping, sources: Mapping[str, dict]) -> str:
+    t = j["target"]
+    goal = qty(j["value"], j["decimals"], j["qualifier"], j["unit"])
+    actuals = t.get("actuals", [])
+    due = t.get("due")
+    if t["status"] == "no_date":
+        latest = actuals[-1] if actuals else None
+        now = f"目前找到的最近实际值是{latest['period']}年的{_qty_text(latest['text'])}。" if latest else "也未找到实际值。"
+        return f"目标{goal},文章没有给出期限,无法判断是否达成;{now}"
+    at_due = [a for a in actuals if a["period"] == due]
+    if t["status"] in ("met", "missed", "unclear"):
+        a = at_due[0]
+        verdict = {"met": "已达成", "missed": "未达成", "unclear": "无法判断是否达成"}[t["status"]]
+        return f"目标到{due}年{goal};{due}年实际{_qty_text(a['text'])}({source_name(sources, a['source_id'])}),{verdict}。"
+    earlier = [a for a in actuals if a["period"] < due]
+    progress = (f"目前找到的最近实际值是{earlier[-1]['period']}年的{_qty_text(earlier[-1]['text'])}"
+                if earlier else "目前未找到实际值")
+    if t["status"] == "not_due":
+        return f"目标到{due}年{goal},尚未到期;{progress}。"
+    return f"目标到{due}年{goal};{due}年的实际值未找到,无法判断是否达成;{progress}。"
+
+
+def _reading(j: Mapping) -> dict:
+    return j["readings"][j.get("decisive", 0)]
+
+
+def _why_formula(j: Mapping, sources: Mapping[str, dict]) -> str:
+    r = _reading(j)
+    primary = j["readings"][0]
+    claimed = qty(j["value"], j["decimals"], j["qualifier"], j["unit"])
+    digits = max(j["decimals"], 2) + 1
+    if r["weak"]:
+        w = r["weak"][0]
+        return (f"与文章中的另一个数字({w['what']}{_qty_text(w['text'])})相符,但那个数字本身"
+                f"{BY_CODE[w['verdict']].label},所以无法据此核实。")
+    if j.get("condition"):
+        c = j["condition"]
+        other = f"按{c['year']}年的{c['what']}重算为{number(r['recomputed'], digits)}" if r.get(
+            "recomputed") is not None else f"按{c['year']}年的{c['what']}推算"
+        first = _short(primary, j, digits)
+        return f"只有当它指{c['year']}年时才算得通:{other},与文章一致;{first}。"
+    if r["status"] == "missing":
+        return _why_missing(r)
+    if r["status"] == "implied":
+        return _why_implied(r, j)
+    value = number(r["recomputed"], digits) if r.get("recomputed") is not None else "无意义"
+    if r.get("tolerance"):
+        stand = [u for u in r["used"] if u.get("stand_in")]
+        what = listing([u["stands_for"] for u in stand])
+        in_out = "在" if r["verdict"] != "inconsistent" else "超出"
+        tail = "之内,算得通" if r["verdict"] != "inconsistent" else ",不符"
+        return (f"{what}的数字未找到,用相邻年份({listing([str(u['period']) + '年' for u in stand])})的数字代替,"
+                f"重算为{value},{in_out}代替所允许的±{number(r['tolerance'] * 100, 0)}%误差{tail}。")
+    if r["verdict"] == "inconsistent":
+        lo, hi, lo_open, hi_open = _interval(r.get("spread"))
+        rounding = ""
+        if lo is not None and hi is not None and number(lo, digits) != number(hi, digits):
+            rounding = f",计入输入数字的舍入也只{span(lo, hi, lo_open, hi_open, digits)}"
+        return f"重算为{value}{rounding},与文章的{claimed}不符。"
+    if r["left_out"]:
+        return (f"已找到的数字都支持这一说法,但{listing(r['left_out'])}未找到,"
+                "无法完整核实。")
+    if r["verdict"] == "reproduced":
+        return f"用独立来源的数据重算为{value},与文章的{claimed}一致。"
+    reasons = _not_independent(r, sources)
+    return f"重算为{value},与文章的{claimed}一致;{reasons}。"
+
+
+def _short(r: Mapping, j: Mapping, digits: int) -> str:
+    if r["status"] == "missing":
+        return f"按文章所指年份,{listing(r['missing'])}未找到"
+    if r.get("recomputed") is not None:
+        return f"按文章所指年份重算则为{number(r['recomputed'], digits)},{RESULT[r['verdict']]}"
+    return f"按文章所指年份则{RESULT[r['verdict']]}"
+
+
+def _not_independent(r: Mapping, sources: Mapping[str, dict]) -> str:
+    own = [u for u in r["used"] if u["kind"] in ("claim", "items", "constant") or not u["independent"]]
+    estimates = [u for u in r["used"] if u["qualifier"] != "="]
+    parts = []
+    if own:
+        names = listing([_used_name(u, sources) for u in own])
+        parts.append(f"但{names}不是独立来源的数据")
+    if estimates:
+        parts.append(f"{listing([u['what'] for u in estimates])}只是{'估计数' if any(u['qualifier'] == '≈' for u in estimates) else '下限或上限'}")
+    return ",".join(parts) if parts else "但不是全部输入都来自独立来源"
+
+
+def _used_name(u: Mapping, sources: Mapping[str, dict]) -> str:
+    if u["kind"] == "claim":
+        return f"文章自己的{u['what']}"
+    if u["kind"] == "items":
+        return "文章自己的列举"
+    if u["kind"] == "constant":
+        return f"按文章推定的{number(u['value'], 4)}"
+    return f"{u['what']}({source_name(sources, u['source_id'])})"
+
+
+def _why_missing(r: Mapping) -> str:
+    if r.get("bare"):
+        return f"核对需要{r['missing'][0]},本书未找到;文章的数字本身就是这一结果。"
+    if len(r["missing"]) > 1:
+        return f"核对需要{listing(r['missing'])},都未找到。"
+    return f"核对需要{r['missing'][0]},本书未找到。"
+
+
+def _why_implied(r: Mapping, j: Mapping) -> str:
+    lo, hi, lo_open, hi_open = _interval(r.get("implied"))
+    what, unit = r["implied_what"], r.get("implied_unit", "")
+    if r["verdict"] == "consistent":
+        wholes = [f"{n}{unit}" for n in r["wholes"][:5]]
+        shown = listing(wholes, "或") + ("等" if len(r["wholes"]) > 5 else "")
+        return f"{what}未找到;按文章的数字它应为{shown},是可能的整数,与文章相容。"
+    if r["verdict"] == "inconsistent":
+        return (f"{what}未找到;按文章的数字它{span(lo, hi, lo_open, hi_open, 3, unit)},"
+                f"不是整数,而这是一个计数,所以文章的数字不可能同时成立。")
+    return f"{what}未找到;按文章的数字它{span(lo, hi, lo_open, hi_open, 2, unit)}。"
+
+
+# ---- steps: how we computed it ------------------------------------------------------------------
+def steps(j: Mapping, sources: Mapping[str, dict], claim_links: Mapping[str, str] | None = None) -> list[str]:
+    """The sentences behind the verdict, for the reader who opens 怎么算的."""
+    out: list[str] = []
+    if not j.get("verdict"):
+        return out
+    readings = j.get("readings") or []
+    digits = max(j["decimals"], 2) + 1
+    for i, r in enumerate(readings):
+        name = "按文章所指年份" if r["primary"] else "另一种读法:" + listing(
+            [f"{c['what']}{'用' if c['stand_in'] else '按'}{c['year']}年"
+             + ("的数字代替" if c["stand_in"] else "") for c in r["changes"]])
+        body = _reading_text(r, digits)
+        mark = "(决定结论)" if i == j.get("decisive", 0) and len(readings) > 1 else ""
+        out.append(f"{name}{mark}:{body}")
+    decisive = readings[j.get("decisive", 0)] if readings else None
+    if decisive:
+        for u in decisive["used"]:
+            out.append(_used_text(u, sources))
+        for w in decisive["weak"]:
+            out.append(f"所依据的{w['what']}{_qty_text(w['text'])}本身的结论是“{BY_CODE[w['verdict']].label}”。")
+    for c in j.get("corroboration", []):
+        independent = "独立来源" if c["independent"] else "与文章同出一源,不算独立"
+        agrees = "相符" if c["agrees"] else "矛盾"
+        out.append(f"{c['publisher']}给出{_qty_text(c['text'])},与文章{agrees}({independent})。")
+    if j.get("target"):
+        for a in j["target"].get("actuals", []):
+            out.append(f"{a['period']}年实际{_qty_text(a['text'])}({source_name(sources, a['source_id'])})。")
+    for s in j.get("searched", []):
+        out.append(_searched_text(s, sources))
+    for sid in j.get("low_tier", []):
+        s = sources.get(sid, {})
+        kind = COPY_KINDS.get(s.get("copy_kind", ""), "转载")
+        out.append(f"{s.get('publisher', '')}的数字是从{kind}读到的,可靠性较低;引用前应查对原文。")
+    if j["verdict"] == "inconsistent":
+        art = sources.get(j["source_id"], {})
+        if art.get("artefacts"):
+            out.append(f"核对依据的是本书存档的文章文本;这份文本有转录瑕疵({art['artefacts']})。")
+    return out
+
+
+def candidates(j: Mapping) -> list[str]:
+    """The candidate explanations of an error, best first (they never change the verdict)."""
+    found = [diagnosis(d, j) for d in j.get("diagnoses") or []]
+    if not found and j.get("verdict") == "inconsistent" and j.get("check") == "formula":
+        return ["未找到能让这个数字成立的常见读法。"]
+    return found
+
+
+def _reading_text(r: Mapping, digits: int) -> str:
+    if r["status"] == "missing":
+        return _why_missing(r)
+    if r["status"] == "implied":
+        return _why_implied(r, {})
+    lo, hi, lo_open, hi_open = _interval(r.get("spread"))
+    rounding = ""
+    if lo is not None and hi is not None and number(lo, digits) != number(hi, digits):
+        rounding = f"(计入输入数字的舍入,{span(lo, hi, lo_open, hi_open, digits)})"
+    tolerance = f",允许±{number(r['tolerance'] * 100, 0)}%误差" if r.get("tolerance") else ""
+    left = f";{listing(r['left_out'])}未找到,未计入" if r.get("left_out") else ""
+    return f"{r['equation']}{rounding}{tolerance}{left},{RESULT[r['verdict']]}。"
+
+
+def _used_text(u: Mapping, sources: Mapping[str, dict]) -> str:
+    value = qty(u["value"], u["decimals"], u["qualifier"], u["unit"])
+    if u["kind"] == "constant":
+        return f"{number(u['value'], 4)}:按文章推定的常数。"
+    if u["kind"] == "items":
+        return f"{number(u['value'], 0)}:文中列举的项数({listing(u['items'])})。"
+    if u["kind"] == "claim":
+        return f"{value}:{u['what']},文章自己的数字。"
+    s = sources.get(u["source_id"], {})
+    who = s.get("publisher", "")
+    independent = "独立来源" if u["independent"] else "与文章同出一源"
+    stand = ",用作相邻年份的代替" if u.get("stand_in") else ""
+    return f"{value}:{u['what']},来自{who}({independent}{stand})。"
+
+
+def _searched_text(s: Mapping, sources: Mapping[str, dict]) -> str:
+    if s.get("result") == "unpublished":
+        who = source_name(sources, s.get("source_id", ""))
+        return f"{s['what']}:{who}说明未公布。"
+    where = f"查过:{s['searched']}" if s.get("searched") else "本书尚未记录查找过程"
+    when = f"({s['date']})" if s.get("date") else ""
+    note = f"最接近的是:{s['note']}" if s.get("note") else ""
+    return f"{s['what']}未找到。{where}{when}。" + (f"{note}。" if note else "")
+
+
+def diagnosis(d: Mapping, j: Mapping) -> str:
+    """One candidate explanation in words."""
+    kind = d["kind"]
+    result = f"重算为{d['equation']}" if d.get("equation") else ""
+    implied = d.get("implied")
+    if kind == "period":
+        return f"如果{d['what']}取{d['year']}年而不是{d['instead_of']}年:{result},就相符。"
+    if kind == "swap":
+        if implied and implied.get("wholes"):
+            unit = implied.get("unit", "")
+            shown = listing([f"{n}{unit}" for n in implied["wholes"][:3]], "或")
+            return f"如果前后两期颠倒(文章的数其实是{d['second']},而{d['first']}应为{shown}),就相符。"
+        return f"如果{d['first']}与{d['second']}前后颠倒:{result},就相符。"
+    if kind == "base":
+        words = "“增长到”误写成“增长了”" if d["reading"] == "to" else "“增长了”误写成“增长到”"
+        return f"如果{words},即实为{d['value']}%:{result or '就相符'},就相符。".replace(",就相符,就相符", ",就相符")
+    if kind == "enumeration":
+        gap = abs(float(j.get("value") or 0) - d["listed"])
+        more = "少" if float(j.get("value") or 0) > d["listed"] else "多"
+        return (f"文中只列出{d['listed']}项,比所说的{d['claimed']}项{more}{number(gap, 0)}项;"
+                "原计划可能确有漏列或多列的项目,需查原文件核对。")
+    if kind == "misprint":
+        shown = listing(d["candidates"][:6], "或") + ("等" if d["count"] > 6 else "")
+        who = "文章的这个数字" if d["own"] else f"文章的{d['what']}"
+        return f"如果{who}“{d['printed']}”是误植(差一位),原应为{shown}:共{d['count']}个这样的数能使算式成立。"
+    if kind == "total":
+        return f"如果所比的是{d['geography']}而不是{d['instead_of']}的{d['what']}:{result},就相符。"
+    return ""
+
+
+# ---- the check run on every sentence ------------------------------------------------------------
+_PROGRAM = re.compile(r"[A-Za-z_]+[0-9]*\s*[=:]|[a-z]+_[a-z_]+|\b\d{4}-[a-z][a-z0-9-]+\b|[\[\]()]\s*[-\d∞]|∞|[（(][^()（）]*[（(]")
+
+
+def clean(text: str) -> str | None:
+    """Why ``text`` is not fit for readers (program names, ids, interval brackets, nested parentheses,
+    doubled words or punctuation), or None when it is."""
+    if _PROGRAM.search(text.replace("GDP", "")):
+        return f"program notation in: {text}"
+    for bad in ("。。", ",,", ";;", "::", "的的", "1. 1.", "None", "nan", "inf"):
+        if bad in text:
+            return f"{bad!r} in: {text}"
+    return None
