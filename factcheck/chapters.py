@@ -45,9 +45,12 @@ class Chapter:
 def chapters(path: Path = FILE) -> tuple[Chapter, ...]:
     import yaml
 
+    from .load import note_read
+
     w = where(path)
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        note_read(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot be read: {exc}", file=w) from None
     except yaml.YAMLError as exc:

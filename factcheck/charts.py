@@ -1,32 +1,30 @@
-"""One look for every chart, Chinese labels, a source note under each, and rendering with no network.
+"""One look for every chart, and rendering with no network, in the manner of Our World in Data.
 
-Charts render through the ``factcheck`` Altair renderer: it emits a ``<figure>`` holding a ``<div>``
-with a deterministic id, a ``vegaEmbed`` call and a text alternative. ``vegaEmbed`` comes from
-``book/_static/vega-bundle.js``, written from vl-convert's bundle (:func:`write_vega_bundle`), which
-Jupyter Book serves with the book, so no page loads anything from a CDN.
+Each chart is a ``<figure>``: a title that states the point and a subtitle (HTML, so they wrap on a
+phone), the chart drawn by ``vegaEmbed`` from ``book/_static/vega-bundle.js`` (written from vl-convert's
+bundle by :func:`write_vega_bundle`; no page loads anything from a CDN), the source and a text
+alternative under it; the export step adds the chart's data as CSV and an SVG that carries its title
+and source. Places have one colour on every page (:data:`PLACE_COLOURS`); verdicts take theirs from
+:mod:`factcheck.vocabulary`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
-import json
 from pathlib import Path
 
 import altair as alt
 
+from .present import Html, esc, json_for_script
+from .vocabulary import BY_CODE, CODES
+
 FONT = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
 VEGA_LITE_VERSION = "6.4"
 BUNDLE_NAME = "vega-bundle.js"
-VERDICT_COLORS = {
-    "reproduced": "#1b7837",
-    "consistent": "#7fbf7b",
-    "stated": "#bababa",
-    "target": "#6baed6",
-    "unverifiable": "#f1a340",
-    "inconsistent": "#b2182b",
-}
-PALETTE = ["#2b6cb0", "#dd6b20", "#718096", "#38a169", "#805ad5", "#d53f8c"]
+ZONE = "江门高新区"
+PLACE_COLOURS = {ZONE: "#c05621", "江海区": "#c05621", "江门市": "#2b6cb0", "全国": "#4a5568", "广东省": "#2f855a"}
+OTHER_COLOUR = "#a0aec0"
+EXPORT_WIDTH = 560
 
 
 @alt.theme.register("factcheck", enable=True)
@@ -34,43 +32,76 @@ def _theme() -> alt.theme.ThemeConfig:
     return {
         "config": {
             "font": FONT,
-            "view": {"stroke": None, "continuousWidth": 560, "continuousHeight": 280},
+            "view": {"stroke": None, "continuousWidth": 520, "continuousHeight": 260},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "gridColor": "#e2e8f0"},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
-            "title": {"fontSize": 11, "fontWeight": "normal", "color": "#4a5568", "anchor": "start"},
-            "range": {"category": PALETTE},
-            "bar": {"color": PALETTE[0]},
-            "line": {"color": PALETTE[0], "strokeWidth": 2},
-            "point": {"color": PALETTE[0], "filled": True, "size": 60},
+            "title": {"fontSize": 15, "subtitleFontSize": 12, "anchor": "start", "subtitleColor": "#4a5568"},
+            "line": {"strokeWidth": 2},
+            "point": {"filled": True, "size": 60},
         }
     }
 
 
-def finish(chart: alt.TopLevelMixin, *, source: str, alt_text: str) -> alt.TopLevelMixin:
-    """Put the source note under the chart and keep the text alternative with the spec."""
-    return chart.properties(
-        title=alt.TitleParams(text=f"来源:{source}", orient="bottom", anchor="start", fontSize=11),
-        usermeta={"alt": alt_text, "source": source},
-    )
+def place_scale(places: list[str]) -> alt.Scale:
+    return alt.Scale(domain=places, range=[PLACE_COLOURS.get(p, OTHER_COLOUR) for p in places])
+
+
+def verdict_scale(codes: list[str] | None = None) -> alt.Scale:
+    codes = codes or list(CODES)
+    return alt.Scale(domain=[BY_CODE[c].label for c in codes], range=[BY_CODE[c].colour for c in codes])
+
+
+def count_axis(title: str | None = None) -> alt.Axis:
+    """Counts have whole-number ticks."""
+    return alt.Axis(title=title, tickMinStep=1, format="d")
+
+
+def finish(chart: alt.TopLevelMixin, *, title: str, subtitle: str, source: str, alt_text: str,
+           data: list[dict]) -> alt.TopLevelMixin:
+    """Attach what the page shows around the chart: title, subtitle, source, text alternative, its data."""
+    return chart.properties(usermeta={"title": title, "subtitle": subtitle, "source": source, "alt": alt_text,
+                                      "data": data})
+
+
+def export_spec(spec: dict) -> dict:
+    """The spec as a standalone SVG draws it: a fixed width, and the title, subtitle and source inside."""
+    meta = spec.get("usermeta", {})
+    out = {k: v for k, v in spec.items() if k not in ("usermeta", "$schema")}
+
+    def fix(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("width") == "container":
+                node["width"] = EXPORT_WIDTH
+            for value in node.values():
+                fix(value)
+        elif isinstance(node, list):
+            for value in node:
+                fix(value)
+
+    fix(out)
+    out["title"] = {"text": meta.get("title", ""), "subtitle": [meta.get("subtitle", ""), f"来源:{meta.get('source', '')}"],
+                    "anchor": "start", "font": FONT, "subtitleFont": FONT}
+    return out
 
 
 def _renderer(spec: dict, **_: object) -> dict:
     spec = {k: v for k, v in spec.items() if k != "$schema"}  # an address nobody needs to fetch
     meta = spec.get("usermeta", {})
-    text = str(meta.get("alt", "图表"))
-    payload = json.dumps(spec, ensure_ascii=False, sort_keys=True)
+    payload = json_for_script(spec)
     chart_id = "chart-" + hashlib.sha1(payload.encode("utf-8")).hexdigest()[:12]
-    markup = (
+    text = str(meta.get("alt", "图表"))
+    markup = Html(
         f'<figure class="factcheck-chart" data-chart="{chart_id}">'
-        f'<div id="{chart_id}" class="factcheck-vis" role="img" aria-label="{html.escape(text)}"></div>'
-        f'<figcaption class="chart-alt">{html.escape(text)}</figcaption>'
-        # The script draws into its own figure's div (not by id), so a chart shown twice on one page
-        # (e.g. the single-page print edition) is drawn twice.
-        # vega-embed names the div "Vega visualization" (role graphics-document): give it back its text
-        # alternative once drawn.
+        f'<figcaption class="chart-head"><span class="chart-title">{esc(meta.get("title", ""))}</span>'
+        f'<span class="chart-subtitle">{esc(meta.get("subtitle", ""))}</span></figcaption>'
+        f'<div class="factcheck-vis" role="img" aria-label="{esc(text)}"></div>'
+        f'<p class="chart-source">来源:{esc(meta.get("source", ""))}</p>'
+        f'<p class="chart-alt">{esc(text)}</p>'
+        # The script draws into its own figure's div (not by id), so a chart shown twice on one page (the
+        # single-page print edition) is drawn twice; it gives the div back its text alternative once drawn.
         "<script>(function(){var el=document.currentScript.parentNode.querySelector('.factcheck-vis');"
         "var label=el.getAttribute('aria-label');"
-        "var spec=" + payload.replace("</", "<\\/") + ";"
+        f"var spec={payload};"
         "function draw(){if(!window.vegaEmbed){return setTimeout(draw,50);}"
         "window.vegaEmbed(el,spec,{actions:false,renderer:'svg'})"
         ".then(function(){el.setAttribute('role','img');el.setAttribute('aria-label',label);"
@@ -78,7 +109,7 @@ def _renderer(spec: dict, **_: object) -> dict:
         ".catch(function(e){console.error('chart error',e);});}"
         "draw();})();</script></figure>"
     )
-    return {"text/html": markup, "text/plain": f"[图表] {text}"}
+    return {"text/html": str(markup), "text/plain": f"[图表] {meta.get('title', '')}"}
 
 
 alt.renderers.register("factcheck", _renderer)
@@ -99,22 +130,3 @@ def write_vega_bundle(static_dir: str | Path) -> Path:
     tmp.write_text(stamp + "(function(){\n" + bundle + "\n})();\n", encoding="utf-8")
     tmp.replace(path)
     return path
-
-
-def to_svg(chart: alt.TopLevelMixin | dict) -> str:
-    """A static SVG of a chart or of its Vega-Lite spec, drawn by vl-convert with no browser."""
-    import vl_convert
-
-    spec = chart if isinstance(chart, dict) else chart.to_dict()
-    return vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION)
-
-
-def save_svg(chart: alt.TopLevelMixin | dict, path: str | Path) -> Path:
-    """A static SVG of the chart (for download and print), drawn by vl-convert with no browser."""
-    path = Path(path)
-    path.write_text(to_svg(chart), encoding="utf-8")
-    return path
-
-
-def verdict_scale() -> alt.Scale:
-    return alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values()))

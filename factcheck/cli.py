@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import InputError
+from .errors import BuildError, InputError
 
 EXIT_BAD_INPUT = 2
 EXIT_BUG = 1
@@ -151,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BuildError as exc:
+        print(f"internal error: {exc}", file=sys.stderr)
+        return EXIT_BUG
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130

@@ -1,27 +1,75 @@
-"""Tables that compare editions."""
+"""The cross-year chapter: every edition's judged file side by side, and what changed between them."""
 
 from __future__ import annotations
 
-import pandas as pd
-from IPython.display import HTML
+from pathlib import Path
 
-from .data import Dataset
-from .engine import VERDICT_ZH, VERDICTS, Judge
+import altair as alt
 
+from .charts import ZONE
+from .errors import InputError, where
+from .figures import ranks, series
+from .judged import Edition
+from .present import Html, esc, paragraph
+from .vocabulary import BY_CODE
+from .wording import qty, span
 
-def edition_counts(ds: Dataset) -> pd.DataFrame:
-    judge = Judge(ds)
-    rows = []
-    for year in ds.years:
-        js = judge.judge_year(year)
-        row = {"版本": f"{year}年", "数字": len(js)}
-        for v in VERDICTS:
-            row[VERDICT_ZH[v]] = sum(j.verdict == v for j in js)
-        sources = ds.claims_for(year)["source_id"].unique()
-        row["核查的文章"] = "、".join(f"{ds.sources.loc[s, 'publisher']}《{ds.sources.loc[s, 'title']}》" for s in sources)
-        rows.append(row)
-    return pd.DataFrame(rows)
+SERIES = (("rd_intensity", [ZONE, "江门市", "全国"]), ("high_value_patents_per_10k", [ZONE, "全国"]),
+          ("high_tech_enterprises", [ZONE]))
+"""The figures followed across editions (one chart each, when any edition has them)."""
 
 
-def editions_table(ds: Dataset) -> HTML:
-    return HTML(edition_counts(ds).to_html(index=False, classes="headline", border=0))
+def editions(judged_dir: Path) -> list[Edition]:
+    years = sorted(int(p.stem) for p in Path(judged_dir).glob("[0-9][0-9][0-9][0-9].json"))
+    if not years:
+        raise InputError("holds no judged file; run python -m factcheck judge first", file=where(judged_dir))
+    return [Edition.read(judged_dir, y) for y in years]
+
+
+def latest(found: list[Edition], year: int) -> Edition:
+    for e in found:
+        if e.year == year:
+            return e
+    raise InputError(f"no judged file for {year}", parameter="year")
+
+
+def changes(found: list[Edition]) -> Html:
+    """In words: the zone's figures that more than one edition prints, and what their implied values say."""
+    lines = []
+    by_indicator: dict[str, list[tuple[Edition, dict]]] = {}
+    for e in found:
+        for j in e.claims:
+            if j["verdict"] != "target" and j.get("period") == e.year:
+                by_indicator.setdefault(j["indicator"], []).append((e, j))
+    for indicator, items in by_indicator.items():
+        if len({e.year for e, _ in items}) < 2:
+            continue
+        name = items[0][0].indicator(indicator)["name_zh"]
+        said = ";".join(f"{e.year}年版{qty(j['value'], j['decimals'], j['qualifier'], j['unit'])}"
+                        f"({BY_CODE[j['verdict']].label})" for e, j in items)
+        line = f"{name}:{said}。"
+        implied = [(e, j, j["readings"][j["decisive"]]) for e, j in items if j.get("readings")
+                   and j["readings"][j["decisive"]]["status"] == "implied"]
+        if len(implied) >= 2:
+            parts = [f"按{e.year}年版,{r['implied_what']}{_range(r)}" for e, j, r in implied]
+            line += "这些数字本身意味着:" + ";".join(parts) + "。"
+        lines.append(line)
+    if not lines:
+        return paragraph("各版本没有共同的数字可以比较。")
+    return Html("<ul class=\"changes\">" + "".join(f"<li>{esc(line)}</li>" for line in lines) + "</ul>")
+
+
+def _range(r: dict) -> str:
+    i = r["implied"]
+    if r.get("wholes"):
+        return "应为" + "、".join(str(n) for n in r["wholes"][:5]) + r.get("implied_unit", "")
+    return span(i["lo"], i["hi"], i["lo_open"], i["hi_open"], 2, r.get("implied_unit", ""))
+
+
+def charts(edition: Edition) -> list[alt.TopLevelMixin]:
+    out = [c for c in [ranks(edition)] if c is not None]
+    for indicator, places in SERIES:
+        chart = series(edition, indicator, places)
+        if chart is not None:
+            out.append(chart)
+    return out

@@ -106,6 +106,7 @@ class Judgement:
     qualifier: str
     unit: str
     indicator: str = ""
+    indicator_name: str = ""
     period: int | None = None
     verdict: str | None = None
     check: str = ""
@@ -119,6 +120,7 @@ class Judgement:
     low_tier: list[str] = field(default_factory=list)
     diagnoses: list[dict] = field(default_factory=list)
     repeats: list[str] = field(default_factory=list)  # the article's other quotes of this figure
+    featured: bool = False  # shown on the landing page
 
     @property
     def reading(self) -> Reading | None:
@@ -277,8 +279,9 @@ class Judge:
             figure_offset=token_offsets(claim.figure, claim.quote)[0],
             claimed=claimed_text(value, claim.decimals, claim.qualifier, claim.unit) if value is not None else "",
             value=value, decimals=claim.decimals, qualifier=claim.qualifier, unit=claim.unit,
-            indicator=claim.indicator, period=claim.period, check=claim.check, formula=claim.formula,
-            repeats=[context(text, m.offset, len(m.mention)) for m in repeats],
+            indicator=claim.indicator, period=claim.period,
+            indicator_name=self.ds.indicators[claim.indicator].name_zh if claim.indicator else "", check=claim.check, formula=claim.formula,
+            repeats=[context(text, m.offset, len(m.mention)) for m in repeats], featured=claim.featured,
         )
 
     def _stated(self, claim: Claim, j: Judgement) -> None:
@@ -307,9 +310,10 @@ class Judge:
                     continue
                 actual = used.interval
                 status = ("met" if actual.within(goal) else "missed" if not actual.intersects(goal) else "unclear")
-                actuals.append({"period": period.year, "text": claimed_text(used.value, used.decimals, used.qualifier,
-                                                                             used.unit),
-                                "source_id": used.source_id, "status": status, "claim_id": used.claim_id})
+                actuals.append({"period": period.year, "value": used.value, "decimals": used.decimals,
+                                "qualifier": used.qualifier, "unit": used.unit, "source_id": used.source_id,
+                                "text": claimed_text(used.value, used.decimals, used.qualifier, used.unit),
+                                "status": status, "claim_id": used.claim_id})
         actuals.sort(key=lambda a: a["period"])
         due = claim.due
         at_due = [a for a in actuals if a["period"] == due]

@@ -52,6 +52,11 @@ class InputError(Exception):
         return f"{self.where}: {self.reason}" if self.where else self.reason
 
 
+class BuildError(RuntimeError):
+    """A failure of the build itself, not of its input (a notebook that fails on validated data, a book
+    that does not build): one line, exit 1."""
+
+
 def where(path: str | os.PathLike) -> str:
     """A path as messages show it: relative to the working directory when inside it."""
     path = Path(path)

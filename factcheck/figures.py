@@ -1,259 +1,281 @@
-"""The book's charts. Each returns an Altair chart with its source note and text alternative."""
+"""The book's charts, from a judged file. Each states its point in its title.
+
+Conventions (Our World in Data): ranks on a reversed axis (1 at the top) as dots and lines, never bars;
+targets drawn at their due year; colour only where it means something (a place, a verdict); stacks in
+the legend's order; whole-number ticks for counts; no chart of a number against itself; years with no
+figure left as gaps and said so. Every chart carries its data for the CSV download.
+"""
 
 from __future__ import annotations
 
-import math
-
 import altair as alt
-import pandas as pd
 
-from .charts import VERDICT_COLORS, finish, verdict_scale
-from .data import Dataset
-from .edition import CHAPTERS, Edition
-from .engine import VERDICT_ZH, Judgement
+from . import chapters
+from .charts import ZONE, count_axis, finish, place_scale, verdict_scale
+from .judged import Edition
 from .precision import format_number
+from .vocabulary import BY_CODE, CODES, TARGET_STATUS
+from .wording import listing, qty
+
+WIDTH = "container"
 
 
-def _publishers(ds: Dataset, source_ids) -> str:
-    names = []
-    for s in source_ids:
-        p = ds.sources.loc[s, "publisher"]
-        if p not in names:
-            names.append(p)
-    return "、".join(names)
+def _publishers(edition: Edition, ids) -> str:
+    return "、".join(dict.fromkeys(edition.sources[s]["publisher"] for s in ids if s in edition.sources)) or "无"
 
 
-def verdict_counts(edition: Edition) -> alt.Chart:
-    rows = [{"章节": CHAPTERS[j.chapter], "结论": VERDICT_ZH[j.verdict], "verdict": j.verdict} for j in edition.judgements]
-    df = pd.DataFrame(rows, columns=["章节", "结论", "verdict"])
-    order = list(CHAPTERS.values())
-    counts = df.groupby(["章节", "结论", "verdict"]).size().reset_index(name="数字个数")
-    chart = alt.Chart(counts).mark_bar().encode(
-        y=alt.Y("章节:N", sort=order, title=None),
-        x=alt.X("数字个数:Q", title="数字个数"),
-        color=alt.Color("verdict:N", scale=verdict_scale(), title="结论",
-                        legend=alt.Legend(labelExpr=_label_expr(VERDICT_ZH))),
-        order=alt.Order("verdict:N"),
-        tooltip=["章节", "结论", "数字个数"],
-    ).properties(width=520, height=220)
-    summary = ",".join(f"{VERDICT_ZH[v]}{n}个" for v, n in edition.counts().items() if v in VERDICT_ZH and n)
-    alt_text = f"{edition.year}年版共核查{len(edition.judgements)}个数字:{summary}。"
-    return finish(chart, source=f"本书核查结果;原文:{_publishers(edition.ds, edition.articles.index)}", alt_text=alt_text)
+def _articles(edition: Edition) -> str:
+    return _publishers(edition, edition.doc["articles"])
 
 
-def _label_expr(mapping: dict[str, str]) -> str:
-    cases = " : ".join(f"datum.label == '{k}' ? '{v}'" for k, v in mapping.items())
-    return f"{cases} : datum.label"
-
-
-def readings(edition: Edition, judgements: list[Judgement]) -> alt.Chart | None:
-    """The claimed figure beside every recomputation of it (one panel per claim)."""
+# ---- verdicts -------------------------------------------------------------------------------------
+def verdict_counts(edition: Edition) -> alt.TopLevelMixin:
+    """How many figures of each verdict, by chapter; stacks and legend in the vocabulary's order."""
+    titles = {c.id: c.title for c in chapters.chapters()}
+    present = [c for c in CODES if edition.counts.get(c)]
     rows = []
-    for j in judgements:
-        if not j.readings:
-            continue
-        claim = edition.ds.claims.set_index("claim_id").loc[j.claim_id]
-        recomputed = [r for r in j.readings if r.recomputed is not None and math.isfinite(r.recomputed)]
-        if not recomputed:
-            continue
-        label = f"{j.figure}({j.claim_id})"
-        rows.append({"数字": label, "读法": "本文", "数值": float(claim["value"]), "verdict": j.verdict})
-        for r in recomputed:
-            rows.append({"数字": label, "读法": "重算:" + r.label, "数值": r.recomputed, "verdict": r.verdict})
-    if not rows:
+    for chapter in edition.published_chapters():
+        counts = edition.chapter_counts(chapter)
+        rows += [{"章节": titles[chapter], "结论": BY_CODE[c].label, "数字个数": counts[c], "顺序": CODES.index(c)}
+                 for c in present if counts[c]]
+    total, bad = edition.counts["total"], edition.counts["inconsistent"]
+    chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
+        y=alt.Y("章节:N", sort=[titles[c] for c in edition.published_chapters()], title=None),
+        x=alt.X("数字个数:Q", axis=count_axis("数字个数"), stack="zero"),
+        color=alt.Color("结论:N", scale=verdict_scale(present), title=None, sort=[BY_CODE[c].label for c in present]),
+        order=alt.Order("顺序:Q"),
+        tooltip=["章节:N", "结论:N", "数字个数:Q"],
+    ).properties(width=WIDTH, height=alt.Step(28))
+    title = (f"{edition.year}年版的{total}个统计数字中,{bad}个有误" if bad
+             else f"{edition.year}年版的{total}个统计数字中,没有发现有误的")
+    text = ";".join(f"{r['章节']}{r['结论']}{r['数字个数']}个" for r in rows)
+    return finish(chart, title=title, subtitle="按章节和结论计数", source=f"本书核查;原文:{_articles(edition)}",
+                  alt_text=f"{title}。{text}。", data=[{k: v for k, v in r.items() if k != "顺序"} for r in rows])
+
+
+# ---- ranks ----------------------------------------------------------------------------------------
+def ranks(edition: Edition, chapter: str = "ranking") -> alt.TopLevelMixin | None:
+    found = edition.figures("evaluation_rank", ZONE)
+    if not found:
         return None
-    df = pd.DataFrame(rows)
-    base = alt.Chart(df).encode(
-        y=alt.Y("读法:N", title=None, sort=None),
-        x=alt.X("数值:Q", title=None),
-        tooltip=["数字", "读法", alt.Tooltip("数值:Q", format=".3~f")],
-    )
-    bars = base.mark_bar().encode(color=alt.condition("datum['读法'] == '本文'", alt.value("#4a5568"),
-                                                      alt.value("#2b6cb0")))
-    text = base.mark_text(align="left", dx=3, fontSize=11).encode(text=alt.Text("数值:Q", format=".3~f"))
-    chart = alt.layer(bars, text).properties(width=420, height=alt.Step(18)).facet(
-        row=alt.Row("数字:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12)),
-    ).resolve_scale(x="independent", y="independent")
-    parts = []
-    for label, grp in df.groupby("数字", sort=False):
-        vals = ",".join(f"{r['读法']}{format_number(r['数值'], 3)}" for _, r in grp.iterrows())
-        parts.append(f"{label}:{vals}")
-    sources = {s for j in judgements for s in [edition.ds.claims.set_index('claim_id').loc[j.claim_id, 'source_id']]}
-    return finish(chart, source=f"本书重算;原文:{_publishers(edition.ds, sorted(sources))};输入数据见“数据与来源”",
-                  alt_text="本文数字与重算结果:" + ";".join(parts) + "。")
-
-
-def series(ds: Dataset, indicator: str, geographies: list[str], *, years: range | None = None,
-           highlight: int | None = None, reverse: bool = False) -> alt.Chart:
-    """One indicator over the years, one line per geography; years with no figure are marked 未公布."""
-    f = ds.all_inputs()
-    f = f[(f["indicator"] == indicator) & (f["geography"].isin(geographies))].drop_duplicates(["geography", "period"])
-    meta = ds.indicators.loc[indicator]
-    if years is None:
-        lo = int(f["period"].min()) if not f.empty else (highlight or 2022)
-        hi = max(int(f["period"].max()) if not f.empty else lo, highlight or lo)
-        years = range(lo, hi + 1)
-    flagged = _inconsistent_claims(ds, f)
-    df = pd.DataFrame({"年份": [str(p) for p in f["period"]], "地域": f["geography"], "数值": f["value"],
-                       "说明": [("" if q == "=" else q) + format_number(v, d) + meta["unit"]
-                              + ("(经核查不一致)" if note in flagged else "")
-                              for q, v, d, note in zip(f["qualifier"], f["value"], f["decimals"], f["note"], strict=True)],
-                       "source_id": f["source_id"], "year": [int(p) for p in f["period"]]})
-    df = _segments(df, by="地域")
-    missing = []
-    for geo in geographies:
-        have = set(df.loc[df["地域"] == geo, "年份"])
-        missing += [{"年份": str(y), "地域": geo, "标注": "未公布"} for y in years if str(y) not in have]
-    miss = pd.DataFrame(missing, columns=["年份", "地域", "标注"])
-    x = alt.X("年份:O", scale=alt.Scale(domain=[str(y) for y in years]), title=None, axis=alt.Axis(labelAngle=0))
-    y = alt.Y("数值:Q", title=f"{meta['name_zh']}({meta['unit']})", scale=alt.Scale(reverse=reverse, zero=not reverse))
-    color = alt.Color("地域:N", title=None)
-    points = alt.Chart(df).mark_point().encode(x=x, y=y, color=color, tooltip=["年份", "地域", "说明"])
-    lines = alt.Chart(df).mark_line(opacity=0.5).encode(x=x, y=y, color=color, detail="segment:N")
-    labels = alt.Chart(df).mark_text(dy=-10, fontSize=11).encode(x=x, y=y, text="说明:N", color=color)
-    layers = [lines, points, labels]
-    if not miss.empty:
-        layers.append(alt.Chart(miss).mark_text(baseline="bottom", fontSize=10, color="#a0aec0", angle=0).encode(
-            x=x, y=alt.value(280), text="标注:N", tooltip=["年份", "地域", "标注"]))
-    if highlight is not None:
-        layers.insert(0, alt.Chart(pd.DataFrame({"年份": [str(highlight)]})).mark_rule(
-            color="#edf2f7", strokeWidth=24).encode(x=x))
-    chart = alt.layer(*layers).properties(width=560, height=280)
-    text_parts = []
-    for geo in geographies:
-        sub = df[df["地域"] == geo].sort_values("年份")
-        got = ",".join(f"{r['年份']}年{r['说明']}" for _, r in sub.iterrows()) or "无数据"
-        gaps = [m["年份"] for m in missing if m["地域"] == geo]
-        text_parts.append(f"{geo}:{got}" + (f";{'、'.join(gaps)}年未公布" if gaps else ""))
-    return finish(chart, source=_publishers(ds, df["source_id"].unique()) or "无",
-                  alt_text=f"{meta['name_zh']}逐年数值。" + "。".join(text_parts) + "。")
-
-
-def _inconsistent_claims(ds: Dataset, figures: pd.DataFrame) -> set[str]:
-    """Notes (``claim <id>``) of the plotted article figures that this book judges inconsistent."""
-    from .engine import Judge
-
-    ids = [n.removeprefix("claim ") for n in figures["note"] if str(n).startswith("claim ")]
-    if not ids:
-        return set()
-    judge = Judge(ds)
-    claims = ds.claims.set_index("claim_id", drop=False)
-    return {f"claim {i}" for i in ids if judge.judge(claims.loc[i]).verdict == "inconsistent"}
-
-
-def _segments(df: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """Number runs of consecutive years so that lines break at every gap instead of bridging it."""
-    if df.empty:
-        return df.assign(segment=[])
-    out = []
-    for _, grp in (df.groupby(by) if by else [(None, df)]):
-        grp = grp.sort_values("year")
-        seg = (grp["year"].diff().fillna(1) != 1).cumsum()
-        out.append(grp.assign(segment=[f"{k}-{n}" for k, n in zip([_] * len(grp), seg, strict=True)]))
-    return pd.concat(out)
-
-
-def targets(edition: Edition, chapter: str) -> alt.Chart | None:
-    """Plan targets beside the actual figures of each year that has one."""
-    claims = edition.ds.claims.set_index("claim_id")
-    f = edition.ds.all_inputs()
-    rows = []
-    for j in edition.in_chapter(chapter):
-        if j.verdict != "target":
-            continue
-        c = claims.loc[j.claim_id]
-        name = edition.ds.indicators.loc[c["indicator"], "name_zh"]
-        label = f"{name}({j.claim_id})"
-        rows.append({"指标": label, "系列": f"目标({int(c['period'])}年)", "数值": float(c["value"]),
-                     "说明": j.claimed})
-        hits = f[(f["indicator"] == c["indicator"]) & (f["geography"] == c["geography"])]
-        for _, h in hits.drop_duplicates("period").sort_values("period").iterrows():
-            q = "" if h["qualifier"] == "=" else h["qualifier"]
-            rows.append({"指标": label, "系列": f"{int(h['period'])}年实际", "数值": float(h["value"]),
-                         "说明": f"{q}{format_number(float(h['value']), int(h['decimals']))}{h['unit']}"})
-    if not rows:
-        return None
-    df = pd.DataFrame(rows)
-    base = alt.Chart(df).encode(y=alt.Y("系列:N", title=None, sort=None), x=alt.X("数值:Q", title=None),
-                                tooltip=["指标", "系列", "说明"])
-    bars = base.mark_bar().encode(color=alt.Color("系列:N", title=None, legend=None))
-    text = base.mark_text(align="left", dx=3, fontSize=11).encode(text="说明:N")
-    chart = alt.layer(bars, text).properties(width=420, height=alt.Step(18)).facet(
-        row=alt.Row("指标:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left"))
-    ).resolve_scale(x="independent", y="independent")
-    alt_text = ";".join(f"{k}:" + ",".join(f"{r['系列']}{r['说明']}" for _, r in g.iterrows())
-                        for k, g in df.groupby("指标", sort=False))
-    return finish(chart, source=f"{_publishers(edition.ds, edition.articles.index)}及后续年份报道",
-                  alt_text="规划目标与实际值:" + alt_text + "。")
-
-
-def headline_bars(edition: Edition, chapter: str) -> alt.Chart | None:
-    """The chapter's headline figures of the year that share the commonest unit."""
-    table = edition.headline(chapter)
-    table = table[table["value"].notna()]
-    if table.empty:
-        return None
-    unit = table["单位"].mode().iloc[0]
-    df = table[table["单位"] == unit]
-    chart = alt.Chart(df).mark_bar().encode(
-        y=alt.Y("指标:N", sort="-x", title=None), x=alt.X("value:Q", title=unit),
-        tooltip=["指标", "地域", "数值", "单位", "来源"],
-    ).properties(width=480, height=alt.Step(22))
-    text = alt.Chart(df).mark_text(align="left", dx=3, fontSize=11).encode(
-        y=alt.Y("指标:N", sort="-x"), x="value:Q", text="数值:N")
-    alt_text = ",".join(f"{r['指标']}{r['数值']}{unit}" for _, r in df.iterrows())
-    sources = "、".join(dict.fromkeys(df["来源"]))
-    return finish(alt.layer(chart, text), source=sources, alt_text=f"{edition.year}年{alt_text}。")
-
-
-def verdict_color(verdict: str) -> str:
-    return VERDICT_COLORS[verdict]
-
-
-def rank_history(ds: Dataset, *, highlight: int | None = None) -> alt.Chart:
-    """The zone's rank in each evaluation with the number of zones evaluated; unpublished ranks marked."""
-    f = ds.all_inputs()
-    ranks = f[(f["indicator"] == "evaluation_rank") & (f["geography"] == "江门高新区")].drop_duplicates("period")
-    pools = f[(f["indicator"] == "zones_evaluated") & (f["geography"] == "全国")].drop_duplicates("period")
-    pool = {int(p): int(v) for p, v in zip(pools["period"], pools["value"], strict=True)}
-    years = sorted(set(pool) | {int(p) for p in ranks["period"]} | ({highlight} if highlight else set()))
-    years = list(range(min(years), max(years) + 1))
-    rows, missing = [], []
-    got = {int(r["period"]): r for _, r in ranks.iterrows()}
+    pools = {f["period"]: f for f in edition.figures("zones_evaluated", "全国")}
+    goals = [j for j in edition.claims if j["verdict"] == "target" and j["indicator"] == "evaluation_rank"]
+    by_year = {}
+    for f in sorted(found, key=lambda f: f["period"]):
+        by_year.setdefault(f["period"], f)
+    due = [j["target"]["due"] for j in goals if j["target"]["due"]]
+    years = list(range(min(by_year), max([*by_year, *due]) + 1))
+    rows, gaps = [], []
     for y in years:
-        zones = f"{pool[y]}个参评" if y in pool else "参评数未公布"
-        if y in got:
-            r = got[y]
-            exact = r["qualifier"] == "="
-            place = f"第{int(r['value'])}位" if exact else f"{int(r['value'])}名以外"
-            label = f"{int(r['value'])}" + (f"/{pool[y]}" if y in pool else "") if exact else place
-            rows.append({"评价年度": str(y), "名次": float(r["value"]), "说明": f"{place}/{zones}",
-                         "标注": label, "公布": "名次" if exact else "只知在此名次之外",
-                         "source_id": r["source_id"], "year": y})
-        else:
-            missing.append({"评价年度": str(y), "说明": f"名次未公布/{zones}"})
-    df = _segments(pd.DataFrame(rows))
-    miss = pd.DataFrame(missing, columns=["评价年度", "说明"])
-    x = alt.X("评价年度:O", scale=alt.Scale(domain=[str(y) for y in years]), axis=alt.Axis(labelAngle=0), title=None)
-    y = alt.Y("名次:Q", scale=alt.Scale(reverse=True, domain=[1, 100]), title="综合评价名次(越小越好)")
+        pool = pools.get(y)
+        zones = f"共{int(pool['value'])}个参评" if pool else "参评数未找到"
+        f = by_year.get(y)
+        if f is None:
+            gaps.append({"评价年度": str(y), "说明": f"名次未找到,{zones}"})
+            continue
+        exact = f["qualifier"] == "="
+        place = f"第{int(f['value'])}位" if exact else f"{int(f['value'])}名以外"
+        rows.append({"评价年度": str(y), "名次": int(f["value"]), "说明": f"{place},{zones}", "标注": place,
+                     "名次类型": "名次" if exact else "只知在此名次之外", "来源": edition.sources[f["source_id"]]["publisher"]})
+    x = alt.X("评价年度:O", scale=alt.Scale(domain=[str(y) for y in years]), axis=alt.Axis(labelAngle=0), title="评价年度")
+    top = max(100, max(r["名次"] for r in rows) + 10)
+    y = alt.Y("名次:Q", scale=alt.Scale(reverse=True, domain=[1, top], nice=False),
+              axis=alt.Axis(title="名次(越靠上越好)", tickMinStep=1, format="d", values=[1, 25, 50, 75, 100]))
+    exact_rows = [r for r in rows if r["名次类型"] == "名次"]
     layers = [
-        alt.Chart(pd.DataFrame({"名次": [50]})).mark_rule(strokeDash=[4, 4], color="#a0aec0").encode(y=y),
-        alt.Chart(df[df["公布"] == "名次"]).mark_line(opacity=0.5).encode(x=x, y=y, detail="segment:N"),
-        alt.Chart(df).mark_point(filled=True, size=70).encode(
-            x=x, y=y, tooltip=["评价年度", "说明"],
-            shape=alt.Shape("公布:N", title=None, scale=alt.Scale(domain=["名次", "只知在此名次之外"],
-                                                                 range=["circle", "triangle-down"]))),
-        alt.Chart(df).mark_text(dy=-12, fontSize=11).encode(x=x, y=y, text="标注:N"),
+        alt.Chart(alt.Data(values=[{"名次": 50, "标注": "“50强”"}])).mark_rule(strokeDash=[4, 4], color="#718096").encode(y=y),
+        alt.Chart(alt.Data(values=exact_rows)).mark_line(color="#c05621").encode(x=x, y=y),
+        alt.Chart(alt.Data(values=rows)).mark_point(filled=True, size=80, color="#c05621").encode(
+            x=x, y=y, shape=alt.Shape("名次类型:N", title=None, scale=alt.Scale(
+                domain=["名次", "只知在此名次之外"], range=["circle", "triangle-down"])),
+            tooltip=["评价年度:N", "说明:N", "来源:N"]),
+        alt.Chart(alt.Data(values=rows)).mark_text(dy=-14, fontSize=11, color="#2d3748").encode(x=x, y=y, text="标注:N"),
     ]
-    if not miss.empty:
-        layers.append(alt.Chart(miss).mark_text(fontSize=10, color="#718096").encode(
-            x=x, y=alt.value(285), text=alt.value("未公布"), tooltip=["评价年度", "说明"]))
-    if highlight is not None:
-        layers.insert(0, alt.Chart(pd.DataFrame({"评价年度": [str(highlight)]})).mark_rule(
-            color="#edf2f7", strokeWidth=24).encode(x=x))
-    chart = alt.layer(*layers).properties(width=560, height=300)
-    rows = rows and sorted(rows, key=lambda r: r["year"])
-    text = ";".join(f"{r['评价年度']}年度{r['说明']}" for r in rows) + ";" + ";".join(
-        f"{m['评价年度']}年度{m['说明']}" for m in missing)
-    return finish(chart, source=_publishers(ds, df["source_id"].unique()) + ";参评数见“数据与来源”",
-                  alt_text=f"江门高新区国家高新区综合评价名次(虚线为第50名):{text}。")
+    if gaps:
+        layers.append(alt.Chart(alt.Data(values=gaps)).mark_text(fontSize=10, color="#718096", baseline="bottom").encode(
+            x=x, y=alt.value(250), text=alt.value("未找到"), tooltip=["评价年度:N", "说明:N"]))
+    chart = alt.layer(*layers).properties(width=WIDTH, height=260)
+    first, last = exact_rows[0], exact_rows[-1]
+    title = f"江门高新区的名次从{first['评价年度']}年度的第{first['名次']}位升至{last['评价年度']}年度的第{last['名次']}位"
+    if first["名次"] <= last["名次"]:
+        title = f"江门高新区的名次:{first['评价年度']}年度第{first['名次']}位,{last['评价年度']}年度第{last['名次']}位"
+    bounds = [r for r in rows if r["名次类型"] != "名次" and int(r["评价年度"]) > int(last["评价年度"])]
+    if bounds:
+        title += f";{bounds[-1]['评价年度']}年度在{bounds[-1]['标注']}"
+    subtitle = "国家高新区综合评价名次,越靠上越好;虚线为“50强”;标“未找到”的年度没有找到名次"
+    text = ";".join(f"{r['评价年度']}年度{r['说明']}" for r in rows) + (
+        ";" + "、".join(g["评价年度"] for g in gaps) + "年度名次未找到" if gaps else "")
+    sources = _publishers(edition, [f["source_id"] for f in found])
+    return finish(chart, title=title, subtitle=subtitle, source=sources, alt_text=f"{title}。{text}。",
+                  data=[{"评价年度": r["评价年度"], "名次": r["名次"], "说明": r["说明"], "来源": r["来源"]} for r in rows])
+
+
+# ---- targets --------------------------------------------------------------------------------------
+def targets(edition: Edition, chapter: str) -> alt.TopLevelMixin | None:
+    """Each target of the chapter at its due year, with the actual figures found (the zone's colour)."""
+    goals = [j for j in edition.in_chapter(chapter) if j["verdict"] == "target" and j["indicator"] != "evaluation_rank"]
+    if not goals:
+        return None
+    panels, data, statuses = [], [], []
+    for j in goals:
+        t = j["target"]
+        name = edition.indicator(j["indicator"])["name_zh"]
+        unit = j["unit"]
+        status = TARGET_STATUS[t["status"]]
+        statuses.append(status)
+        actual = [{"年份": str(a["period"]), "数值": a["value"], "系列": "实际值",
+                   "说明": f"{a['period']}年实际{qty(a['value'], a['decimals'], a['qualifier'], a['unit'])}"}
+                  for a in t["actuals"]]
+        due = t["due"]
+        goal_year = str(due) if due else "未定期限"
+        goal = [{"年份": goal_year, "数值": j["value"], "说明": f"目标{qty(j['value'], j['decimals'], j['qualifier'], unit)}"
+                 + (f"({due}年)" if due else "(文章没有给出期限)"), "系列": "目标"}]
+        years = sorted({r["年份"] for r in actual if r["年份"].isdigit()} | ({str(due)} if due else set()))
+        if due is None:
+            years.append("未定期限")
+        x = alt.X("年份:O", scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0), title=None)
+        whole = edition.indicator(j["indicator"])["whole"]
+        y = alt.Y("数值:Q", title=unit, axis=count_axis(unit) if whole else alt.Axis(title=unit),
+                  scale=alt.Scale(zero=True))
+        layer = alt.layer(
+            alt.Chart(alt.Data(values=actual)).mark_line(color="#c05621").encode(x=x, y=y),
+            alt.Chart(alt.Data(values=actual)).mark_point(filled=True, size=70, color="#c05621").encode(
+                x=x, y=y, tooltip=["说明:N"]),
+            alt.Chart(alt.Data(values=goal)).mark_point(shape="diamond", filled=False, size=140, strokeWidth=2,
+                                                        color="#2b6cb0").encode(x=x, y=y, tooltip=["说明:N"]),
+            alt.Chart(alt.Data(values=goal)).mark_text(dy=-14, fontSize=11, color="#2b6cb0").encode(
+                x=x, y=y, text=alt.value("目标")),
+        ).properties(width=WIDTH, height=110, title=alt.TitleParams(f"{name}:{status}", fontSize=13))
+        panels.append(layer)
+        data += [{"目标": name, **{k: v for k, v in r.items()}} for r in goal + actual]
+    counted = {s: statuses.count(s) for s in dict.fromkeys(statuses)}
+    title = f"本章{len(goals)}个规划目标:" + "、".join(f"{n}个{s}" for s, n in counted.items())
+    chart = alt.vconcat(*panels, spacing=18)
+    sources = _publishers(edition, [a["source_id"] for j in goals for a in j["target"]["actuals"]])
+    text = ";".join(f"{r['目标']}{r['说明']}" for r in data)
+    return finish(chart, title=title, subtitle="菱形是目标,放在到期年份;圆点是各年找到的实际值",
+                  source=f"目标:{_articles(edition)};实际值:{sources}", alt_text=f"{title}。{text}。", data=data)
+
+
+# ---- recomputations -------------------------------------------------------------------------------
+def readings(edition: Edition, chapter: str) -> alt.TopLevelMixin | None:
+    """Each figure the article prints beside what public data give for it, one panel a figure.
+
+    Only recomputations that use at least one outside figure: a figure checked against the article's own
+    numbers alone is not drawn against itself.
+    """
+    panels, data, mismatches, n = [], [], 0, 0
+    for j in edition.in_chapter(chapter):
+        rows = []
+        for r in j.get("readings") or []:
+            if r.get("recomputed") is None or not any(u["kind"] == "input" for u in r["used"]):
+                continue
+            label = "按文章所指年份" if r["primary"] else listing(
+                [f"按{c['year']}年" + ("代替" if c["stand_in"] else "") for c in r["changes"]])
+            result = "相符" if r["verdict"] in ("reproduced", "consistent") else "不符"
+            rows.append({"读法": label, "数值": round(r["recomputed"], 4), "结果": result,
+                         "说明": f"{label}重算为{format_number(r['recomputed'], 3)},{result}"})
+        if not rows:
+            continue
+        n += 1
+        mismatches += all(r["结果"] == "不符" for r in rows)
+        name = edition.indicator(j["indicator"])["name_zh"]
+        article = [{"读法": "文章", "数值": j["value"], "结果": "文章的数字", "说明": f"文章:{j['figure']}{j['unit']}"}]
+        all_rows = article + rows
+        y = alt.Y("读法:N", sort=[r["读法"] for r in all_rows], title=None)
+        x = alt.X("数值:Q", title=j["unit"], scale=alt.Scale(zero=False))
+        colour = alt.Color("结果:N", title=None, scale=alt.Scale(domain=["文章的数字", "相符", "不符"],
+                                                              range=["#4a5568", BY_CODE["consistent"].colour,
+                                                                     BY_CODE["inconsistent"].colour]))
+        panel = alt.layer(
+            alt.Chart(alt.Data(values=all_rows)).mark_point(filled=True, size=90).encode(
+                x=x, y=y, color=colour, tooltip=["说明:N"]),
+            alt.Chart(alt.Data(values=all_rows)).mark_text(align="left", dx=8, fontSize=11).encode(
+                x=x, y=y, text=alt.Text("数值:Q", format=".3~f")),
+        ).properties(width=WIDTH, height=alt.Step(26), title=alt.TitleParams(f"{name}(文章:{j['figure']}{j['unit']})",
+                                                                           fontSize=13))
+        panels.append(panel)
+        data += [{"数字": f"{name}(文章:{j['figure']}{j['unit']})", **r} for r in all_rows]
+    if not panels:
+        return None
+    title = (f"按公开数据重算的{n}个数字中,{mismatches}个在文章所说的年份上不符" if mismatches
+             else f"按公开数据重算的{n}个数字都找得到相符的读法")
+    chart = alt.vconcat(*panels, spacing=16)
+    sources = _publishers(edition, sorted({u["source_id"] for j in edition.in_chapter(chapter)
+                                           for r in (j.get("readings") or []) for u in r["used"] if u["source_id"]}))
+    text = ";".join(f"{r['数字']}:{r['说明']}" for r in data)
+    return finish(chart, title=title, subtitle="灰点是文章的数字,彩色点是按不同年份的公开数据重算的结果",
+                  source=sources, alt_text=f"{title}。{text}。", data=data)
+
+
+# ---- one figure over the years ---------------------------------------------------------------------
+def series(edition: Edition, indicator: str, places: list[str]) -> alt.TopLevelMixin | None:
+    found = [f for f in edition.figures(indicator) if f["geography"] in places]
+    if not found:
+        return None
+    meta = edition.indicator(indicator)
+    rows = []
+    for f in sorted(found, key=lambda f: (f["geography"], f["period"])):
+        if any(r["地域"] == f["geography"] and r["年份"] == str(f["period"]) for r in rows):
+            continue
+        flagged = "(经核查有误)" if f["verdict"] == "inconsistent" else ""
+        origin = "文章" if f["claim_id"] else "外部来源"
+        rows.append({"年份": str(f["period"]), "地域": f["geography"], "数值": f["value"],
+                     "说明": qty(f["value"], f["decimals"], f["qualifier"], f["unit"]) + flagged, "出处": origin,
+                     "来源": edition.sources[f["source_id"]]["publisher"]})
+    years = [str(y) for y in range(min(int(r["年份"]) for r in rows), max(int(r["年份"]) for r in rows) + 1)]
+    present_places = [p for p in places if any(r["地域"] == p for r in rows)]
+    x = alt.X("年份:O", scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0), title=None)
+    y = alt.Y("数值:Q", title=meta["unit"], axis=count_axis(meta["unit"]) if meta["whole"] else alt.Axis(title=meta["unit"]))
+    colour = alt.Color("地域:N", scale=place_scale(present_places), title=None)
+    chart = alt.layer(
+        alt.Chart(alt.Data(values=rows)).mark_line().encode(x=x, y=y, color=colour),
+        alt.Chart(alt.Data(values=rows)).mark_point(size=70).encode(
+            x=x, y=y, color=colour, shape=alt.Shape("出处:N", title=None, scale=alt.Scale(
+                domain=["文章", "外部来源"], range=["circle", "square"])), tooltip=["年份:N", "地域:N", "说明:N", "来源:N"]),
+        alt.Chart(alt.Data(values=rows)).mark_text(dy=-12, fontSize=11).encode(x=x, y=y, text="说明:N", color=colour),
+    ).properties(width=WIDTH, height=240)
+    latest = max(int(r["年份"]) for r in rows)
+    at_latest = [r for r in rows if r["年份"] == str(latest)]
+    title = f"{meta['name_zh']}:{latest}年" + ",".join(f"{r['地域']}{r['说明']}" for r in at_latest)
+    missing = [p for p in places if p not in present_places]
+    subtitle = "圆点是文章给出的数字,方块是外部来源;线在没有数字的年份断开" + (
+        f";{listing(missing)}没有找到数字" if missing else "")
+    text = ";".join(f"{r['地域']}{r['年份']}年{r['说明']}" for r in rows)
+    return finish(chart, title=title, subtitle=subtitle, source=_publishers(edition, [f["source_id"] for f in found]),
+                  alt_text=f"{title}。{text}。", data=[{k: v for k, v in r.items()} for r in rows])
+
+
+def chapter_charts(edition: Edition, chapter: str) -> list[alt.TopLevelMixin]:
+    """The charts book/chapters.yml asks for, those with something to draw."""
+    out = []
+    for spec in chapters.get(chapter).charts:
+        if spec.kind == "ranks":
+            chart = ranks(edition, chapter)
+        elif spec.kind == "targets":
+            chart = targets(edition, chapter)
+        elif spec.kind == "readings":
+            chart = readings(edition, chapter)
+        else:
+            chart = series(edition, spec.indicator, list(spec.places))
+        if chart is not None:
+            out.append(chart)
+    return out
+
+
+# ---- across editions --------------------------------------------------------------------------------
+def editions(editions: list[Edition]) -> alt.TopLevelMixin:
+    present = [c for c in CODES if any(e.counts.get(c) for e in editions)]
+    rows = [{"版本": f"{e.year}年版", "结论": BY_CODE[c].label, "数字个数": e.counts[c], "顺序": CODES.index(c)}
+            for e in editions for c in present if e.counts[c]]
+    chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
+        y=alt.Y("版本:N", title=None, sort=[f"{e.year}年版" for e in editions]),
+        x=alt.X("数字个数:Q", axis=count_axis("数字个数"), stack="zero"),
+        color=alt.Color("结论:N", scale=verdict_scale(present), title=None, sort=[BY_CODE[c].label for c in present]),
+        order=alt.Order("顺序:Q"), tooltip=["版本:N", "结论:N", "数字个数:Q"],
+    ).properties(width=WIDTH, height=alt.Step(30))
+    title = "各年版本核查的数字:" + ",".join(f"{e.year}年版{e.counts['total']}个" for e in editions)
+    text = ";".join(f"{r['版本']}{r['结论']}{r['数字个数']}个" for r in rows)
+    sources = "、".join(dict.fromkeys(e.sources[a]["publisher"] for e in editions for a in e.doc["articles"]))
+    return finish(chart, title=title, subtitle="按结论计数(只计统计数字)", source=f"本书核查;原文:{sources}",
+                  alt_text=f"{title}。{text}。", data=[{k: v for k, v in r.items() if k != "顺序"} for r in rows])

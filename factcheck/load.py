@@ -135,6 +135,7 @@ class Claim:
     check: str
     formula: str
     bindings: str
+    featured: bool
     note: str
     row: int
 
@@ -372,7 +373,7 @@ def load(data_dir: str | Path) -> Dataset:
             c.text("claim_id"), year, c.text("source_id"), c.text("chapter"), c.text("kind"), c.text("quote"),
             c.text("figure"), c.number("value"), c.decimals() if c.text("value") else 0, c.text("qualifier") or "=",
             c.text("unit"), c.text("indicator"), c.text("geography"), c.integer("period"), c.integer("due"),
-            c.text("check"), c.text("formula"), c.text("bindings"), c.text("note"), c.row)
+            c.text("check"), c.text("formula"), c.text("bindings"), c.boolean("featured"), c.text("note"), c.row)
     mentions = [Mention(c.text("source_id"), c.integer("offset") or 0, c.text("mention"), c.text("claim_id"),
                         c.text("reason"), c.row) for c in cells("mentions")]
     searches = [Search(c.text("indicator"), c.text("geography"), c.integer("period") or 0, c.text("result"),

@@ -1,122 +1,314 @@
-"""HTML and glue for the notebooks: tables a journalist can scan, numbers that prose can quote."""
+"""HTML for the pages: claim cards, the fact-check table, summaries. Every text from data is escaped here.
+
+Pages show only what a judged file holds (:class:`factcheck.judged.Edition`). Every string that comes
+from data goes through :func:`esc` (HTML text and attributes) and every address through :func:`safe_url`
+(only ``http`` and ``https``; anything else is shown as text, not linked). Nothing is passed to Markdown.
+"""
 
 from __future__ import annotations
 
 import html
+import json
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
 
-import pandas as pd
-from IPython.display import HTML, Markdown
-
-from .edition import CHAPTERS, Edition
-from .engine import VERDICT_ZH, Judgement
-
-VERDICT_HELP = {
-    "reproduced": "用独立来源的数据重算,按所印精度相等",
-    "consistent": "无法独立重算,但与文中其他数字相容",
-    "inconsistent": "重算结果或其隐含的数字与本文、其他数字或来源矛盾",
-    "unverifiable": "所需数据未公布;说明中给出本文数字所隐含的数值",
-    "stated": "基础数据,无可重算(有其他来源重复时注明)",
-    "target": "规划目标,与已公布的实际值比较",
-}
+from . import chapters
+from .judged import Edition
+from .vocabulary import BY_CODE, CODES, KINDS, TIERS, badge_style
 
 
-def glue_md(name: str, text: object) -> None:
-    """Glue a piece of text for ``{glue:md}`name``` in the notebook's prose."""
-    from myst_nb import glue
-
-    glue(name, Markdown(str(text)), display=False)
+def esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
 
 
-def glue_counts(edition: Edition, chapter: str | None = None) -> dict[str, int]:
-    counts = edition.counts(chapter)
-    for key, n in counts.items():
-        glue_md(f"n_{key}", n)
-    glue_md("year", edition.year)
-    return counts
+def safe_url(url: object) -> str | None:
+    """``url`` when it is an absolute http(s) address with a host, else None (never linked)."""
+    text = str(url or "").strip()
+    if not text or any(c in text for c in "\"'<>\\ \t\r\n") or len(text) > 2000:
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    return text if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-def badge(verdict: str) -> str:
-    return (f'<span class="verdict verdict-{verdict}" title="{html.escape(VERDICT_HELP[verdict])}">'
-            f"{VERDICT_ZH[verdict]}</span>")
+def link(url: object, text: str) -> str:
+    href = safe_url(url)
+    return f'<a href="{esc(href)}" rel="noopener">{esc(text)}</a>' if href else esc(text)
 
 
-def _quote(j: Judgement) -> str:
-    q = html.escape(j.quote)
-    fig = html.escape(j.figure)
-    return q.replace(fig, f"<mark>{fig}</mark>", 1)
+def json_for_script(data: object) -> str:
+    """JSON safe inside ``<script>``: ``<``, ``>`` and ``&`` (and the line separators) escaped."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _details(j: Judgement) -> str:
-    parts = [f"<p>{html.escape(j.explanation)}</p>"]
-    if j.formula:
-        parts.append(f"<p class='formula'>公式:<code>{html.escape(j.formula)}</code></p>")
-    if j.diagnoses:
-        items = "".join(
-            f"<li><b>{d['rank']}. {html.escape(d['kind_zh'])}</b>:{html.escape(d['assumes'])}。"
-            f"需要:{html.escape(d['requires'])}。<span class='result'>{html.escape(d['result'])}</span></li>"
-            for d in j.diagnoses)
-        parts.append(f"<div class='diagnoses'><p>可能的解释(按所需假设由少到多排列;仅供核对,不改动结论):</p>"
-                     f"<ol>{items}</ol></div>")
-    elif j.verdict == "inconsistent":
-        parts.append("<p class='diagnoses'>未找到能使该数字成立的常见读法。</p>")
-    return "".join(parts)
+class Html(str):
+    """HTML that IPython displays as such (and a notebook stores as ``text/html``)."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
 
 
-def claims_html(judgements: list[Judgement], *, table_id: str = "claims", chapter_column: bool = False) -> HTML:
-    """A table of claims: the quote with the figure marked, the verdict, the recomputation and why."""
-    head = "<th>编号</th>" + ("<th>章节</th>" if chapter_column else "") + \
-        "<th>原文</th><th>本文数字</th><th>结论</th><th>重算</th><th>说明</th>"
+# ---- small pieces -------------------------------------------------------------------------------
+def badge(j: dict) -> str:
+    code = j["verdict"]
+    v = BY_CODE[code]
+    return (f'<span class="verdict" data-verdict="{esc(code)}" style="{badge_style(code)}" '
+            f'title="{esc(v.meaning)}">{esc(j["label"])}</span>')
+
+
+def quote(j: dict) -> str:
+    """The quote with the checked figure marked, at its offset (not wherever the text first occurs)."""
+    q, at, fig = j["quote"], j["figure_offset"], j["figure"]
+    return f"{esc(q[:at])}<mark>{esc(fig)}</mark>{esc(q[at + len(fig):])}"
+
+
+def claimed(j: dict) -> str:
+    """The figure as the article states it, in words: ``超过15.7亿元``, ``135.71%``."""
+    from .wording import qty
+
+    return qty(j["value"], j["decimals"], j["qualifier"], j["unit"])
+
+
+def count_words(counts: dict[str, int]) -> str:
+    """``1个数字有误、2个算得通和5个只是陈述`` in the vocabulary's order."""
+    parts = [f"{counts[c]}个{BY_CODE[c].label}" for c in CODES if counts.get(c)]
+    if not parts:
+        return "没有要核查的数字"
+    return "、".join(parts[:-1]) + ("和" if len(parts) > 1 else "") + parts[-1]
+
+
+def sources_html(edition: Edition, ids: Iterable[str], article: str = "") -> str:
+    items = []
+    for sid in ids:
+        s = edition.sources[sid]
+        title = f"{s['publisher']}《{s['title']}》" + (f"({s['published']})" if s["published"] else "")
+        parts = [link(s["url"], title) if safe_url(s["url"]) else esc(title)]
+        if safe_url(s["copy_url"]):
+            parts.append("读自" + link(s["copy_url"], "这份" + ({"mirror": "镜像", "repost": "转载", "encyclopedia": "百科",
+                                                               "translation": "译文", "machine": "机器生成页面"}
+                                                              .get(s["copy_kind"], "副本"))))
+        elif not safe_url(s["url"]):
+            parts.append("网址未记录")
+        role = "被核查的文章" if sid == article else TIERS.get(s["tier"], "")
+        items.append(f"<li>{' '.join(parts)}<span class=\"tier\">({esc(role)})</span></li>")
+    return f'<ul class="claim-sources">{"".join(items)}</ul>'
+
+
+# ---- a claim ------------------------------------------------------------------------------------
+def card(edition: Edition, j: dict, *, heading: str = "h3") -> str:
+    """One claim: verdict, the quote with the number marked, why, then 怎么算的 (open on request), sources."""
+    what = j.get("indicator_name") or chapters.get(j["chapter"]).title
+    steps = "".join(f"<li>{esc(s)}</li>" for s in j["steps"])
+    candidates = "".join(f"<li>{esc(c)}</li>" for c in j["candidates"])
+    candidates_html = (f'<p class="candidates-head">可能的解释(按所需假设由少到多排列,只供核对,不改动结论):</p>'
+                       f'<ol class="candidates">{candidates}</ol>') if j["candidates"] else ""
+    repeats = "".join(f"<li>“{esc(r)}”</li>" for r in j.get("repeats", []))
+    repeats_html = f'<p>文中另一处也写到这个数字:</p><ul class="repeats">{repeats}</ul>' if repeats else ""
+    return (
+        f'<article class="claim-card" id="claim-{esc(j["claim_id"])}" data-verdict="{esc(j["verdict"])}" '
+        f'data-chapter="{esc(j["chapter"])}">'
+        f'<{heading} class="claim-head">{badge(j)} <span class="claimed">{esc(claimed(j))}</span>'
+        f'<span class="claim-what">{esc(what)}</span></{heading}>'
+        f'<blockquote class="claim-quote">“{quote(j)}”</blockquote>'
+        f'<p class="claim-why">{esc(j["why"])}</p>'
+        f'<details class="claim-details"><summary>展开:怎么算的</summary>'
+        f'<ul class="steps">{steps}</ul>{candidates_html}{repeats_html}'
+        f'<p class="claim-id">编号 {esc(j["claim_id"])}</p></details>'
+        f'<div class="claim-sources-block"><span>来源:</span>{sources_html(edition, j["sources"], j["source_id"])}</div>'
+        "</article>"
+    )
+
+
+def ordered(claims: list[dict]) -> list[dict]:
+    """Errors first, then the vocabulary's order; the article's order within a verdict."""
+    rank = {c: i for i, c in enumerate(CODES)}
+    return sorted(claims, key=lambda j: rank[j["verdict"]])
+
+
+def cards(edition: Edition, claims: list[dict]) -> Html:
+    if not claims:
+        return Html('<p class="empty">本章没有要核查的统计数字。</p>')
+    return Html('<div class="claim-cards">' + "".join(card(edition, j) for j in ordered(claims)) + "</div>")
+
+
+# ---- the fact-check table -----------------------------------------------------------------------
+COLUMNS = ("结论", "原文", "理由", "章节")
+
+
+def table(edition: Edition, claims: list[dict], table_id: str = "claims") -> Html:
+    """Every claim, a row each, errors first; below ~700 px each row is a card (see factcheck.css)."""
+    titles = {c.id: c.title for c in chapters.chapters()}
     rows = []
-    for j in judgements:
-        chapter = f"<td>{html.escape(CHAPTERS[j.chapter])}</td>" if chapter_column else ""
-        rows.append(
-            f'<tr id="claim-{j.claim_id}" data-verdict="{j.verdict}" data-chapter="{j.chapter}">'
-            f"<td><code>{j.claim_id}</code></td>{chapter}<td class='quote'>{_quote(j)}</td>"
-            f"<td>{html.escape(j.claimed)}</td><td>{badge(j.verdict)}</td><td>{html.escape(j.recomputed)}</td>"
-            f"<td class='why'>{_details(j)}</td></tr>")
-    if not rows:
-        return HTML("<p class='empty'>本年度没有属于本章的数字。</p>")
-    # The wrapper scrolls sideways on narrow screens: focusable and named, so keyboard users can scroll it.
-    return HTML(f'<div class="claims-wrap" tabindex="0" role="region" aria-label="逐条核查表">'
-                f'<table class="claims" id="{table_id}"><thead><tr>{head}</tr></thead>'
-                f"<tbody>{''.join(rows)}</tbody></table></div>")
+    for j in ordered(claims):
+        cells = [badge(j), f"“{quote(j)}”",
+                 f'{esc(j["why"])}<details class="claim-details"><summary>展开:怎么算的</summary>'
+                 f'<ul class="steps">{"".join(f"<li>{esc(s)}</li>" for s in j["steps"])}</ul>'
+                 + (f'<ol class="candidates">{"".join(f"<li>{esc(c)}</li>" for c in j["candidates"])}</ol>'
+                    if j["candidates"] else "")
+                 + f'{sources_html(edition, j["sources"], j["source_id"])}</details>',
+                 esc(titles.get(j["chapter"], j["chapter"]))]
+        tds = "".join(f'<td data-label="{esc(col)}">{cell}</td>' for col, cell in zip(COLUMNS, cells, strict=True))
+        rows.append(f'<tr id="claim-{esc(j["claim_id"])}" data-verdict="{esc(j["verdict"])}" '
+                    f'data-chapter="{esc(j["chapter"])}">{tds}</tr>')
+    head = "".join(f"<th scope=\"col\">{esc(c)}</th>" for c in COLUMNS)
+    return Html(f'<p class="print-only">打印版中,每个数字的核查见前面各章。</p>'
+                f'<table class="claims" id="{esc(table_id)}"><thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-def filter_controls(table_id: str = "claims") -> HTML:
+def filters(edition: Edition, table_id: str = "claims") -> Html:
     """Verdict, chapter and text filters for the fact-check table (book/_static/factcheck.js)."""
-    verdicts = "".join(f'<option value="{v}">{VERDICT_ZH[v]}</option>' for v in VERDICT_ZH)
-    chapters = "".join(f'<option value="{k}">{html.escape(v)}</option>' for k, v in CHAPTERS.items())
-    return HTML(
-        f'<form class="claim-filter" data-table="{table_id}" role="search" aria-label="筛选核查结果">'
+    present = {j["verdict"] for j in edition.claims}
+    verdicts = "".join(f'<option value="{esc(c)}">{esc(BY_CODE[c].label)}</option>' for c in CODES if c in present)
+    chapter_options = "".join(f'<option value="{esc(c.id)}">{esc(c.title)}</option>' for c in chapters.chapters()
+                              if c.id in edition.published_chapters())
+    return Html(
+        f'<form class="claim-filter" data-table="{esc(table_id)}" role="search" aria-label="筛选核查结果">'
         f'<label>结论 <select name="verdict"><option value="">全部</option>{verdicts}</select></label> '
-        f'<label>章节 <select name="chapter"><option value="">全部</option>{chapters}</select></label> '
-        '<label>搜索 <input type="search" name="q" placeholder="原文或编号"></label> '
+        f'<label>章节 <select name="chapter"><option value="">全部</option>{chapter_options}</select></label> '
+        '<label>搜索 <input type="search" name="q" placeholder="原文中的字词或数字"></label> '
         '<output name="shown" aria-live="polite"></output></form>')
 
 
-def headline_html(table: pd.DataFrame) -> HTML:
-    shown = table[["指标", "地域", "数值", "单位", "来源"]]
-    return HTML(shown.to_html(index=False, classes="headline", escape=True, border=0))
+def register(edition: Edition) -> Html:
+    """The numbers of the article that are not statistics (names, ordinals, awards, dates): kept, not checked."""
+    items = edition.register()
+    if not items:
+        return Html("")
+    lis = "".join(f"<li>“{quote(r)}”<span class=\"kind\">({esc(KINDS.get(r['kind'], r['kind']))}"
+                  + (f";{esc(r['note'])}" if r.get("note") else "") + ")</span></li>" for r in items)
+    return Html(f'<details class="register"><summary>文中另有{len(items)}个数字不是统计数字(名称、序数、奖项、日期),'
+                f"不作核查</summary><ul>{lis}</ul></details>")
 
 
-def verdict_legend() -> Markdown:
-    lines = [f"- **{VERDICT_ZH[v]}**(`{v}`):{VERDICT_HELP[v]}" for v in VERDICT_ZH]
-    return Markdown("\n".join(lines))
+# ---- summaries ----------------------------------------------------------------------------------
+def paragraph(text: str) -> Html:
+    return Html(f"<p>{esc(text)}</p>")
 
 
-def article_list(edition: Edition) -> str:
-    """The checked articles as prose: publisher《title》(date)."""
+def articles_text(edition: Edition) -> str:
     parts = []
-    for _, s in edition.articles.iterrows():
+    for sid in edition.doc["articles"]:
+        s = edition.sources[sid]
         date = f"({s['published']})" if s["published"] else ""
-        parts.append(f"{s['publisher']}《{s['title']}》{date}")
+        scope = "" if s["text_scope"] == "full" else "(只取得片段)"
+        parts.append(f"{s['publisher']}《{s['title']}》{date}{scope}")
     return "、".join(parts)
 
 
-def inconsistent_list(edition: Edition) -> Markdown:
-    bad = [j for j in edition.judgements if j.verdict == "inconsistent"]
+def articles_html(edition: Edition) -> Html:
+    return Html(sources_html(edition, edition.doc["articles"]))
+
+
+def summary(edition: Edition, chapter: str | None = None) -> Html:
+    counts = edition.chapter_counts(chapter) if chapter else edition.counts
+    where = "本章" if chapter else "本版"
+    return paragraph(f"{where}核查{counts['total']}个统计数字:{count_words(counts)}。")
+
+
+def errors_list(edition: Edition, page: str = "") -> Html:
+    """The inconsistent claims, each a link to its row on the fact-check page, with why."""
+    bad = [j for j in edition.claims if j["verdict"] == "inconsistent"]
     if not bad:
-        return Markdown("本年度没有判为不一致的数字。")
-    # A link in a notebook's Markdown *output* is not resolved by the book builder: point at the built page.
-    lines = [f"- [`{j.claim_id}`](08_factcheck.html#claim-{j.claim_id}) “{j.quote}”:{j.explanation}" for j in bad]
-    return Markdown("\n".join(lines))
+        return paragraph("本版没有发现有误的数字。")
+    target = page or chapters.factcheck_page() + ".html"
+    items = "".join(f'<li><a href="{esc(target)}#claim-{esc(j["claim_id"])}">“{quote(j)}”</a>:{esc(j["why"])}</li>'
+                    for j in bad)
+    return Html(f'<ul class="errors">{items}</ul>')
+
+
+def legend() -> Html:
+    rows = "".join(f'<li><span class="verdict" data-verdict="{esc(v.code)}" style="{badge_style(v.code)}">'
+                   f"{esc(v.label)}</span>:{esc(v.meaning)}</li>" for v in BY_CODE.values())
+    return Html(f'<ul class="verdict-legend">{rows}</ul>')
+
+
+def intro(edition: Edition, chapter: str) -> Html:
+    """A chapter's introduction (book/chapters.yml) with its {year} and {figure:…} filled in."""
+    text = chapters.get(chapter).intro
+
+    def fill(m: re.Match) -> str:
+        key = m.group(1)
+        if key == "year":
+            return str(edition.year)
+        indicator, _, place = key.removeprefix("figure:").partition("@")
+        return edition.figure_text(indicator, place)
+
+    return paragraph(re.sub(r"\{(year|figure:[a-z0-9_]+@[^}]+)\}", fill, text))
+
+
+def downloads(edition: Edition, root: str) -> Html:
+    """The edition's verdict table and the data package (added to the built book by the export step)."""
+    from .downloads import name
+
+    return Html(f'<p class="downloads"><a href="{esc(root)}_downloads/{esc(name(edition.year))}" download>'
+                f"下载本版核查结果(CSV,可用Excel打开)</a> · "
+                f'<a href="{esc(root)}_downloads/jiangmen-factcheck-data.zip" download>下载全部数据(ZIP)</a></p>')
+
+
+# ---- the landing page and the overview ----------------------------------------------------------
+def findings(edition: Edition) -> Html:
+    """What the edition's article got right and wrong, in a few plain lines."""
+    c = edition.counts
+    others = len(edition.register())
+    extra = f"(另有{others}个数字是名称、序数、奖项或日期,不作核查)" if others else ""
+    lines = [f"{articles_text(edition)}列出{c['total']}个统计数字{extra}。本书逐一追溯、重算:{count_words(c)}。"]
+    if c["inconsistent"]:
+        lines.append(f"有误的{c['inconsistent']}个数字,或者与文章自己的其他数字对不上,或者与公开数据矛盾;"
+                     "每一个都附有算式和可能的解释。")
+    if c["unverifiable"]:
+        lines.append(f"{c['unverifiable']}个无法核实,是因为核对所需的数据(如全市的研发投入强度、各区的排名)本书没有找到;"
+                     "这不等于这些数据没有公布。")
+    return Html("".join(f"<p>{esc(line)}</p>" for line in lines) + errors_list(edition, page=_page_of(edition)))
+
+
+def _page_of(edition: Edition) -> str:
+    return f"editions/{edition.year}/{chapters.factcheck_page()}.html"
+
+
+def _card_link(edition: Edition, j: dict, root: str) -> str:
+    return f"{root}editions/{edition.year}/{chapters.get(j['chapter']).page}.html#claim-{j['claim_id']}"
+
+
+def featured(edition: Edition, root: str = "") -> Html:
+    """The figures readers ask about (``featured`` in claims.csv): verdict, quote, why, and a link to the card."""
+    chosen = [j for j in edition.claims if j.get("featured")]
+    if not chosen:
+        return paragraph("本版没有标出重点数字。")
+    items = "".join(
+        f'<li class="featured-claim">{badge(j)} “{quote(j)}”<p>{esc(j["why"])}</p>'
+        f'<a href="{esc(_card_link(edition, j, root))}">看这个数字的核查</a></li>' for j in chosen)
+    return Html(f'<ul class="featured">{items}</ul>')
+
+
+def overview_lead(edition: Edition) -> Html:
+    c = edition.counts
+    scope = "" if edition.doc["full"] else "本版只取得文章的片段,所以只核查这些片段里的数字。"
+    total = f"共{c['total']}个统计数字:{count_words(c)}。"
+    return Html(f"<p>本版核查{esc(articles_text(edition))}。{esc(scope)}</p><p>{esc(total)}</p>")
+
+
+def chapter_links(edition: Edition) -> Html:
+    items = []
+    for cid in edition.published_chapters():
+        ch = chapters.get(cid)
+        items.append(f'<li><a href="{esc(ch.page)}.html">{esc(ch.title)}</a>:'
+                     f"{esc(count_words(edition.chapter_counts(cid)))}</li>")
+    items.append(f'<li><a href="{esc(chapters.factcheck_page())}.html">逐条核查</a>:全部数字,可筛选、可下载</li>')
+    return Html(f'<ul class="chapter-links">{"".join(items)}</ul>')
+
+
+def book_downloads(edition: Edition) -> Html:
+    from .downloads import name
+
+    return Html('<ul class="book-downloads">'
+                '<li><a href="../_downloads/book.pdf">全书PDF</a>:可打印,含全部图表与中文字体,带页码。</li>'
+                f'<li><a href="../_downloads/{esc(name(edition.year))}" download>{edition.year}年版核查结果(CSV)</a>:'
+                "可用Excel直接打开。</li>"
+                '<li><a href="../_downloads/jiangmen-factcheck-data.zip" download>数据包(ZIP)</a>:全部数据表、文章原文、'
+                "各版核查结果和说明。</li><li>每张图表下方都有它的数据(CSV)和图片(SVG)。</li></ul>")

@@ -155,6 +155,7 @@ TABLES = [
         _text("check", "How a statistic is checked: stated, formula or target", enum=["", *CHECKS]),
         _text("formula", "Arithmetic over the bindings' names"),
         _text("bindings", "name=reference; … (see factcheck/bindings.py)"),
+        Field("featured", "boolean", "Shown on the landing page: a figure readers ask about"),
         _text("note", "Caveats"),
     ], ["claim_id"], [("source_id", "sources", "source_id")]),
     Table("mentions", "数字登记", "Every numeric mention in a stored article that is not the printed figure of a "

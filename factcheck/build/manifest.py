@@ -5,14 +5,15 @@ published copy:
 
 * the notebook's source (``notebooks/NN_*.ipynb``),
 * its parameters (``year``, ``data_dir``),
-* the data files it actually read (each executed notebook reports them, see ``factcheck.data.reads``),
-* the package code (``factcheck/*.py``, plus ``requirements.txt`` and the Python version),
+* the files it actually read: its judged file and ``book/chapters.yml`` (each executed notebook reports
+  them, see :func:`factcheck.load.reads`; a judged file is rewritten only when its content changes),
+* the package code (``factcheck/**.py``, plus ``requirements.txt`` and the Python version),
 
-or when its published copy (``book/editions/<year>/*.ipynb``, ``book/cross_year.ipynb``) is missing or
-is not the copy that build wrote, or when an output file next to it (``verdicts.csv``) is. The book is
-rebuilt only when one of its sources (``_config.yml``, ``_toc.yml``, everything under ``book/``) or the
-package code changed, or ``_build/html`` is missing. The validation of the data package is skipped when
-none of the files it read changed.
+or when its published copy (``book/editions/<year>/*.ipynb``, ``book/index.ipynb``,
+``book/cross_year.ipynb``) is missing or is not the copy that build wrote. The book is rebuilt only when
+one of its sources (``_config.yml``, ``_toc.yml``, everything under ``book/``) or the package code
+changed, or ``_build/html`` is missing. The judged stage is skipped when none of the data files it read
+changed and the judged files are there.
 
 This module is on the no-op path of ``make book``: it imports nothing heavier than ``hashlib`` and ``json``.
 """
@@ -26,7 +27,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-VERSION = 1
+VERSION = 2
 NAME = "manifest.json"
 
 
@@ -51,9 +52,6 @@ class Hasher:
             self._seen[path] = sha_file(path)
         return self._seen[path]
 
-    def forget(self, path: Path) -> None:
-        self._seen.pop(path, None)
-
 
 def sha_of(items: Iterable[tuple[str, str | None]]) -> str:
     h = hashlib.sha256()
@@ -63,9 +61,9 @@ def sha_of(items: Iterable[tuple[str, str | None]]) -> str:
 
 
 def code_hash(package: Path, root: Path) -> str:
-    """The package code (``factcheck/*.py``) and what it runs on (pinned requirements, Python version)."""
-    files = sorted(package.glob("*.py"))
-    items = [(f"factcheck/{p.name}", sha_file(p)) for p in files]
+    """The package code (``factcheck/**.py``) and what it runs on (pinned requirements, Python version)."""
+    files = sorted(package.rglob("*.py"))
+    items = [(f"factcheck/{p.relative_to(package).as_posix()}", sha_file(p)) for p in files]
     items.append(("requirements.txt", sha_file(root / "requirements.txt")))
     items.append(("python", f"{sys.version_info.major}.{sys.version_info.minor}"))
     return sha_of(items)
@@ -85,8 +83,11 @@ def book_sources(root: Path) -> list[Path]:
     return out
 
 
-def book_hash(root: Path, code: str) -> str:
-    return sha_of([("code", code), *((rel(p, root), sha_file(p)) for p in book_sources(root))])
+def book_hash(root: Path, code: str, data_dir: Path | None = None) -> str:
+    """The book's sources, the code, and the data folder (its files go into the downloads)."""
+    data = sorted(p for p in Path(data_dir).rglob("*") if p.is_file()) if data_dir else []
+    return sha_of([("code", code), *((rel(p, root), sha_file(p)) for p in book_sources(root)),
+                   *((f"data:{p.relative_to(data_dir).as_posix()}", sha_file(p)) for p in data)])
 
 
 def rel(path: Path, root: Path) -> str:
@@ -111,7 +112,6 @@ class Manifest:
         self.path = path
         self.data = data if data and data.get("version") == VERSION else {"version": VERSION}
         self.data.setdefault("notebooks", {})
-        self.data.setdefault("outputs", {})
         self._written = json.dumps(self.data, sort_keys=True)
 
     @classmethod
@@ -126,11 +126,6 @@ class Manifest:
     def notebooks(self) -> dict[str, dict]:
         return self.data["notebooks"]
 
-    @property
-    def outputs(self) -> dict[str, str]:
-        """Files beside the published notebooks that the notebooks wrote (``verdicts.csv``): path → hash."""
-        return self.data["outputs"]
-
     def write(self) -> None:
         """Write atomically, and only when something changed."""
         text = json.dumps(self.data, sort_keys=True)
@@ -143,22 +138,26 @@ class Manifest:
         os.replace(tmp, self.path)
         self._written = text
 
-    # ---- validation of the data package --------------------------------------------------------
-    def validated_years(self, data_dir: Path, code: str, sha: Hasher) -> list[int] | None:
-        """The years of the last successful validation, if the files it read are unchanged."""
-        rec = self.data.get("validated")
+    # ---- the judged stage ----------------------------------------------------------------------
+    def judged_years(self, data_dir: Path, code: str, outputs: Path, sha: Hasher) -> list[int] | None:
+        """The editions of the last judged stage, if the files it read and the files it wrote are unchanged."""
+        rec = self.data.get("judged")
         if not rec or rec.get("code") != code or rec.get("data_dir") != os.path.abspath(data_dir):
             return None
         for name, digest in rec.get("files", {}).items():
             if sha(unrel(name, data_dir)) != digest:
                 return None
+        for name, digest in rec.get("outputs", {}).items():
+            if sha(outputs / name) != digest:
+                return None
         return list(rec.get("years", []))
 
-    def record_validation(self, data_dir: Path, code: str, files: Iterable[Path], years: list[int],
-                          sha: Hasher) -> None:
-        self.data["validated"] = {
+    def record_judged(self, data_dir: Path, code: str, files: Iterable[Path], years: list[int], outputs: Path,
+                      sha: Hasher) -> None:
+        self.data["judged"] = {
             "data_dir": os.path.abspath(data_dir), "code": code, "years": sorted(years),
             "files": {rel(p, data_dir): sha(Path(os.path.abspath(p))) for p in files},
+            "outputs": {f"{y}.json": sha(outputs / f"{y}.json") for y in years},
         }
 
     # ---- notebooks -----------------------------------------------------------------------------
@@ -186,12 +185,6 @@ class Manifest:
             return "published copy missing"
         if now != rec.get("output_sha"):
             return "published copy differs from the last build's"
-        folder = unrel(target, root).parent
-        for name, digest in self.outputs.items():
-            if unrel(name, root).parent == folder:
-                now = sha(unrel(name, root))
-                if now != digest:
-                    return f"output file {name} {'missing' if now is None else 'changed'}"
         return None
 
     def record_notebook(self, *, target: str, source: str, source_sha: str | None, parameters: dict,
@@ -205,15 +198,6 @@ class Manifest:
     def seconds(self, target: str) -> float:
         return float(self.notebooks.get(target, {}).get("seconds", 0.0))
 
-    def record_outputs(self, folder: Path, root: Path, sha: Hasher) -> None:
-        """Hash the files beside the notebooks of ``folder`` (what its notebooks wrote)."""
-        prefix = rel(folder, root) + "/"
-        for name in [n for n in self.outputs if n.startswith(prefix) and "/" not in n[len(prefix):]]:
-            del self.outputs[name]
-        for p in sorted(folder.glob("*")) if folder.is_dir() else []:
-            if p.is_file() and p.suffix != ".ipynb" and not p.name.startswith("."):
-                self.outputs[rel(p, root)] = sha(p)
-
     # ---- the book ------------------------------------------------------------------------------
     @property
     def book(self) -> str | None:
@@ -222,3 +206,9 @@ class Manifest:
     @book.setter
     def book(self, key: str) -> None:
         self.data["book"] = key
+
+    def export_key(self, name: str) -> str | None:
+        return self.data.get("exports", {}).get(name)
+
+    def record_export(self, name: str, key: str) -> None:
+        self.data.setdefault("exports", {})[name] = key

@@ -1,11 +1,11 @@
 """Faults around a build: one build at a time, a graceful stop on SIGTERM, no orphans after SIGKILL.
 
-* :func:`guarded` wraps :func:`factcheck.runner.build`. It holds an exclusive lock on
+* :func:`guarded` wraps :func:`factcheck.build.runner.build`. It holds an exclusive lock on
   ``_build/.lock`` for the whole build (the operating system drops it when the process dies, even by
   SIGKILL), so a second build of the same repository stops at once with a clear message instead of
   tearing down the first one's staging folders.
 * While the build runs, SIGTERM, SIGINT (except inside IPython) and SIGHUP stop it gracefully: the kernels and jupyter-book
-  are stopped, :func:`factcheck.runner.recover` puts the last good edition back and removes the
+  are stopped, :func:`factcheck.build.runner.recover` puts the last good edition back and removes the
   staging folders, one ``error:`` line is printed and the process exits with ``128 + signal``.
   ``_build/html`` is only ever replaced by a finished book, so it needs nothing.
 * A build killed by SIGKILL cannot clean up: its kernels notice and exit by themselves, but a running
@@ -24,7 +24,8 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
+from .layout import Layout
 
 SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
 
@@ -145,15 +146,16 @@ def _in_ipython() -> bool:
     return bool(ipython and getattr(ipython, "get_ipython", lambda: None)() is not None)
 
 
-def guarded(build: Callable) -> Callable:
-    """Decorate ``runner.build``: the build lock and graceful interruption around the whole build."""
+def guarded(recover: Callable[[Layout], None]) -> Callable[[Callable], Callable]:
+    """Decorate a build: the build lock and graceful interruption (then ``recover(layout)``) around it."""
 
-    @functools.wraps(build)
-    def wrapper(*args, **kwargs):
-        from .runner import Layout, recover
+    def decorate(build: Callable) -> Callable:
+        @functools.wraps(build)
+        def wrapper(*args, **kwargs):
+            layout = kwargs.get("layout") or Layout()
+            with build_lock(layout.build), interruptible(lambda: recover(layout)):
+                return build(*args, **kwargs)
 
-        layout = kwargs.get("layout") or Layout()
-        with build_lock(layout.build), interruptible(lambda: recover(layout)):
-            return build(*args, **kwargs)
+        return wrapper
 
-    return wrapper
+    return decorate

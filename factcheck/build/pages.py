@@ -1,0 +1,48 @@
+"""The one place built pages are adjusted after Jupyter Book wrote them.
+
+* sphinx-thebe writes ``THEBE_JS_URL`` (a CDN address) into every page, twice, although live code is
+  off: removed, so no CDN address is left in the book and the theme's "already declared" error is gone;
+* two theme buttons get accessible names that match what they show (axe finds no serious violation);
+* Font Awesome's 1.5 MB script (redundant with the theme's icon webfont) goes, and so do the vega
+  bundle and sphinx-design's assets on pages that don't use them (every page under the 2 MB budget);
+* the page source links (``_sources``) are not published (``html_show_sourcelink: false``), and no
+  page keeps an absolute path of the machine that built it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+THEBE_SCRIPT = re.compile(r'\s*<script>const THEBE_JS_URL = "[^"]*";[^<]*</script>')
+# The theme's search field buttons show "搜索 Ctrl+K" but are named "搜索" (axe: label-content-name-mismatch):
+# without the aria-label their name is their visible text.
+SEARCH_FIELD_LABEL = re.compile(r'(<button class="btn search-button-field search-button__button[^"]*"[^>]*?)'
+                                r' aria-label="[^"]*"')
+# The colour-mode button is named in English, and Font Awesome turns its icons' titles into SVG <title>s
+# that count as text inside it: name it in Chinese, drop the icons' titles and hide the icons.
+THEME_SWITCH_LABEL = ('aria-label="Color mode" data-bs-title="Color mode"', 'aria-label="颜色模式" data-bs-title="颜色模式"')
+THEME_SWITCH_ICON = re.compile(r'<i class="theme-switch ([^"]*)" data-mode="(\w+)"\s+title="[^"]*"></i>')
+# Weight: the theme loads Font Awesome's 1.5 MB SVG-icon script on every page although its CSS already
+# draws the same icons from the webfont; and a page without charts needs no vega bundle (0.9 MB).
+FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+VEGA_BUNDLE_JS = re.compile(r'\s*<script src="[^"]*_static/vega-bundle\.js[^"]*"></script>')
+# sphinx-design (always loaded by Jupyter Book) adds its CSS and tab script to pages using none of it.
+SPHINX_DESIGN = re.compile(r'\s*<link rel="stylesheet" type="text/css" href="[^"]*_static/sphinx-design\.min\.css[^"]*" />'
+                           r'|\s*<script data-sd-tabs-storage-prefix="[^"]*" src="[^"]*_static/design-tabs\.js[^"]*"></script>')
+
+
+def postprocess_html(html_dir: Path) -> None:
+    """Apply the adjustments of the module docstring to every page under ``html_dir``."""
+    for page in html_dir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        cleaned = SEARCH_FIELD_LABEL.sub(r"\1", THEBE_SCRIPT.sub("", text))
+        cleaned = THEME_SWITCH_ICON.sub(r'<i aria-hidden="true" class="theme-switch \1" data-mode="\2"></i>',
+                                        cleaned.replace(*THEME_SWITCH_LABEL))
+        cleaned = FONTAWESOME_JS.sub("", cleaned)
+        if 'class="factcheck-chart"' not in cleaned:
+            cleaned = VEGA_BUNDLE_JS.sub("", cleaned)
+        if not re.search(r'class="[^"]*\bsd-', cleaned):
+            cleaned = SPHINX_DESIGN.sub("", cleaned)
+        if cleaned != text:
+            page.write_text(cleaned, encoding="utf-8")

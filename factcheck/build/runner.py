@@ -1,0 +1,485 @@
+"""The whole build: judge, execute the pages with papermill, build the book aside, then swap it in.
+
+1. **Judge** (:func:`factcheck.cli.judge`): validate the data package once and write
+   ``_build/judged/<year>.json`` for every edition; skipped when none of the files it read changed.
+2. **Execute** the pages of ``year`` (its overview, each chapter with something to check, its fact-check
+   page), the landing page (the latest full edition) and the cross-year chapter, each a papermill run of
+   a template in ``notebooks/``. Only pages whose template, parameters, read files (the judged file,
+   ``book/chapters.yml``) or package code changed run again (:mod:`.manifest`), in parallel, one kernel a
+   core, into ``book/editions/.<year>.staging``; the staging folder then replaces the edition.
+3. **Navigate**: ``_toc.yml`` is written from what is published (:mod:`.toc`).
+4. **Book**: ``jupyter-book build -W -n --keep-going`` into ``_build/next``, the pages adjusted
+   (:mod:`.pages`), the downloads added (:mod:`.export`), then ``_build/html`` replaced.
+
+A failure anywhere restores the previous edition and leaves the last good book untouched; a killed build
+is recovered at the start of the next (:mod:`.guard`). With nothing changed a build imports neither
+pandas nor papermill and takes well under a second.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import CancelledError, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import chapters
+from ..errors import BuildError, InputError
+from ..params import PARAMETERS, check_data_dir, check_year
+from . import toc
+from .guard import guarded, stop_orphans
+from .layout import CROSS_YEAR, INDEX, Layout
+from .manifest import Hasher, Manifest, book_hash, code_hash, rel
+
+STAMP_KEYS = ("papermill", "execution")
+CELL_TIMEOUT = int(os.environ.get("FACTCHECK_CELL_TIMEOUT", "300"))
+"""Seconds a notebook cell may run before the build stops, naming the notebook."""
+
+
+@dataclass
+class Job:
+    """One page to execute: from which template, to where, with which parameters."""
+
+    source: Path
+    target: Path  # the final location
+    staging: Path  # where it is executed
+    parameters: dict
+    title: str = ""  # filled into the page's heading ({{chapter_title}})
+    skipped: bool = False
+    seconds: float = 0.0
+    reason: str = "not built before"
+    source_sha: str | None = None
+    package: Path | None = None
+    reads: list[Path] | None = None
+    started: float = 0.0
+    ended: float = 0.0
+
+
+@dataclass
+class BuildReport:
+    executed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    judged: bool = False  # False when the data files were unchanged since the last judged stage
+    book_built: bool = False
+    book_reason: str = ""
+    workers: int = 0
+    peak_parallel: int = 0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds: judge, execute, book, exports
+
+
+def log(message: str) -> None:
+    print(f"[factcheck] {message}", file=sys.stderr, flush=True)
+
+
+# ---- notebook checks ----------------------------------------------------------------------------
+def check_notebook(path: Path, expected: set[str]) -> None:
+    """A template must have a ``parameters`` cell defining exactly the parameters the runner passes."""
+    import nbformat
+    import papermill
+
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as exc:  # noqa: BLE001 - any unreadable notebook is bad input
+        raise InputError(f"not a readable notebook ({exc.__class__.__name__}: {exc})", file=rel(path, Path.cwd())) from None
+    if not any("parameters" in c.get("metadata", {}).get("tags", []) for c in nb.cells):
+        raise InputError("has no cell tagged 'parameters', so papermill could not set its parameters",
+                         file=rel(path, Path.cwd()))
+    declared = set(papermill.inspect_notebook(str(path)))
+    unknown = declared - set(PARAMETERS)
+    if unknown:
+        raise InputError(f"declares unknown parameter(s) {', '.join(sorted(unknown))}; the runner knows only "
+                         f"{', '.join(PARAMETERS)}", file=rel(path, Path.cwd()))
+    missing = expected - declared
+    if missing:
+        raise InputError(f"its parameters cell does not define {', '.join(sorted(missing))}", file=rel(path, Path.cwd()))
+
+
+# ---- execution ----------------------------------------------------------------------------------
+TRACE_TAG = "factcheck-reads"
+TRACE_PREFIX = "factcheck-reads: "
+# Appended to every notebook the runner executes, removed again from the executed copy by ``tidy``: the
+# kernel reports which files it read (factcheck.load notes every file it opens) and which factcheck it
+# imported.
+TRACE_SOURCE = f"""import json as _json, sys as _sys
+_fc, _load = _sys.modules.get("factcheck"), _sys.modules.get("factcheck.load")
+print({TRACE_PREFIX!r} + _json.dumps({{
+    "package": list(_fc.__path__)[0] if _fc else None,
+    "reads": ([str(p) for p in _load.reads()] if hasattr(_load, "reads") else None) if _load else [],
+}}))"""
+
+
+def execute(job: Job) -> Job:
+    import nbformat
+    import papermill
+
+    job.started = time.perf_counter()
+    job.staging.parent.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.read(job.source, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(TRACE_SOURCE, metadata={"tags": ["remove-cell", TRACE_TAG]}))
+    try:
+        # The kernel's working directory comes from ``resources``, not from papermill's ``cwd=``, which
+        # changes the working directory of the whole process and so races between threads.
+        papermill.execute_notebook(
+            nb, str(job.staging), parameters=job.parameters,
+            resources={"metadata": {"path": str(job.staging.parent)}},
+            progress_bar=False, kernel_name="python3", report_mode=False, request_save_on_cell_execute=False,
+            execution_timeout=CELL_TIMEOUT, shutdown_kernel="immediate",
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+    except papermill.PapermillExecutionError as exc:
+        message = f"{job.target.name}: cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}"
+        if exc.ename == "InputError":
+            raise InputError(f"{exc.evalue}") from None
+        raise BuildError(message) from None
+    except Exception as exc:  # noqa: BLE001 - a dead kernel or a timeout, said by notebook
+        if "Timeout" in type(exc).__name__ or "timed out" in str(exc).lower():
+            raise BuildError(f"{job.target.name}: a cell ran longer than {CELL_TIMEOUT} s "
+                             "(FACTCHECK_CELL_TIMEOUT); stopped") from None
+        raise BuildError(f"{job.target.name} could not be executed: {type(exc).__name__}: {exc}") from None
+    job.reads = _trusted_reads(job, tidy(job.staging, year=job.parameters.get("year"), title=job.title))
+    job.ended = time.perf_counter()
+    job.seconds = job.ended - job.started
+    return job
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$])")
+
+
+def tidy(path: Path, *, year: int | None, title: str = "") -> dict | None:
+    """Hide the injected parameters, fill ``{{year}}`` and ``{{chapter_title}}`` (escaped) into the headings,
+    drop run stamps (determinism), remove the trace cell and return what it reported."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for key in STAMP_KEYS:
+        nb.metadata.pop(key, None)
+    reads = None
+    cells = []
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if TRACE_TAG in tags:
+            reads = _reported_reads(cell)
+            continue
+        cells.append(cell)
+        for key in STAMP_KEYS:
+            cell.metadata.pop(key, None)
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"  # papermill draws a random id on every run
+            if "remove-cell" not in tags:
+                cell.metadata["tags"] = [*tags, "remove-cell"]
+        if cell.cell_type == "markdown":
+            if year is not None:
+                cell.source = cell.source.replace("{{year}}", str(int(year)))
+            cell.source = cell.source.replace("{{chapter_title}}", _MARKDOWN_SPECIAL.sub(r"\\\1", title))
+    nb.cells = cells
+    nbformat.write(nb, path)
+    return reads
+
+
+def _reported_reads(cell) -> dict | None:
+    for out in cell.get("outputs", []):
+        for line in out.get("text", "").splitlines():
+            if line.startswith(TRACE_PREFIX):
+                return json.loads(line[len(TRACE_PREFIX):])
+    return None
+
+
+def _trusted_reads(job: Job, trace: dict | None) -> list[Path] | None:
+    """The files the kernel read, or None (unknown: executed again next time) when it did not say, or
+    imported another ``factcheck`` than the one whose code the manifest hashes."""
+    if not trace or trace.get("reads") is None:
+        log(f"{job.target.name}: the kernel did not report the files it read; it will run every build")
+        return None
+    package = trace.get("package")
+    if package and job.package and Path(package).resolve() != job.package.resolve():
+        log(f"{job.target.name}: the kernel imported factcheck from {package}, not {job.package}; "
+            "it will run every build")
+        return None
+    return [Path(p) for p in trace["reads"]]
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_jobs(jobs: list[Job], workers: int | None = None) -> int:
+    """Execute the jobs not skipped, in parallel (at most ``workers``, at most the cores), longest first.
+
+    On the first failure the jobs not yet started are cancelled and the first failing job's error (in plan
+    order) is raised. Returns the number of workers used.
+    """
+    todo = [j for j in jobs if not j.skipped]
+    if not todo:
+        return 0
+    workers = max(1, min(workers or cores(), cores(), len(todo)))
+    order = sorted(todo, key=lambda j: -j.seconds)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {id(j): pool.submit(execute, j) for j in order}
+        errors: list[Exception] = []
+        for job in todo:
+            try:
+                futures[id(job)].result()
+            except CancelledError:
+                continue
+            except (InputError, BuildError) as exc:
+                errors.append(exc)
+                for f in futures.values():
+                    f.cancel()
+        if errors:
+            raise errors[0]
+    return workers
+
+
+def peak_parallel(jobs: list[Job]) -> int:
+    events = sorted([(j.started, 1) for j in jobs if j.ended] + [(j.ended, -1) for j in jobs if j.ended])
+    peak = now = 0
+    for _, step in events:
+        now += step
+        peak = max(peak, now)
+    return peak
+
+
+# ---- swapping -----------------------------------------------------------------------------------
+def recover(layout: Layout) -> None:
+    """Undo what a killed build left behind, so the next build starts clean."""
+    stop_orphans(layout.build / "next")  # a killed build's jupyter-book may still be writing there
+    for previous in layout.editions.glob(".*.previous") if layout.editions.is_dir() else []:
+        final = previous.with_name(previous.name[1:].removesuffix(".previous"))
+        if final.exists():
+            shutil.rmtree(final)
+        previous.rename(final)
+        log(f"recovered {final.name} from an interrupted build")
+    for pattern in (".*.staging", ".*.failed"):
+        for leftover in layout.editions.glob(pattern) if layout.editions.is_dir() else []:
+            shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in layout.book.glob(".*.staging.ipynb"):
+        leftover.unlink()
+    for name in (CROSS_YEAR, INDEX):
+        prev = layout.book / f".{name}.ipynb.previous"
+        if prev.exists():
+            prev.replace(layout.book / f"{name}.ipynb")
+    old = layout.build / "html.old"
+    if old.exists():
+        if not layout.html.exists():
+            old.rename(layout.html)
+        else:
+            shutil.rmtree(old)
+    shutil.rmtree(layout.build / "next", ignore_errors=True)
+
+
+def swap_in(staged: Path, final: Path) -> Path | None:
+    """Move ``staged`` to ``final``; return where the previous version waits (or None)."""
+    previous = None
+    if final.exists():
+        previous = final.with_name("." + final.name + ".previous")
+        final.rename(previous)
+    staged.rename(final)
+    return previous
+
+
+def restore(final: Path, previous: Path | None) -> None:
+    if final.exists():
+        if final.is_dir():
+            shutil.rmtree(final)
+        else:
+            final.unlink()
+    if previous is not None and previous.exists():
+        previous.rename(final)
+
+
+def discard(previous: Path | None) -> None:
+    if previous is None or not previous.exists():
+        return
+    if previous.is_dir():
+        shutil.rmtree(previous)
+    else:
+        previous.unlink()
+
+
+# ---- the book -----------------------------------------------------------------------------------
+def build_book(layout: Layout, data_dir: Path, pdf_key: str) -> dict[str, float]:
+    """``jupyter-book build`` strictly into ``_build/next``, the downloads added, then swapped into place."""
+    from ..charts import write_vega_bundle
+    from .export import finish
+    from .pages import postprocess_html
+
+    write_vega_bundle(layout.book / "_static")
+    out = layout.build / "next"
+    shutil.rmtree(out, ignore_errors=True)
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    cmd = [str(jupyter_book), "build", str(layout.root), "--path-output", str(out), "-W", "-n", "--keep-going"]
+    t = time.perf_counter()
+    result = subprocess.run(cmd, cwd=layout.root, capture_output=True, text=True)
+    if result.returncode != 0:
+        tail = "; ".join(line.strip() for line in (result.stdout + result.stderr).splitlines()
+                         if "WARNING" in line or "ERROR" in line or "Error" in line)
+        raise BuildError(f"jupyter-book build failed (the last good book is kept): {tail or result.stdout[-2000:]}")
+    seconds = {"book": time.perf_counter() - t}
+    built = out / "_build" / "html"
+    postprocess_html(built)
+    seconds.update(finish(layout.root, built, data_dir=data_dir, judged_dir=layout.judged, work=out,
+                          cache=layout.build, pdf_key=pdf_key))
+    old = layout.build / "html.old"
+    if layout.html.exists():
+        layout.html.rename(old)
+    built.rename(layout.html)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    return seconds
+
+
+# ---- planning -----------------------------------------------------------------------------------
+def _relative(path: Path, start: Path) -> str:
+    return os.path.relpath(path.resolve(), start.resolve())
+
+
+def plan(layout: Layout, year: int, index_year: int, latest: int, published: list[str],
+         manifest: Manifest | None = None, code: str | None = None) -> list[Job]:
+    """The pages to execute: ``year``'s overview, published chapters and fact-check page, the landing page
+    and the cross-year chapter. Each job is marked skipped when ``manifest`` shows none of its inputs changed."""
+    jobs = []
+    edition = layout.editions / str(year)
+    staging = layout.editions / f".{year}.staging"
+    judged = _relative(layout.judged, edition)
+    pages = [("overview", "00_overview", {}), *[("chapter", chapters.get(c).page, {"chapter": c}) for c in published],
+             ("factcheck", chapters.factcheck_page(), {})]
+    for template, name, extra in pages:
+        title = chapters.get(extra["chapter"]).title if extra else ""
+        jobs.append(Job(layout.template(template), edition / f"{name}.ipynb", staging / f"{name}.ipynb",
+                        {"year": year, **extra, "judged_dir": judged}, title=title))
+    book_judged = _relative(layout.judged, layout.book)
+    for name, y in ((INDEX, index_year), (CROSS_YEAR, latest)):
+        jobs.append(Job(layout.template(name), layout.book / f"{name}.ipynb", layout.book / f".{name}.staging.ipynb",
+                        {"year": y, "judged_dir": book_judged}))
+    sha = Hasher()
+    for job in jobs:
+        job.source_sha = sha(job.source)
+        job.package = layout.package
+    if manifest is not None:
+        code = code or code_hash(layout.package, layout.root)
+        for job in jobs:
+            target = rel(job.target, layout.root)
+            reason = manifest.stale(target=target, source=rel(job.source, layout.root), source_sha=job.source_sha,
+                                    parameters=job.parameters, code=code, root=layout.root, sha=sha)
+            job.skipped = reason is None
+            job.reason = reason or ""
+            job.seconds = manifest.seconds(target)
+    return jobs
+
+
+def judge_stage(layout: Layout, data: Path, manifest: Manifest, code: str) -> tuple[bool, list[int]]:
+    """Validate and judge, unless none of the files the last judged stage read or wrote changed."""
+    years = manifest.judged_years(data, code, layout.judged, Hasher())
+    if years is not None:
+        return False, years
+    from ..cli import judge
+    from ..load import reads
+
+    before = set(reads())
+    changed = judge(data, layout.judged)
+    files = [p for p in reads() if p not in before or p.is_relative_to(data.resolve())]
+    manifest.record_judged(data, code, files, sorted(changed), layout.judged, Hasher())
+    return True, sorted(changed)
+
+
+def _published(layout: Layout, year: int) -> list[str]:
+    from ..judged import Edition
+
+    return Edition.read(layout.judged, year).published_chapters()
+
+
+# ---- the whole build ----------------------------------------------------------------------------
+@guarded(recover)  # one build at a time; SIGTERM restores and exits (see guard.py)
+def build(year: object, data_dir: object, *, workers: int | None = None, layout: Layout | None = None,
+          book: bool = True, force: bool = False) -> BuildReport:
+    """Judge, execute what changed (``force``: everything), swap it in, rebuild the book if needed."""
+    layout = layout or Layout()
+    start = time.perf_counter()
+    year, data = check_year(year), check_data_dir(data_dir)
+    recover(layout)
+    manifest = Manifest(layout.manifest) if force else Manifest.read(layout.manifest)
+    code = code_hash(layout.package, layout.root)
+    report = BuildReport()
+    t = time.perf_counter()
+    report.judged, years = judge_stage(layout, data, manifest, code)
+    report.phases["judge"] = time.perf_counter() - t
+    if year not in years:
+        raise InputError(f"no claims for year {year}; years available: {', '.join(map(str, years))}",
+                         parameter="year")
+    published_years = sorted(set(toc.published_years(layout)) | {year})
+    index_year = toc.latest_full(layout, [y for y in published_years if y in years])
+    jobs = plan(layout, year, index_year, max(years), _published(layout, year), manifest=manifest, code=code)
+    todo = [j for j in jobs if not j.skipped]
+    for template in {j.source for j in todo}:
+        expected = {"year", "judged_dir"} | ({"chapter"} if template.stem == "chapter" else set())
+        check_notebook(template, expected)
+    for job in todo:
+        log(f"execute {rel(job.target, layout.root)}: {job.reason}")
+    edition_dir = layout.editions / str(year)
+    staging_dir = layout.editions / f".{year}.staging"
+    wanted = {j.target.name for j in jobs if j.target.parent == edition_dir}
+    stale = {p.name for p in edition_dir.glob("*.ipynb")} - wanted if edition_dir.is_dir() else set()
+    moved: list[tuple[Path, Path | None]] = []
+    try:
+        t = time.perf_counter()
+        report.workers = run_jobs(jobs, workers)
+        report.phases["execute"] = time.perf_counter() - t
+        report.peak_parallel = peak_parallel(jobs)
+        if staging_dir.exists() or stale:
+            # The staged folder becomes the edition: carry over the published pages that were not executed;
+            # pages no longer published (a chapter with nothing left to check) are dropped.
+            staging_dir.mkdir(parents=True, exist_ok=True)
+            for name in wanted:
+                if not (staging_dir / name).exists() and (edition_dir / name).is_file():
+                    shutil.copy2(edition_dir / name, staging_dir / name)
+            moved.append((edition_dir, swap_in(staging_dir, edition_dir)))
+        for job in jobs:
+            if job.target.parent == layout.book and job.staging.exists():
+                moved.append((job.target, swap_in(job.staging, job.target)))
+        toc.write(layout)
+        report.executed = [rel(j.target, layout.root) for j in todo]
+        report.skipped = [rel(j.target, layout.root) for j in jobs if j.skipped]
+        report.reasons = {rel(j.target, layout.root): j.reason for j in todo}
+        if book:
+            key = book_hash(layout.root, code, data)
+            if not (layout.html / "index.html").is_file():
+                report.book_reason = "no book in _build/html"
+            elif manifest.book != key:
+                report.book_reason = "its sources changed"
+            if report.book_reason:
+                log(f"build the book: {report.book_reason}")
+                report.phases.update(build_book(layout, data, key))
+                report.book_built = True
+                manifest.book = book_hash(layout.root, code, data)  # build_book may have written _static
+    except BaseException:
+        for final, previous in reversed(moved):
+            restore(final, previous)
+        recover(layout)  # and drop the staging folders of a failed build
+        raise
+    for _, previous in moved:
+        discard(previous)
+    sha = Hasher()
+    for job in todo:
+        manifest.record_notebook(
+            target=rel(job.target, layout.root), source=rel(job.source, layout.root), source_sha=job.source_sha,
+            parameters=job.parameters, code=code,
+            reads=None if job.reads is None else {rel(p, layout.root): sha(p) for p in job.reads},
+            output_sha=sha(job.target), seconds=job.seconds)
+    manifest.write()
+    report.seconds = time.perf_counter() - start
+    if todo or report.book_built or report.judged:
+        log(", ".join(f"{k} {v:.1f} s" for k, v in report.phases.items())
+            + (f"; {len(todo)} notebook(s) on {report.workers} worker(s), at most {report.peak_parallel} at once"
+               if todo else ""))
+    return report
