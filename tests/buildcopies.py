@@ -93,8 +93,9 @@ def tree_hash(*paths: Path) -> str:
 
 
 def published(root: Path, year: str = YEAR) -> tuple[Path, ...]:
-    """What a build publishes: the book, the edition and the cross-year chapter."""
-    return (root / "_build" / "html", root / "book" / "editions" / year, root / "book" / "cross_year.ipynb")
+    """What a build publishes: the book, the edition, the landing page, the cross-year chapter, the toc."""
+    return (root / "_build" / "html", root / "book" / "editions" / year, root / "book" / "index.ipynb",
+            root / "book" / "cross_year.ipynb", root / "_toc.yml")
 
 
 def leftovers(root: Path) -> list[str]:

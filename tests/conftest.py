@@ -14,7 +14,7 @@ The main helper is the ``make_package`` fixture::
             ],
             inputs=[{"indicator": "gdp", "geography": "江海区", "period": 2022, "value": "302.1"}],
         )
-        assert judge(root, "2022-intensity").verdict == "reproduced"
+        assert judge(root, "2022-intensity")["verdict"] == "consistent"  # the article's own 16.28
 
 What ``make_package(tmp_path, claims=..., inputs=..., indicators=..., sources=..., article=...)`` does:
 
@@ -63,8 +63,11 @@ For bad-input tests:
 * ``raw={"claims.csv": "text"}`` writes a file verbatim after everything else;
 * ``datapackage=callable`` receives the parsed ``datapackage.json`` dict and may edit it in place.
 
-Two more fixtures use a package: ``load_package(root)`` → :class:`factcheck.data.Dataset` and
-``judge(root, claim_id, diagnose=True)`` → :class:`factcheck.engine.Judgement`. All three are
+Every number of an article that is not a claim's figure is registered in ``mentions.csv`` with a reason
+(``register=False`` leaves them out; ``mentions=[...]`` adds rows of your own).
+
+Two more fixtures use a package: ``load_package(root)`` → the validated :class:`factcheck.load.Dataset`
+and ``judge(root, claim_id)`` → the claim as the judged file holds it (a dict). All three are
 session-scoped plain callables, so module-scoped fixtures may use them too (with
 ``tmp_path_factory.mktemp(...)`` as the folder).
 """
@@ -81,20 +84,21 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 REAL_DATA = REPO / "data"
 
-RESOURCES = ("sources", "indicators", "inputs", "claims")
+RESOURCES = ("sources", "indicators", "inputs", "claims", "mentions", "searches", "corrections")
 
 ARTICLE_SOURCE = "art"
 """The id of the default checked article."""
 
 DEFAULT_SOURCES: list[dict] = [
-    {"source_id": "art", "publisher": "测试日报", "title": "测试文章", "published": "2023",
-     "url": "", "covers": "被核查的文章", "accessed": "2026-11-25", "text_file": "articles/art.txt",
-     "note": ""},
-    {"source_id": "stats", "publisher": "统计局", "title": "统计公报", "published": "2023",
-     "url": "https://example.org/stats", "covers": "外部统计数据", "accessed": "2026-11-25",
-     "text_file": "", "note": ""},
-    {"source_id": "other", "publisher": "另一家报纸", "title": "另一篇报道", "published": "2023",
-     "url": "", "covers": "另一来源", "accessed": "2026-11-25", "text_file": "", "note": ""},
+    {"source_id": "art", "publisher": "测试日报", "origin": "测试区", "title": "测试文章", "published": "2023",
+     "url": "", "copy_url": "", "copy_kind": "", "tier": "1", "covers": "被核查的文章", "accessed": "2026-11-25",
+     "text_file": "articles/art.txt", "text_scope": "full", "artefacts": "", "note": ""},
+    {"source_id": "stats", "publisher": "统计局", "origin": "统计局", "title": "统计公报", "published": "2023",
+     "url": "https://example.org/stats", "copy_url": "", "copy_kind": "", "tier": "1", "covers": "外部统计数据",
+     "accessed": "2026-11-25", "text_file": "", "text_scope": "", "artefacts": "", "note": ""},
+    {"source_id": "other", "publisher": "另一家报纸", "origin": "另一家报纸", "title": "另一篇报道", "published": "2023",
+     "url": "", "copy_url": "", "copy_kind": "", "tier": "2", "covers": "另一来源", "accessed": "2026-11-25",
+     "text_file": "", "text_scope": "", "artefacts": "", "note": ""},
 ]
 
 #: id, name_zh, unit, whole, minimum, maximum, chapter
@@ -147,8 +151,13 @@ def _fill_claim(row: dict, n: int, indicators: dict[str, dict]) -> dict:
     r.setdefault("quote", _text(r["figure"]))
     r.setdefault("qualifier", "=")
     r.setdefault("geography", "江门高新区")
-    r.setdefault("period", year)
-    r.setdefault("check", "formula" if r.get("formula") else "stated")
+    r.setdefault("kind", "statistic")
+    if r["kind"] == "statistic":
+        r.setdefault("period", year)
+        r.setdefault("check", "target" if r.get("due") else "formula" if r.get("formula") else "stated")
+    else:
+        for column in ("unit", "geography", "qualifier"):
+            r.pop(column, None)
     return r
 
 
@@ -199,6 +208,8 @@ def build_package(
     headers: dict[str, list[str]] | None = None,
     raw: dict[str, str] | None = None,
     datapackage: Callable[[dict], None] | None = None,
+    mentions: Iterable[dict] = (),
+    register: bool = True,
 ) -> Path:
     """Write a small data package under ``tmp_path`` and return its folder (see the module docstring)."""
     tmp_path = Path(tmp_path)
@@ -228,6 +239,9 @@ def build_package(
     _write_csv(root / "indicators.csv", header["indicators"], indicator_rows)
     _write_csv(root / "inputs.csv", header["inputs"], input_rows)
     _write_csv(root / "claims.csv", header["claims"], claim_rows)
+    _write_csv(root / "mentions.csv", header["mentions"], list(mentions))
+    _write_csv(root / "searches.csv", header["searches"], [])
+    _write_csv(root / "corrections.csv", header["corrections"], [])
 
     texts = dict(articles or {})
     if article is not None:
@@ -243,9 +257,25 @@ def build_package(
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
 
+    if fill and register:
+        _register_mentions(root, header["mentions"])
     for name, text in (raw or {}).items():
         (root / name).write_text(text, encoding="utf-8")
     return root
+
+
+def _register_mentions(root: Path, header: list[str]) -> None:
+    """Every number of a test article that is not a claim's figure goes to mentions.csv, with a reason,
+    so a package is valid unless a test means otherwise (``register=False``)."""
+    from factcheck.load import load
+    from factcheck.register import unaccounted
+
+    ds = load(root)
+    rows = [{"source_id": sid, "offset": m.offset, "mention": m.text, "reason": "测试文本中的其他数字"}
+            for sid in ds.articles for m in unaccounted(ds, sid)]
+    if rows:
+        existing = list(csv.DictReader((root / "mentions.csv").open(encoding="utf-8")))
+        _write_csv(root / "mentions.csv", header, existing + rows)
 
 
 @pytest.fixture(name="make_package", scope="session")
@@ -256,30 +286,27 @@ def make_package_fixture():
 
 @pytest.fixture(scope="session")
 def load_package():
-    from factcheck.data import load
+    """``load_package(root)``: validate the package at ``root`` and return its records."""
+    from factcheck.validate import validate
 
-    return load
+    return validate
 
 
 @pytest.fixture(scope="session")
 def judge():
-    """``judge(root, claim_id, diagnose=True)``: load the package at ``root`` and judge one claim.
-
-    ``diagnose=False`` skips the search for candidate explanations of an inconsistent claim (the
-    slow part of judging; the verdict does not depend on it), leaving ``diagnoses`` empty.
-    """
-    from unittest import mock
-
-    from factcheck.data import load
+    """``judge(root, claim_id)``: validate the package at ``root``, judge its editions as the judged stage
+    does, and return that claim as the judged file holds it (a dict with ``verdict``, ``label``, ``why``,
+    ``steps``, ``candidates``, ``readings`` …; a name, ordinal, award or date comes from the register)."""
     from factcheck.engine import Judge
+    from factcheck.judged import edition
+    from factcheck.validate import validate
 
-    def _judge(root: Path, claim_id: str, diagnose: bool = True):
-        ds = load(root)
-        j = Judge(ds)
-        claim = j.claims.loc[claim_id]
-        if diagnose:
-            return j.judge(claim)
-        with mock.patch("factcheck.diagnose.diagnose", return_value=[]):
-            return j.judge(claim)
+    def _judge(root: Path, claim_id: str) -> dict:
+        ds = validate(root)
+        doc = edition(ds, Judge(ds), ds.claims[claim_id].year)
+        for j in doc["claims"] + doc["register"]:
+            if j["claim_id"] == claim_id:
+                return j
+        raise KeyError(claim_id)
 
     return _judge
