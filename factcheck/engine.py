@@ -269,7 +269,7 @@ class Judge:
     # ---- claims --------------------------------------------------------------------------------
     def _base(self, claim: Claim) -> Judgement:
         value = claim.value
-        repeats = [m for m in self.ds.mentions if m.claim_id == claim.claim_id]
+        repeats = self.ds.repeats_of(claim.claim_id)
         text = self.ds.articles[claim.source_id]
         from .mentions import context
 

@@ -258,25 +258,31 @@ def _inverse(tree: ast.expr, unknown: str) -> Inverse | None:
         if not isinstance(node, ast.BinOp):
             return None  # a constant, or Min/Max/Abs: not invertible here
         left_has = unknown in _names(node.left)
-        other = _compile(node.right if left_has else node.left)
-        op = node.op
-        if isinstance(op, ast.Add):
-            step = (lambda y, env: outer(y, env) - other(env))
-        elif isinstance(op, ast.Sub):
-            step = ((lambda y, env: outer(y, env) + other(env)) if left_has
-                    else (lambda y, env: other(env) - outer(y, env)))
-        elif isinstance(op, ast.Mult):
-            step = (lambda y, env: outer(y, env) / other(env))
-        elif isinstance(op, ast.Div):
-            step = ((lambda y, env: outer(y, env) * other(env)) if left_has
-                    else (lambda y, env: other(env) / outer(y, env)))
-        elif isinstance(op, ast.Pow) and left_has:
-            step = (lambda y, env: math.pow(outer(y, env), 1.0 / other(env)))
-        else:
+        step = _undo(node.op, left_has, outer, _compile(node.right if left_has else node.left))
+        if step is None:
             return None
         return walk(node.left if left_has else node.right, step)
 
     return walk(tree, lambda y, env: y)
+
+
+def _undo(op: ast.operator, left_has: bool, outer: Inverse, other: Fn) -> Inverse | None:
+    """What the side holding the unknown must be, for ``side op other`` (or ``other op side``) to be outer."""
+    def undo(y: float, env: Mapping[str, float]) -> float:
+        need, known = outer(y, env), other(env)
+        if isinstance(op, ast.Add):
+            return need - known
+        if isinstance(op, ast.Sub):
+            return need + known if left_has else known - need
+        if isinstance(op, ast.Mult):
+            return need / known
+        if isinstance(op, ast.Div):
+            return need * known if left_has else known / need
+        return math.pow(need, 1.0 / known)
+
+    if isinstance(op, ast.Pow) and not left_has:
+        return None  # an exponent is a literal (checked), never the unknown
+    return undo if isinstance(op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)) else None
 
 
 # ---- bounding -----------------------------------------------------------------------------------

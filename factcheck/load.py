@@ -223,12 +223,20 @@ class Dataset:
     corrections: list[Correction]
     articles: Articles
     _index: dict[tuple[str, str, int], list[Figure]] = field(default_factory=dict, repr=False)
+    _repeats: dict[str, list[Mention]] = field(default_factory=dict, repr=False)
+    _searches: dict[tuple[str, str, int], Search] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         index: dict[tuple[str, str, int], list[Figure]] = defaultdict(list)
         for f in self.figures():
             index[(f.indicator, f.geography, f.period)].append(f)
         self._index = dict(index)
+        repeats: dict[str, list[Mention]] = defaultdict(list)
+        for m in self.mentions:
+            if m.claim_id:
+                repeats[m.claim_id].append(m)
+        self._repeats = dict(repeats)
+        self._searches = {(s.indicator, s.geography, s.period): s for s in self.searches}
 
     @property
     def years(self) -> list[int]:
@@ -256,10 +264,11 @@ class Dataset:
         return [f for key, fs in self._index.items() if key[0] == indicator for f in fs]
 
     def search_for(self, indicator: str, geography: str, period: int) -> Search | None:
-        for s in self.searches:
-            if (s.indicator, s.geography, s.period) == (indicator, geography, period):
-                return s
-        return None
+        return self._searches.get((indicator, geography, period))
+
+    def repeats_of(self, claim_id: str) -> list[Mention]:
+        """The article's other mentions of a claim's figure (``mentions.csv`` rows naming the claim)."""
+        return self._repeats.get(claim_id, [])
 
 
 # ---- reading ------------------------------------------------------------------------------------

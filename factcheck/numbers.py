@@ -125,7 +125,7 @@ def figure_value(figure: str, unit: str) -> float | None:
             return parse_decimal(text)
         except NumberError:
             return None
-    for group, size in GROUPS.items():  # 千亿 of a 亿元 figure is 1000 (亿元)
+    for group, _size in GROUPS.items():  # 千亿 of a 亿元 figure is 1000 (亿元)
         if text.endswith(group) and unit.startswith(group) and len(text) > 1:
             return parse_chinese_number(text[:-1])
     value = parse_chinese_number(text)

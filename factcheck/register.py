@@ -8,6 +8,7 @@ of these; ``python -m factcheck mentions`` prints the whole list, which is how a
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from .load import Dataset
@@ -45,13 +46,18 @@ def claim_spans(ds: Dataset, source_id: str) -> list[tuple[int, int, str]]:
 
 
 def accounting(ds: Dataset, source_id: str) -> list[Entry]:
+    """Each mention of the article and what accounts for it (in linear-logarithmic time: spans sorted)."""
     text = ds.articles[source_id]
-    spans = claim_spans(ds, source_id)
+    spans = sorted(claim_spans(ds, source_id))
+    starts = [s[0] for s in spans]
+    longest = max((stop - start for start, stop, _ in spans), default=0)
     registered = {m.offset: m for m in ds.mentions if m.source_id == source_id}
     out = []
     for m in scan(text):
         end = m.offset + len(m.text)
-        claims = [cid for start, stop, cid in spans if start < end and m.offset < stop]
+        first = bisect.bisect_left(starts, m.offset - longest)
+        last = bisect.bisect_left(starts, end)
+        claims = [cid for start, stop, cid in spans[first:last] if start < end and m.offset < stop]
         row = registered.get(m.offset)
         claim_id = claims[0] if claims else (row.claim_id if row else "")
         reason = "" if claims else (row.reason if row else "")

@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from .precision import format_number
-from .vocabulary import BY_CODE, COPY_KINDS, KINDS, LOW_TIER, TARGET_STATUS
+from .vocabulary import BY_CODE, COPY_KINDS, KINDS, TARGET_STATUS
 
 QUALIFIER_WORDS = {"=": "", ">": "超过", "≥": "不少于", "<": "不到", "≤": "不超过", "≈": "约"}
 RESULT = {"reproduced": "相符", "consistent": "算得通", "inconsistent": "不符", "unverifiable": "无法核实"}

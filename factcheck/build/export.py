@@ -32,7 +32,7 @@ import subprocess
 import sys
 import time
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import InputError
@@ -213,7 +213,7 @@ def _dates(data_dir: Path, files: list[Path]) -> dict[Path, tuple]:
         except (OSError, subprocess.TimeoutExpired):
             stamp = ""
         if stamp.isdigit() and not _dirty(path):
-            out[path] = datetime.fromtimestamp(int(stamp), tz=timezone.utc).timetuple()[:6]
+            out[path] = datetime.fromtimestamp(int(stamp), tz=UTC).timetuple()[:6]
         else:
             out[path] = fallback
     return out
