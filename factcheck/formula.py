@@ -105,6 +105,8 @@ class Formula:
                 return node
 
         out = ast.unparse(Sub().visit(_copy(self.tree)))
+        for name, word in (("Min", "最小值"), ("Max", "最大值"), ("Abs", "绝对值")):
+            out = out.replace(f"{name}(", f"{word}(")
         return out.replace("*", "×").replace("/", "÷")
 
     def without(self, names: Sequence[str]) -> Formula:
@@ -180,9 +182,13 @@ def _check(node: ast.AST, text: str, depth: int) -> None:
         _check(node.left, text, depth + 1)
         _check(node.right, text, depth + 1)
         return
+    if isinstance(node, ast.BinOp):
+        raise FormulaError(f"formula '{text}' uses {type(node.op).__name__}, which is not arithmetic here")
     if isinstance(node, ast.Call):
-        if not (isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS) or node.keywords:
+        if not (isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS):
             raise FormulaError(f"formula '{text}' calls something other than {', '.join(FUNCTIONS)}")
+        if node.keywords:
+            raise FormulaError(f"formula '{text}': {node.func.id} takes no keyword arguments")
         if not node.args or (node.func.id == "Abs" and len(node.args) != 1):
             raise FormulaError(f"formula '{text}': {node.func.id} needs {'one argument' if node.func.id == 'Abs' else 'arguments'}")
         for arg in node.args:

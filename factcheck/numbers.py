@@ -118,7 +118,7 @@ def figure_value(figure: str, unit: str) -> float | None:
     text = _SUFFIX.sub("", text)
     if text.endswith("%"):
         text = text[:-1]
-    if not text:
+    if not text or text in GROUPS:  # 亿 of 超亿元 alone is a unit, not a number
         return None
     if re.fullmatch(r"[0-9.]+", text):
         try:

@@ -163,7 +163,7 @@ def _why_formula(j: Mapping, sources: Mapping[str, dict]) -> str:
         other = f"按{c['year']}年的{c['what']}重算为{number(r['recomputed'], digits)}" if r.get(
             "recomputed") is not None else f"按{c['year']}年的{c['what']}推算"
         first = _short(primary, j, digits)
-        return f"只有当它指{c['year']}年时才算得通:{other},与文章一致;{first}。"
+        return f"只有当它指{c['year']}年时才算得通:{other}{_estimates(r)},与文章一致;{first}。"
     if r["status"] == "missing":
         return _why_missing(r)
     if r["status"] == "implied":
@@ -191,6 +191,16 @@ def _why_formula(j: Mapping, sources: Mapping[str, dict]) -> str:
     return f"重算为{value},与文章的{claimed}一致;{reasons}。"
 
 
+def _estimates(r: Mapping) -> str:
+    """``(其中江海区2021年地区生产总值是预计数,按±5%计)`` when an input is an estimate."""
+    shown = [u["what"] for u in r["used"] if u["qualifier"] == "≈"]
+    if not shown:
+        return ""
+    from .precision import APPROX_TOLERANCE
+
+    return f"(其中{listing(shown)}是预计数,按±{number(APPROX_TOLERANCE * 100, 0)}%计)"
+
+
 def _short(r: Mapping, j: Mapping, digits: int) -> str:
     if r["status"] == "missing":
         return f"按文章所指年份,{listing(r['missing'])}未找到"
@@ -207,7 +217,9 @@ def _not_independent(r: Mapping, sources: Mapping[str, dict]) -> str:
         names = listing([_used_name(u, sources) for u in own])
         parts.append(f"但{names}不是独立来源的数据")
     if estimates:
-        parts.append(f"{listing([u['what'] for u in estimates])}只是{'估计数' if any(u['qualifier'] == '≈' for u in estimates) else '下限或上限'}")
+        approx = any(u["qualifier"] == "≈" for u in estimates)
+        tolerance = "(预计数按±5%计)" if approx else ""
+        parts.append(f"{listing([u['what'] for u in estimates])}只是{'估计数' if approx else '下限或上限'}{tolerance}")
     return ",".join(parts) if parts else "但不是全部输入都来自独立来源"
 
 
@@ -361,14 +373,18 @@ def diagnosis(d: Mapping, j: Mapping) -> str:
 
 
 # ---- the check run on every sentence ------------------------------------------------------------
-_PROGRAM = re.compile(r"[A-Za-z_]+[0-9]*\s*[=:]|[a-z]+_[a-z_]+|\b\d{4}-[a-z][a-z0-9-]+\b|[\[\]()]\s*[-\d∞]|∞|[（(][^()（）]*[（(]")
+_PROGRAM = re.compile(r"[A-Za-z_]+[0-9]*\s*[=:]|[a-z]+_[a-z_]+|\b\d{4}-[a-z][a-z0-9-]+\b|∞|\[|\]|\b(?:Min|Max|Abs)\(")
+_INTERVAL = re.compile(r"[()]\s*-?\d[\d.]*\s*,\s*-?[\d.]+\s*[()]|[（(][^()（）]*[（(]")
 
 
-def clean(text: str) -> str | None:
-    """Why ``text`` is not fit for readers (program names, ids, interval brackets, nested parentheses,
-    doubled words or punctuation), or None when it is."""
+def clean(text: str, *, arithmetic: bool = False) -> str | None:
+    """Why ``text`` is not fit for readers, or None when it is: program names, binding names, claim ids,
+    interval notation ("(299.05, 300]"), parentheses in parentheses, doubled words or punctuation.
+    ``arithmetic``: the text is an equation of 怎么算的, where a parenthesis may hold a number."""
     if _PROGRAM.search(text.replace("GDP", "")):
         return f"program notation in: {text}"
+    if not arithmetic and _INTERVAL.search(text):
+        return f"interval or nested parentheses in: {text}"
     for bad in ("。。", ",,", ";;", "::", "的的", "1. 1.", "None", "nan", "inf"):
         if bad in text:
             return f"{bad!r} in: {text}"

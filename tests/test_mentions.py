@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.mentions import KINDS, Mention, context, main, parse_chinese_number, scan
+from factcheck.cli import main
+from factcheck.mentions import KINDS, Mention, context, scan
+from factcheck.numbers import parse_chinese_number
 
 ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"
 JMRB = ARTICLES / "jmrb-2023-hightech-zone.txt"
@@ -261,34 +263,24 @@ def test_the_jmrb_article_has_every_registered_arabic_figure():
         assert figure in mentions, figure
 
 
-# ---- main ------------------------------------------------------------------------------------------
+# ---- python -m factcheck mentions -------------------------------------------------------------------
 
 
-def test_main_prints_one_line_per_mention(capsys):
-    assert main([str(JMRB)]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == len(scan(JMRB.read_text(encoding="utf-8")))
-    offset, kind, text, quote = next(line.split("\t") for line in lines if "\t16.28\t" in line)
-    assert (kind, text, quote) == ("number", "16.28", "全社会研发经费支出达16.28亿元")
-    assert all(len(line.split("\t")) == 4 for line in lines)
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 
-def test_main_reports_a_missing_file_without_a_traceback(tmp_path, capsys):
-    missing = tmp_path / "nope.txt"
-    assert main([str(missing)]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith(f"error: {missing}: ") and "Traceback" not in err
-    assert len(err.splitlines()) == 1
-
-
-def test_main_reports_a_file_that_is_not_utf8(tmp_path, capsys):
-    gbk = tmp_path / "gbk.txt"
-    gbk.write_bytes("全社会研发经费支出达16.28亿元".encode("gbk"))
-    assert main([str(gbk)]) == 2
+def test_the_command_lists_every_mention_and_what_accounts_for_it(capsys):
+    assert main(["mentions", "--data", str(DATA), "--source", "jmrb-2023"]) == 0
     out = capsys.readouterr()
-    assert out.err.startswith(f"error: {gbk}: not UTF-8") and out.out == ""
+    lines = out.out.splitlines()
+    assert len(lines) == len(scan(JMRB.read_text(encoding="utf-8")))
+    source, offset, kind, text, status, quote = next(line.split("\t") for line in lines if "\t16.28\t" in line)
+    assert (source, kind, text, status) == ("jmrb-2023", "number", "16.28", "2022-rd-spend")
+    assert quote == "全社会研发经费支出达16.28亿元"
+    assert "0 mention(s) not accounted for" in out.err
 
 
-def test_main_needs_exactly_one_file(capsys):
-    assert main([]) == 2
-    assert "usage" in capsys.readouterr().err
+def test_the_command_refuses_an_unknown_source_in_one_line(capsys):
+    assert main(["mentions", "--data", str(DATA), "--source", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: parameter 'source': 'nope' is not a source") and len(err.splitlines()) == 1

@@ -9,7 +9,6 @@ import pytest
 from factcheck.precision import (
     APPROX_TOLERANCE,
     Interval,
-    decimals_of,
     figure_interval,
     format_number,
     half_unit,
@@ -184,20 +183,6 @@ def test_matches_printed_honours_qualifiers():
     assert not matches_printed(50, 50, 0, "<")
 
 
-def test_decimals_of_counts_printed_digits():
-    assert decimals_of("5.71") == 2
-    assert decimals_of("660") == 0
-    assert decimals_of(" 3.0 ") == 1
-    assert decimals_of("0.125") == 3
-    assert decimals_of("66.6667") == 4
-
-
-@pytest.mark.parametrize("text", ["1e3", "1.5E-2"])
-def test_decimals_of_refuses_exponents(text):
-    with pytest.raises(ValueError, match="exponent"):
-        decimals_of(text)
-
-
 def test_format_number_drops_trailing_zeros():
     assert format_number(2.50) == "2.5"
     assert format_number(3.0) == "3"
@@ -282,16 +267,3 @@ def test_whole_numbers_respects_limit_and_open_ended_intervals():
     assert Interval(0, 100).whole_numbers(limit=6) == [0, 1, 2, 3, 4, 5]
     assert Interval(1, INF).whole_numbers(limit=3) == [1, 2, 3]
     assert Interval(0.5, INF, lo_open=True).whole_numbers(limit=2) == [1, 2]
-
-
-def test_bounded():
-    assert Interval(0, 1).bounded
-    assert not Interval(0, INF).bounded
-    assert not Interval(-INF, 0).bounded
-
-
-def test_describe():
-    assert Interval(3049.771, 3050.04).describe(2) == "[3049.77, 3050.04]"
-    assert Interval(5.705, 5.715, hi_open=True).describe(3) == "[5.705, 5.715)"
-    assert Interval(80, INF, lo_open=True).describe(0) == "(80, ∞]"
-    assert Interval.point(66).describe() == "66"

@@ -13,7 +13,7 @@ from fractions import Fraction
 from hypothesis import Phase, assume, given, settings
 from hypothesis import strategies as st
 
-from factcheck.formula import parse_formula, solve_for
+from factcheck.formula import parse_formula
 from factcheck.precision import APPROX_TOLERANCE, Interval, figure_interval, half_unit, matches_printed, round_half_up
 
 SETTINGS = settings(derandomize=True, max_examples=150, deadline=None, database=None)
@@ -42,7 +42,7 @@ def whole_bases(cur: int, growth: Fraction) -> list[int]:
 
 def implied_bases(cur: int, growth: Fraction) -> Interval | None:
     target = figure_interval(float(growth), 2, "=", lower=-100)
-    return solve_for(GROWTH, "prev", target, {"cur": Interval.point(cur)})
+    return GROWTH.solve("prev", target, {"cur": Interval.point(cur)})
 
 
 # ---- (a) a printed value reproduces itself ------------------------------------------------------------
