@@ -33,6 +33,9 @@ from .precision import Interval, format_number
 from .vocabulary import CODES, KINDS
 
 FORMAT = 1
+FIGURE_FIELDS = ("indicator", "geography", "period", "value", "decimals", "qualifier", "unit", "source_id",
+                 "period_note", "claim_id")
+"""What the charts need of a figure: a note or a quote changed elsewhere does not re-execute any page."""
 
 
 # ---- writing ------------------------------------------------------------------------------------
@@ -87,7 +90,8 @@ def edition(ds: Dataset, judge: Judge, year: int) -> dict:
                  "quote": j.quote, "figure": j.figure, "figure_offset": j.figure_offset,
                  "note": ds.claims[j.claim_id].note} for j in judgements if not j.verdict]
     verdicts = {c.claim_id: judge.verdict_of(c.claim_id) for c in ds.claims.values() if c.statistic}
-    figures = [{**_plain(f), "verdict": verdicts.get(f.claim_id, "") if f.claim_id else ""} for f in ds.figures()]
+    figures = [{**{k: v for k, v in _plain(f).items() if k in FIGURE_FIELDS},
+                "verdict": verdicts.get(f.claim_id, "") if f.claim_id else ""} for f in ds.figures()]
     cited = set()
     for j in stats:
         cited |= _cited(j)
@@ -115,7 +119,7 @@ def edition(ds: Dataset, judge: Judge, year: int) -> dict:
         "figures": figures,
         "indicators": indicators,
         "searches": [_plain(s) for s in ds.searches],
-        "corrections": [_plain(c) for c in ds.corrections if c.edition in (None, year)],
+        "corrections": [_plain(c) for c in ds.corrections],
         "sources": sources,
     }
 

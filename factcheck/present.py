@@ -95,7 +95,8 @@ def sources_html(edition: Edition, ids: Iterable[str], article: str = "") -> str
         elif not safe_url(s["url"]):
             parts.append("网址未记录")
         role = "被核查的文章" if sid == article else TIERS.get(s["tier"], "")
-        items.append(f"<li>{' '.join(parts)}<span class=\"tier\">({esc(role)})</span></li>")
+        read = f",读取于{s['accessed']}" if s["accessed"] else ""
+        items.append(f"<li>{' '.join(parts)}<span class=\"tier\">({esc(role + read)})</span></li>")
     return f'<ul class="claim-sources">{"".join(items)}</ul>'
 
 
@@ -312,3 +313,42 @@ def book_downloads(edition: Edition) -> Html:
                 "可用Excel直接打开。</li>"
                 '<li><a href="../_downloads/jiangmen-factcheck-data.zip" download>数据包(ZIP)</a>:全部数据表、文章原文、'
                 "各版核查结果和说明。</li><li>每张图表下方都有它的数据(CSV)和图片(SVG)。</li></ul>")
+
+
+# ---- about the book -----------------------------------------------------------------------------
+def checked_when(edition: Edition) -> Html:
+    """When the figures were taken: each source's access date, oldest and newest."""
+    dates = sorted({s["accessed"] for s in edition.sources.values() if s["accessed"]})
+    if not dates:
+        return Html("")
+    span_text = dates[0] if dates[0] == dates[-1] else f"{dates[0]}至{dates[-1]}"
+    return paragraph(f"本书引用的数字于{span_text}取得;每张卡片的来源后注明读取日期。数字以读取时的页面为准,"
+                     "之后原页面如有改动,以更正记录为准。")
+
+
+def searches(edition: Edition) -> Html:
+    """What could not be found, and where it was looked for (``searches.csv``)."""
+    rows = edition.doc.get("searches", [])
+    if not rows:
+        return paragraph("没有记录查找未果的数据。")
+    names = edition.doc["indicators"]
+    items = []
+    for s in rows:
+        name = names.get(s["indicator"], {}).get("name_zh", s["indicator"])
+        what = f"{s['geography']}{s['period']}年{name}"
+        found = {"nothing": "未找到", "unpublished": "来源说明未公布", "near-miss": "只找到相近的数字"}[s["result"]]
+        note = f";最接近的是:{s['note']}" if s["note"] else ""
+        items.append(f"<li><b>{esc(what)}</b>:{esc(found)}。查过:{esc(s['searched'])}({esc(s['date'])}){esc(note)}</li>")
+    return Html(f'<ul class="searches">{"".join(items)}</ul>')
+
+
+def corrections(edition: Edition) -> Html:
+    rows = edition.doc.get("corrections", [])
+    if not rows:
+        return paragraph("尚无更正。")
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in ("日期", "版本", "更正内容", "原因"))
+    body = "".join(f'<tr><td data-label="日期">{esc(c["date"])}</td><td data-label="版本">'
+                   f'{esc(str(c["edition"]) + "年版" if c["edition"] else "全书")}</td>'
+                   f'<td data-label="更正内容">{esc(c["what"])}</td><td data-label="原因">{esc(c["why"])}</td></tr>'
+                   for c in rows)
+    return Html(f'<table class="claims corrections"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')

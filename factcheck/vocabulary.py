@@ -58,11 +58,12 @@ KINDS = {
 """What a number in an article is. Only statistics get a verdict."""
 
 TIERS = {
-    1: "一手来源(统计部门、政府网站或报纸本身)",
+    1: "一手来源",
     2: "有署名的转载",
     3: "镜像、聚合或百科转载",
     4: "机器生成、机器翻译或匿名网页",
 }
+"""Source tiers: 1 statistics bureaus, government sites, the newspapers themselves; then copies."""
 LOW_TIER = 3
 """Sources of this tier or lower are named as such in every verdict that rests on them."""
 

@@ -374,6 +374,8 @@ def diagnosis(d: Mapping, j: Mapping) -> str:
 
 # ---- the check run on every sentence ------------------------------------------------------------
 _PROGRAM = re.compile(r"[A-Za-z_]+[0-9]*\s*[=:]|[a-z]+_[a-z_]+|\b\d{4}-[a-z][a-z0-9-]+\b|∞|\[|\]|\b(?:Min|Max|Abs)\(")
+_ASCII_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z0-9_]+|(?<![A-Za-z])[A-Z][a-z]+[A-Z]\w*")
+_ONE_ENDED = re.compile(r"在[^到,;。]*之间")
 _INTERVAL = re.compile(r"[()]\s*-?\d[\d.]*\s*,\s*-?[\d.]+\s*[()]|[（(][^()（）]*[（(]")
 
 
@@ -381,8 +383,10 @@ def clean(text: str, *, arithmetic: bool = False) -> str | None:
     """Why ``text`` is not fit for readers, or None when it is: program names, binding names, claim ids,
     interval notation ("(299.05, 300]"), parentheses in parentheses, doubled words or punctuation.
     ``arithmetic``: the text is an equation of 怎么算的, where a parenthesis may hold a number."""
-    if _PROGRAM.search(text.replace("GDP", "")):
+    if _PROGRAM.search(text.replace("GDP", "")) or _ASCII_WORD.search(text):
         return f"program notation in: {text}"
+    if _ONE_ENDED.search(text):
+        return f"a range with one end in: {text}"
     if not arithmetic and _INTERVAL.search(text):
         return f"interval or nested parentheses in: {text}"
     for bad in ("。。", ",,", ";;", "::", "的的", "1. 1.", "None", "nan", "inf"):

@@ -1,13 +1,21 @@
-"""Helpers for the fault tests: throw-away copies of the repository, the real CLI, and tree hashes.
+"""Helpers for the slow and fault tests: throw-away copies of the repository, the real CLI, tree hashes.
 
 The build always works on the repository its ``factcheck`` package was imported from (see
-``factcheck.runner.ROOT``), so every command here runs with ``PYTHONPATH`` pointing at the copy: the
-copy's own package (and, through the inherited environment, the notebooks' kernels) is used, and the
-real repository is never written.
+``factcheck.build.layout.ROOT``), so every command here runs with ``PYTHONPATH`` pointing at the copy:
+the copy's own package (and, through the inherited environment, the notebooks' kernels) is used, and
+the real repository is never written.
 
-A real book is built once per test session (:func:`reference_build`) and shared, also across
-pytest-xdist workers, through a folder next to the session's temp folders guarded by a file lock.
-Tests never build in the shared copy itself: they copy it first (:func:`copy_tree`).
+The repository is edited while the tests run, so every copy of a test run comes from one snapshot of
+its sources taken at the start (:func:`snapshot`): the two real builds compare like with like.
+
+A real book is built once per test run (:func:`reference_build`) and shared, also across pytest-xdist
+workers, through a folder next to the session's temp folders guarded by a file lock. Tests never build
+in the shared copy itself: they copy it first (:func:`copy_tree`). A second real build, at another
+path, with another hash seed and without network, is :func:`rebuilt` (determinism and offline tests).
+
+Where the kernels are not the point, :func:`fake_build` runs the real build machinery in a copy with
+the notebook executions (and optionally the book) replaced by fakes that report what the real kernels
+read last time (the copy's ``_build/manifest.json``): it shows what a build *would* execute, in a second.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -25,7 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 YEAR = "2022"
 IGNORE = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis",
-                                ".ipynb_checkpoints", "node_modules", "*.pyc")
+                                ".ipynb_checkpoints", "node_modules", "*.pyc", ".done")
 BUILD_TIMEOUT = 900
 
 
@@ -66,11 +75,11 @@ def run_cli(root: Path, *args: str, timeout: float = BUILD_TIMEOUT, prefix: tupl
                           capture_output=True, text=True, timeout=timeout)
 
 
-def start_cli(root: Path, *args: str, log: Path) -> subprocess.Popen:
+def start_cli(root: Path, *args: str, log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
     """Start ``python -m factcheck ARGS`` in ``root`` without waiting; its output goes to ``log``."""
     with log.open("w", encoding="utf-8") as fh:
-        return subprocess.Popen(command(*args), cwd=root, env=env_for(root), stdout=fh, stderr=subprocess.STDOUT,
-                                text=True)
+        return subprocess.Popen(command(*args), cwd=root, env=env_for(root, **(env or {})), stdout=fh,
+                                stderr=subprocess.STDOUT, text=True)
 
 
 def error_lines(result: subprocess.CompletedProcess) -> list[str]:
@@ -99,10 +108,15 @@ def published(root: Path, year: str = YEAR) -> tuple[Path, ...]:
 
 
 def leftovers(root: Path) -> list[str]:
-    """Traces of an unfinished build: hidden staging/previous folders, ``_build/next`` or ``html.old``."""
+    """Traces of an unfinished build: hidden staging/previous folders and files (``.2022.staging``,
+    ``.2022.previous``, ``.index.staging.ipynb``, ``.cross_year.ipynb.previous``), half-written files
+    (``._toc.yml.tmp``, ``*.tmp`` in ``_build``), ``_build/next`` or ``_build/html.old``."""
     found = [p for p in (root / "book" / "editions").glob(".*")]
-    found += [p for p in (root / "book").glob(".*.ipynb")]
+    found += [p for p in (root / "book").glob(".*")]
+    found += [p for p in root.glob("._toc.yml*")]
     found += [p for p in (root / "_build").glob("*") if p.name in ("next", "html.old")]
+    found += [p for p in (root / "_build").glob("*.tmp")]
+    found += [p for p in (root / "_build" / "judged").glob(".*.tmp")]
     return sorted(str(p.relative_to(root)) for p in found)
 
 
@@ -149,14 +163,21 @@ def build_ok(root: Path, *extra: str, prefix: tuple[str, ...] = (), env: dict[st
     return result
 
 
-def make_reference(folder: Path) -> None:
-    copy_repo(folder)
+def snapshot(tmp_path_factory) -> Path:
+    """The repository's sources (no ``_build``) as they were when the test run first asked; do not modify.
+    Every copy of the run comes from here, so edits made meanwhile to the repository do not reach it."""
+    return once(tmp_path_factory, "sources", copy_repo)
+
+
+def make_reference(folder: Path, *, src: Path = REPO) -> None:
+    copy_repo(folder, src=src)
     build_ok(folder, env={"PYTHONHASHSEED": "1"})
 
 
 def reference_build(tmp_path_factory) -> Path:
     """A copy of the repository with a real book built for 2022 (the last good book); do not modify."""
-    return once(tmp_path_factory, "reference-build", make_reference)
+    src = snapshot(tmp_path_factory)
+    return once(tmp_path_factory, "reference-build", lambda folder: make_reference(folder, src=src))
 
 
 def wait_for(predicate, proc: subprocess.Popen, timeout: float, what: str, log: Path) -> None:
@@ -227,14 +248,96 @@ def offline_prefix() -> tuple[tuple[str, ...], str]:
     return (), "no network namespace on this machine (" + "; ".join(reasons) + ")"
 
 
-def make_rebuilt(folder: Path) -> None:
+def make_rebuilt(folder: Path, *, src: Path = REPO) -> None:
     """A fresh copy of the repository built a second time: without network when the machine allows
     (``.offline`` says how it ran), with another hash seed than the reference build."""
-    copy_repo(folder)
+    copy_repo(folder, src=src)
     prefix, why_not = offline_prefix()
     (folder / ".offline").write_text("yes" if prefix else f"no: {why_not}", encoding="utf-8")
     build_ok(folder, prefix=prefix, env={"PYTHONHASHSEED": "2"})
 
 
 def rebuilt(tmp_path_factory) -> Path:
-    return once(tmp_path_factory, "rebuilt", make_rebuilt)
+    """The sources of :func:`reference_build` built again at another path, with another hash seed and
+    (where the machine allows) without network; do not modify."""
+    src = snapshot(tmp_path_factory)
+    return once(tmp_path_factory, "rebuilt", lambda folder: make_rebuilt(folder, src=src))
+
+
+# ---- a build with fake executions ---------------------------------------------------------------
+FAKE_DRIVER = r"""
+import json, shutil, sys, time
+from pathlib import Path
+
+from factcheck.build import runner
+from factcheck.build.manifest import Manifest, rel, unrel
+
+opts = json.loads(sys.argv[1])
+layout = runner.Layout()
+recorded = Manifest.read(layout.manifest).notebooks
+executed, books = [], []
+
+
+def what_it_read(job):
+    rec = recorded.get(rel(job.target, layout.root))
+    if rec and rec.get("reads") is not None:  # what the real kernel read the last time
+        return [unrel(name, layout.root) for name in rec["reads"]]
+    judged = (job.staging.parent / job.parameters["judged_dir"]).resolve()
+    if job.target.name == "cross_year.ipynb":
+        return sorted(judged.glob("*.json"))
+    return [judged / f"{job.parameters['year']}.json", layout.book / "chapters.yml"]
+
+
+def fake_execute(job):
+    job.started = time.perf_counter()
+    job.staging.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(job.target if job.target.is_file() else job.source, job.staging)
+    job.reads = what_it_read(job)
+    executed.append(rel(job.target, layout.root))
+    job.ended = time.perf_counter()
+    return job
+
+
+def fake_build_book(layout, data_dir, pdf_key):
+    books.append(pdf_key)
+    return {}
+
+
+if opts["execute"] == "fake":
+    runner.execute = fake_execute
+if opts["book"] == "fake":
+    runner.build_book = fake_build_book
+try:
+    report = runner.build(opts["year"], opts["data"], workers=2, book=opts["book"] != "none")
+except Exception as exc:
+    print("FAKE-BUILD " + json.dumps({"error": f"{type(exc).__name__}: {exc}"}, ensure_ascii=False))
+    sys.exit(3)
+print("FAKE-BUILD " + json.dumps({
+    "executed": sorted(report.executed), "skipped": sorted(report.skipped), "reasons": report.reasons,
+    "judged": report.judged, "book_built": report.book_built, "book_reason": report.book_reason,
+    "seconds": report.seconds, "fake_executed": sorted(executed),
+    "modules": sorted(m for m in sys.modules if not m.startswith("_")),
+}, ensure_ascii=False))
+"""
+
+
+def fake_build(root: Path, year: str = YEAR, *, data: str = "data", execute: str = "fake", book: str = "fake",
+               env: dict[str, str] | None = None) -> dict:
+    """Run ``factcheck.build.runner.build`` in the copy ``root``, in a fresh process (the copy's package).
+
+    ``execute="fake"`` replaces each notebook execution by a copy of the published notebook (or of its
+    template when there is none) that reports the files the real kernel read last time, as the copy's
+    manifest recorded them; ``"real"`` runs the kernels. ``book``: ``"fake"`` (only noted), ``"real"``
+    or ``"none"`` (``--no-book``). Returns the build report as a dict (``executed``, ``skipped``,
+    ``reasons``, ``judged``, ``book_built``, ``book_reason``, ``seconds``, ``modules``: every module the
+    process imported), or ``{"error": ...}`` when the build raised.
+    """
+    opts = {"year": year, "data": data, "execute": execute, "book": book}
+    result = subprocess.run([sys.executable, "-c", FAKE_DRIVER, json.dumps(opts)], cwd=root,
+                            env=env_for(root, **(env or {})), capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("FAKE-BUILD ")]
+    if not lines:
+        raise AssertionError(f"the build did not report ({result.returncode}):\n{result.stderr[-4000:]}")
+    out = json.loads(lines[-1][len("FAKE-BUILD "):])
+    out["stderr"] = result.stderr
+    return out

@@ -8,6 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 CROSS_YEAR = "cross_year"
 INDEX = "index"
+ABOUT = "about"
 
 
 @dataclass

@@ -34,7 +34,7 @@ from ..errors import BuildError, InputError
 from ..params import PARAMETERS, check_data_dir, check_year
 from . import toc
 from .guard import guarded, stop_orphans
-from .layout import CROSS_YEAR, INDEX, Layout
+from .layout import ABOUT, CROSS_YEAR, INDEX, Layout
 from .manifest import Hasher, Manifest, book_hash, code_hash, rel
 
 STAMP_KEYS = ("papermill", "execution")
@@ -265,7 +265,7 @@ def recover(layout: Layout) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
     for leftover in layout.book.glob(".*.staging.ipynb"):
         leftover.unlink()
-    for name in (CROSS_YEAR, INDEX):
+    for name in (CROSS_YEAR, INDEX, ABOUT):
         prev = layout.book / f".{name}.ipynb.previous"
         if prev.exists():
             prev.replace(layout.book / f"{name}.ipynb")
@@ -346,8 +346,8 @@ def _relative(path: Path, start: Path) -> str:
 
 def plan(layout: Layout, year: int, index_year: int, latest: int, published: list[str],
          manifest: Manifest | None = None, code: str | None = None) -> list[Job]:
-    """The pages to execute: ``year``'s overview, published chapters and fact-check page, the landing page
-    and the cross-year chapter. Each job is marked skipped when ``manifest`` shows none of its inputs changed."""
+    """The pages to execute: ``year``'s overview, published chapters and fact-check page, the landing page,
+    the cross-year chapter and the about page. Each job is marked skipped when ``manifest`` shows none of its inputs changed."""
     jobs = []
     edition = layout.editions / str(year)
     staging = layout.editions / f".{year}.staging"
@@ -359,7 +359,7 @@ def plan(layout: Layout, year: int, index_year: int, latest: int, published: lis
         jobs.append(Job(layout.template(template), edition / f"{name}.ipynb", staging / f"{name}.ipynb",
                         {"year": year, **extra, "judged_dir": judged}, title=title))
     book_judged = _relative(layout.judged, layout.book)
-    for name, y in ((INDEX, index_year), (CROSS_YEAR, latest)):
+    for name, y in ((INDEX, index_year), (CROSS_YEAR, latest), (ABOUT, latest)):
         jobs.append(Job(layout.template(name), layout.book / f"{name}.ipynb", layout.book / f".{name}.staging.ipynb",
                         {"year": y, "judged_dir": book_judged}))
     sha = Hasher()

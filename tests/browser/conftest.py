@@ -1,49 +1,58 @@
 """The built book in a real browser: Debian's Chromium, driven by Playwright, on 127.0.0.1 only.
 
-Run after the book is built: ``make browser`` (= ``pytest -m browser tests/browser``; ``make test`` does
-both). Tests marked ``browser`` are deselected unless asked for with ``-m browser``, so ``make unit`` (plain
-``pytest tests``) needs no built book and no browser; the unmarked tests here are unit tests.
+Which book: ``FACTCHECK_BOOK=_build/html`` (``make browser``) tests the repository's own build; without it
+the tests use the reference build the slow tests share (:func:`buildcopies.reference_build`, one build per
+run, also across pytest-xdist workers). Tests marked ``browser`` are deselected unless ``-m`` asks for
+them, so ``make unit`` needs no built book and no browser; the unmarked tests here are unit tests.
 
-Every page of ``_build/html`` (but genindex, search and ``_static``) is visited once, in a fresh browser
-context (nothing cached), by :func:`visit`, which records what the tests check:
+Every page of the book (but genindex, search and ``_static``) is visited once per run, by whichever worker
+gets there first (:func:`buildcopies.once`; the others read the record), twice over:
 
-* the HTTP status, console errors and uncaught page errors (:data:`ALLOWED_CONSOLE_ERRORS` is the whole
-  allow-list of theme noise);
-* every request the page makes: one that does not go to the 127.0.0.1 server is refused and recorded;
-* charts: ``figure.factcheck-chart`` against divs with ``data-drawn="1"`` holding an ``<svg>``, each
-  chart's text alternative, and its SVG download link;
-* weight: the bytes of every response (headers + body) and the time from navigation start until the
-  last chart was drawn (a MutationObserver notes when each ``data-drawn`` appears);
-* axe-core's violations (``tests/browser/node_modules``, from package-lock.json, ``make browser-deps``);
-* a full-page screenshot in ``_build/screenshots/``.
+* at a desktop's width (1280 px), in a fresh context (nothing cached): the HTTP status, console errors
+  and uncaught page errors (:data:`support.ALLOWED_CONSOLE_ERRORS` is the whole allow-list), every
+  request (one that does not go to the 127.0.0.1 server is refused and recorded), every chart (drawn,
+  its title, source, text alternative, axes with their tick labels' positions, download links), the
+  bytes transferred and when the last chart was drawn, the JSON-LD parsed by the browser, axe-core's
+  violations, a full-page screenshot in ``_build/screenshots/``, and the prose a reader sees;
+* at a phone's width (390 px), in another fresh context: what sticks out of the viewport, whether every
+  verdict badge is whole, what the fact-check table has become, a screenshot in
+  ``_build/screenshots/phone/``.
 
-At the end the weights go to ``_build/weights.json`` and a table, the screenshots and the axe results
-are printed.
+At the end the weights go to ``_build/weights.json`` (next to the book tested) and a table, the
+screenshots and the axe results are printed.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import time
+from pathlib import Path
 
 import pytest
 
-from factcheck import export
+from factcheck.build import browser as chromium
 
 from .support import (
     ALLOWED_CONSOLE_ERRORS,
-    ARTIFACTS,
     AXE_ALLOWED,
     AXE_JS,
+    DESKTOP,
     DRAWN_TIMER_JS,
-    HTML,
-    SCREENSHOTS,
-    VISITED,
+    FACTS_JS,
+    PHONE,
+    PHONE_JS,
+    PROSE_JS,
     Visit,
     allowed_console,
+    book_from_env,
+    pages_in,
     screenshot_name,
     write_weights,
 )
+
+VISITS = "browser-visits"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -58,32 +67,62 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def site():
-    if not (HTML / "index.html").is_file():
-        pytest.fail(f"no built book at {HTML}: run `make book` first")
-    with export.serve(HTML) as base:
+def book(tmp_path_factory) -> Path:
+    """The built book under test: ``FACTCHECK_BOOK``, else the shared reference build's ``_build/html``."""
+    html = book_from_env()
+    if html is None:
+        from buildcopies import reference_build
+
+        html = reference_build(tmp_path_factory) / "_build" / "html"
+    if not (html / "index.html").is_file():
+        pytest.fail(f"no built book at {html}: run `make book` first (or unset FACTCHECK_BOOK)")
+    return html
+
+
+@pytest.fixture(scope="session")
+def book_root(book) -> Path:
+    """The repository the book was built from (its data, its judged files)."""
+    return book.parent.parent
+
+
+@pytest.fixture(scope="session")
+def judged(book):
+    """``judged(year)`` → the judged file the book was built from, as a dict."""
+    def read(year: int) -> dict:
+        path = book.parent / "judged" / f"{year}.json"
+        if not path.is_file():
+            pytest.fail(f"no judged file {path} next to the book")
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    return read
+
+
+@pytest.fixture(scope="session")
+def site(book):
+    with chromium.serve(book) as base:
         yield base
 
 
 @pytest.fixture(scope="session")
 def browser():
-    why = export.chromium_missing() or export.chinese_font_missing()  # without CJK fonts: boxes in screenshots
+    why = chromium.chromium_missing() or chromium.chinese_font_missing()  # without CJK fonts: boxes in screenshots
     if why:
         pytest.fail(why)
-    with export.launch() as b:
+    with chromium.launch() as b:
         yield b
 
 
 @pytest.fixture(scope="session")
 def new_page(site, browser):
-    """``new_page()`` → (context, page, refused, errors): a fresh context, network guarded, errors noted."""
-    def make():
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900},
-                                      service_workers="block")
+    """``new_page(viewport=DESKTOP, phone=False)`` → (context, page, refused, errors): a fresh context,
+    network guarded, errors noted. Close the context when done."""
+    def make(viewport: dict | None = None, phone: bool = False):
+        context = browser.new_context(locale="zh-CN", viewport=viewport or DESKTOP, service_workers="block",
+                                      is_mobile=phone, has_touch=phone)
         page = context.new_page()
         refused: list[str] = []
         errors: list[tuple[str, str]] = []
-        export.guard_network(page, site, refused)
+        chromium.guard_network(page, site, refused)
         page.on("console", lambda m: errors.append((m.text, m.location.get("url", ""))) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append((f"uncaught: {e}", "")))
         return context, page, refused, errors
@@ -91,98 +130,146 @@ def new_page(site, browser):
     return make
 
 
-@pytest.fixture(scope="session")
-def visit(site, new_page):
-    """``visit(rel)`` → :class:`Visit`, made once per page for the whole session."""
-    if not AXE_JS.is_file():
-        pytest.fail(f"{AXE_JS} missing: run `make browser-deps` (npm ci in tests/browser)")
-    if SCREENSHOTS.exists():
-        shutil.rmtree(SCREENSHOTS)
-    SCREENSHOTS.mkdir(parents=True)
+def _shot_path(book: Path, path: Path) -> str:
+    root = book.parent.parent
+    return str(path.relative_to(root)) if root in path.parents else str(path)
 
-    crashed: dict[str, Exception] = {}
 
-    def _visit(rel: str) -> Visit:
-        if rel in VISITED:
-            return VISITED[rel]
-        if rel in crashed:  # the page's other tests fail at once, with the same reason
-            raise crashed[rel]
-        try:
-            return _look(rel)
-        except Exception as exc:
-            crashed[rel] = exc
-            raise
+def _look(rel: str, book: Path, site: str, new_page, shots: Path) -> Visit:
+    v = Visit(rel)
+    seen_errors: list[tuple[str, str]] = []
+    refused_all: list[str] = []
 
-    def _look(rel: str) -> Visit:
-        v = Visit(rel)
-        context, page, refused, errors = new_page()
+    # -- desktop --
+    context, page, refused, errors = new_page(DESKTOP)
+    try:
         finished = []
         page.on("requestfinished", lambda r: finished.append(r))
         page.add_init_script(DRAWN_TIMER_JS)
         response = page.goto(site + rel, wait_until="load")
         v.status = response.status if response else 0
         try:
-            export.wait_for_charts(page, timeout_ms=20_000)
+            chromium.wait_for_charts(page, timeout_ms=20_000)
         except Exception:  # noqa: BLE001 - the chart test reports it
             v.chart_timeout = True
         try:
-            page.wait_for_load_state("networkidle", timeout=5_000)
+            page.wait_for_load_state("networkidle", timeout=3_000)
         except Exception:  # noqa: BLE001 - a page that keeps fetching still gets measured
             pass
         v.title = page.title()
-        facts = page.evaluate("""() => {
-          const figs = [...document.querySelectorAll('figure.factcheck-chart')];
-          const nav = performance.getEntriesByType('navigation')[0];
-          return {
-            figures: figs.length,
-            drawn: document.querySelectorAll('figure.factcheck-chart div[data-drawn="1"] svg').length,
-            labels: figs.map(f => (f.querySelector('.factcheck-vis') || {getAttribute: () => ''}).getAttribute('aria-label') || ''),
-            captions: figs.map(f => (f.querySelector('figcaption') || {textContent: ''}).textContent),
-            links: figs.map(f => { const a = f.querySelector('.chart-download a'); return a ? a.href : ''; }),
-            drawnAt: window.__chartsDrawnAt || [],
-            load: nav ? nav.loadEventEnd : 0,
-          };
-        }""")
-        v.figures, v.drawn = facts["figures"], facts["drawn"]
-        v.labels, v.captions, v.svg_links = facts["labels"], facts["captions"], facts["links"]
+        facts = page.evaluate(FACTS_JS)
+        v.charts = facts["charts"]
+        v.drawn = sum(1 for c in v.charts if c["drawn"])
         v.ms_load = round(facts["load"], 1)
-        v.ms_charts = round(max(facts["drawnAt"]), 1) if v.figures and facts["drawnAt"] else None
+        v.ms_charts = round(max(facts["drawnAt"]), 1) if v.charts and facts["drawnAt"] else None
+        v.has_nav, v.has_footer, v.jsonld = facts["hasNav"], facts["hasFooter"], facts["jsonld"]
         v.requests = len(finished)
         for request in finished:
             sizes = request.sizes()
             v.bytes += sizes["responseBodySize"] + sizes["responseHeadersSize"]
-        path = SCREENSHOTS / screenshot_name(rel)
+        path = shots / screenshot_name(rel)
         page.screenshot(path=str(path), full_page=True)
-        v.screenshot = str(path.relative_to(ARTIFACTS.parent) if ARTIFACTS.parent in path.parents else path)
+        v.screenshot = _shot_path(book, path)
         page.add_script_tag(path=str(AXE_JS))
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         v.violations = [{"id": x["id"], "impact": x["impact"], "help": x["help"],
                          "targets": [" ".join(map(str, n["target"])) for n in x["nodes"]]} for x in result["violations"]]
-        for text, url in errors:
-            (v.allowed if allowed_console(text, url) else v.errors).append(f"{text} [{url}]" if url else text)
-        v.refused = sorted(set(refused))
+        v.prose = page.evaluate(PROSE_JS)
+        seen_errors += errors
+        refused_all += refused
+    finally:
         context.close()
-        VISITED[rel] = v
+
+    # -- phone --
+    context, page, refused, errors = new_page(PHONE, phone=True)
+    try:
+        page.goto(site + rel, wait_until="load")
+        try:
+            chromium.wait_for_charts(page, timeout_ms=20_000)
+        except Exception:  # noqa: BLE001 - the desktop visit reports undrawn charts
+            pass
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        v.phone = page.evaluate(PHONE_JS, PHONE["width"])
+        path = shots / "phone" / screenshot_name(rel)
+        page.screenshot(path=str(path), full_page=True)
+        v.phone_screenshot = _shot_path(book, path)
+        seen_errors += errors
+        refused_all += refused
+    finally:
+        context.close()
+
+    for text, url in dict.fromkeys(seen_errors):
+        (v.allowed if allowed_console(text, url) else v.errors).append(f"{text} [{url}]" if url else text)
+    v.refused = sorted(set(refused_all))
+    return v
+
+
+@pytest.fixture(scope="session")
+def visits(book, tmp_path_factory, request) -> dict[str, Visit]:
+    """Every page's :class:`Visit`, made once per run (whichever worker comes first) and shared."""
+    from buildcopies import once
+
+    def make(folder: Path) -> None:
+        if not AXE_JS.is_file():
+            raise RuntimeError(f"{AXE_JS} missing: run `make npm-deps` (npm ci in tests/browser)")
+        site, new_page = request.getfixturevalue("site"), request.getfixturevalue("new_page")
+        shots = book.parent / "screenshots"
+        shutil.rmtree(shots, ignore_errors=True)
+        (shots / "phone").mkdir(parents=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        out: dict[str, dict] = {}
+        start = time.perf_counter()
+        for rel in pages_in(book):
+            try:
+                v = _look(rel, book, site, new_page, shots)
+            except Exception as exc:  # noqa: BLE001 - the page's tests fail with it
+                v = Visit(rel, crashed=f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+            out[rel] = v.to_json()
+        (folder / "visits.json").write_text(json.dumps({"book": str(book), "seconds": time.perf_counter() - start,
+                                                        "pages": out}, ensure_ascii=False), encoding="utf-8")
+        write_weights(book.parent / "weights.json", [Visit.from_json(x) for x in out.values()])
+
+    folder = once(tmp_path_factory, VISITS, make)
+    doc = json.loads((folder / "visits.json").read_text(encoding="utf-8"))
+    return {rel: Visit.from_json(x) for rel, x in doc["pages"].items()}
+
+
+@pytest.fixture(scope="session")
+def visit(visits):
+    """``visit(rel)`` → the page's :class:`Visit` (fails when the page is missing or its visit crashed)."""
+    def get(rel: str) -> Visit:
+        if rel not in visits:
+            pytest.fail(f"{rel} is not in the built book (pages: {', '.join(sorted(visits))})")
+        v = visits[rel]
+        if v.crashed:
+            pytest.fail(f"{rel}: the visit failed: {v.crashed}")
         return v
 
-    yield _visit
-    write_weights()
+    return get
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if not VISITED:
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is None or getattr(config, "workerinput", None) is not None:
         return
+    try:
+        path = factory.getbasetemp() / VISITS / "visits.json"
+    except OSError:
+        return
+    if not path.is_file():
+        return
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    visits = sorted((Visit.from_json(x) for x in doc["pages"].values()), key=lambda v: v.rel)
     tr = terminalreporter
-    visits = sorted(VISITED.values(), key=lambda v: v.rel)
-    tr.section("page weights (_build/weights.json)")
+    tr.section(f"page weights ({Path(doc['book']).parent / 'weights.json'}; visits took {doc['seconds']:.0f} s)")
     tr.write_line(f"{'page':<42} {'bytes':>10} {'req':>4} {'charts':>6} {'ms drawn':>9} {'ms load':>8}")
     for v in visits:
         drawn = f"{v.ms_charts:.0f}" if v.ms_charts is not None else "-"
-        tr.write_line(f"{v.rel:<42} {v.bytes:>10,} {v.requests:>4} {v.figures:>6} {drawn:>9} {v.ms_load:>8.0f}")
-    tr.section("screenshots")
+        tr.write_line(f"{v.rel:<42} {v.bytes:>10,} {v.requests:>4} {len(v.charts):>6} {drawn:>9} {v.ms_load:>8.0f}")
+    tr.section("screenshots (desktop, phone)")
     for v in visits:
         if v.screenshot:
-            tr.write_line(v.screenshot)
+            tr.write_line(f"{v.screenshot}  {v.phone_screenshot}")
     tr.section("axe-core violations by impact")
     for v in visits:
         counts: dict[str, int] = {}
