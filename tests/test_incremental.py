@@ -1,10 +1,15 @@
-"""Incremental builds: which notebooks are executed again, and when the book is rebuilt.
+"""Incremental builds: when the judged stage runs, which pages are executed again, when the book is rebuilt.
 
-A small repository is laid out in a temporary folder (three tiny notebooks, a ``factcheck/`` whose code is
-hashed, a real data package from ``make_package``) and the runner's ``execute`` is replaced by a fake that
-writes the executed notebook and reports the data files a real one would read. So these tests exercise
-the planning, the manifest, the staged swap and the book decision without starting kernels; one test
-(marked slow) executes a real notebook to check that a kernel reports what it read.
+Most tests lay out a small repository in a temporary folder (the real templates of ``notebooks/``, a copy
+of the ``factcheck/`` package whose code the manifest hashes, a small data package from ``make_package``)
+and replace the runner's ``execute`` by a fake that writes the page and reports what a real kernel reads:
+its edition's judged file and ``book/chapters.yml`` (the cross-year chapter: every judged file). So they
+exercise the judged stage, the planning, the manifest, the staged swap, the toc and the book decision
+without starting a kernel. The judged stage and the validation are real.
+
+The tests marked slow work on a copy of the session's real book (:func:`buildcopies.reference_build`),
+whose manifest holds what the real kernels read: the no-op build, the pages that read
+``book/chapters.yml``, and one real kernel reporting the files it read.
 """
 
 from __future__ import annotations
@@ -19,136 +24,190 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from buildcopies import YEAR, copy_tree, fake_build, published, reference_build, tree_hash
 
-from factcheck import runner
-from factcheck.manifest import Manifest, sha_file
+from factcheck import chapters
+from factcheck.build import runner
+from factcheck.build.manifest import Manifest
+from factcheck.errors import InputError
 
-# Which data files each fake notebook "reads", relative to the data folder. An edition notebook reads
-# the article text of its own year only; the cross-year notebook reads no article.
-ARTICLE = {2022: "articles/art.txt", 2023: "articles/art23.txt"}
-READS = {
-    "01_text.ipynb": lambda year: ["sources.csv", "claims.csv", ARTICLE[year]],
-    "02_inputs.ipynb": lambda year: ["inputs.csv", "indicators.csv"],
-    "cross_year.ipynb": lambda year: ["claims.csv", "indicators.csv"],
-}
+REPO = Path(__file__).resolve().parent.parent
 
 
-KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+def page(chapter: str) -> str:
+    return f"{chapters.get(chapter).page}.ipynb"
 
 
-def notebook(extra: str = "") -> str:
-    nb = nbformat.v4.new_notebook(metadata=KERNEL)
-    nb.cells = [
-        nbformat.v4.new_code_cell("year = 2022\ndata_dir = 'data'", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell(f"x = 1{extra}"),
-    ]
-    return nbformat.writes(nb)
+def edition_pages(year: int, *chapter_ids: str) -> list[str]:
+    """The pages of an edition whose published chapters are ``chapter_ids``, as the build reports them."""
+    names = ["00_overview.ipynb", *(page(c) for c in chapter_ids), f"{chapters.factcheck_page()}.ipynb"]
+    return [f"book/editions/{year}/{n}" for n in names]
+
+
+INDEX, CROSS = "book/index.ipynb", "book/cross_year.ipynb"
+# The small package: 2022 checks a figure in the chapters ip and rd (its own article, full text), 2023 one
+# in ip (another article, excerpts).
+PAGES_2022 = edition_pages(2022, "rd", "ip")
+PAGES_2023 = edition_pages(2023, "ip")
+ALL_2022 = sorted([*PAGES_2022, INDEX, CROSS])
+
+CLAIMS = [
+    {"claim_id": "2022-a", "indicator": "patents", "value": "120", "quote": "专利120件"},
+    {"claim_id": "2022-rd", "indicator": "rd_expenditure", "value": "16.28", "quote": "研发经费16.28亿元"},
+    {"claim_id": "2023-a", "year": 2023, "indicator": "patents", "value": "130", "quote": "专利130件",
+     "source_id": "art23"},
+]
+INPUTS = [{"indicator": "gdp", "geography": "江海区", "period": 2022, "value": "302.1"}]
+SOURCES = [{"source_id": "art23", "publisher": "测试晚报", "origin": "测试晚报", "title": "另一篇", "published": "2024",
+            "url": "", "tier": "1", "covers": "2023", "accessed": "2026-11-25", "text_file": "articles/art23.txt",
+            "text_scope": "excerpts", "note": ""}]
+
+
+class Repo:
+    """The small repository: ``build(year, **kw)`` returns the sorted pages executed; ``report``, ``books``."""
+
+    def __init__(self, root: Path, data: Path, make_package) -> None:
+        self.root, self.data, self.make_package = root, data, make_package
+        self.layout = runner.Layout(root)
+        self.executed: list[str] = []
+        self.books: list[str] = []
+        self.report: runner.BuildReport | None = None
+
+    def build(self, year: int = 2022, data: Path | None = None, **kw) -> list[str]:
+        self.executed.clear()
+        self.books.clear()
+        self.report = runner.build(year, data or self.data, layout=self.layout, workers=2, **kw)
+        assert sorted(self.report.executed) == sorted(self.executed)
+        return sorted(self.executed)
+
+    def judged(self, year: int) -> bytes:
+        return (self.layout.judged / f"{year}.json").read_bytes()
+
+    def edition(self, year: int = 2022) -> list[str]:
+        return sorted(p.name for p in (self.layout.editions / str(year)).glob("*.ipynb"))
+
+    def toc(self) -> str:
+        return self.layout.toc.read_text(encoding="utf-8")
+
+    def rewrite_data(self, claims: list[dict]) -> None:
+        """Replace the package's tables and texts by those of a package with ``claims`` (same folder)."""
+        new = self.make_package(self.root / "scratch", claims=claims, inputs=INPUTS, sources=SOURCES,
+                                articles=articles(claims))
+        shutil.rmtree(self.data)
+        shutil.copytree(new, self.data)
+        shutil.rmtree(self.root / "scratch")
+
+
+def articles(claims: list[dict]) -> dict[str, str]:
+    return {"art23": "".join(c["quote"] + "\n" for c in claims if c.get("source_id") == "art23")}
 
 
 @pytest.fixture
-def repo(tmp_path, make_package, monkeypatch):
-    """A small repository; returns a namespace with ``build(year)`` and the list of executed notebooks."""
+def repo(tmp_path, make_package, monkeypatch) -> Repo:
     root = tmp_path / "repo"
-    (root / "notebooks").mkdir(parents=True)
-    for name in READS:
-        (root / "notebooks" / name).write_text(notebook(), encoding="utf-8")
-    (root / "factcheck").mkdir()
-    (root / "factcheck" / "engine.py").write_text("RULE = 1\n", encoding="utf-8")
+    shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(REPO / "factcheck", root / "factcheck", ignore=shutil.ignore_patterns("__pycache__"))
     (root / "book" / "editions").mkdir(parents=True)
+    shutil.copyfile(REPO / "book" / "chapters.yml", root / "book" / "chapters.yml")
     (root / "book" / "methods.md").write_text("# 方法\n", encoding="utf-8")
     (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
-    (root / "_toc.yml").write_text("root: book/index\n", encoding="utf-8")
-    data = make_package(
-        root,
-        claims=[{"claim_id": "2022-a", "indicator": "patents", "value": "120", "quote": "专利120件"},
-                {"claim_id": "2023-a", "year": 2023, "indicator": "patents", "value": "130",
-                 "quote": "专利130件", "source_id": "art23"}],
-        inputs=[{"indicator": "gdp", "geography": "江海区", "period": 2022, "value": "302.1"}],
-        sources=[{"source_id": "art23", "publisher": "测试晚报", "title": "另一篇", "published": "2024",
-                  "url": "", "covers": "2023", "accessed": "2026-11-25", "text_file": "articles/art23.txt",
-                  "note": ""}],
-        articles={"art23": "专利130件\n"},
-    )
-    executed: list[str] = []
+    (root / "requirements.txt").write_text("papermill\n", encoding="utf-8")
+    data = make_package(root, claims=CLAIMS, inputs=INPUTS, sources=SOURCES, articles=articles(CLAIMS))
+    r = Repo(root, data, make_package)
     lock = threading.Lock()
 
     def fake_execute(job: runner.Job) -> runner.Job:
-        year = job.parameters["year"]
+        job.started = time.perf_counter()
+        p = job.parameters
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_markdown_cell(f"# {job.target.stem} {p['year']} {p.get('chapter', '')}")]
         job.staging.parent.mkdir(parents=True, exist_ok=True)
-        nb = nbformat.reads(job.source.read_text(encoding="utf-8"), as_version=4)
-        nb.cells[1].outputs = [nbformat.v4.new_output("stream", text=f"year {year}\n")]
         nbformat.write(nb, job.staging)
-        if job.source.name == "02_inputs.ipynb":  # writes a file beside itself, as 08_factcheck does
-            (job.staging.parent / "out.csv").write_text(f"{year}\n", encoding="utf-8")
-        job.reads = [(data / f).resolve() for f in READS[job.source.name](year)]
-        with lock:  # the cross-year chapter is one notebook whatever the edition
-            executed.append(job.source.name if job.source.name == "cross_year.ipynb" else f"{year}/{job.source.name}")
+        judged = (job.staging.parent / p["judged_dir"]).resolve()
+        if job.target.name == "cross_year.ipynb":
+            job.reads = sorted(judged.glob("*.json"))
+        else:
+            job.reads = [judged / f"{p['year']}.json", (root / "book" / "chapters.yml").resolve()]
+        with lock:
+            r.executed.append(str(job.target.relative_to(root)))
+        job.ended = time.perf_counter()
         return job
 
-    books: list[int] = []
-
-    def fake_build_book(layout: runner.Layout) -> None:
+    def fake_build_book(layout: runner.Layout, data_dir: Path, pdf_key: str) -> dict:
         layout.html.mkdir(parents=True, exist_ok=True)
         (layout.html / "index.html").write_text("<html></html>", encoding="utf-8")
-        books.append(1)
+        r.books.append(pdf_key)
+        return {}
 
     monkeypatch.setattr(runner, "execute", fake_execute)
     monkeypatch.setattr(runner, "build_book", fake_build_book)
-    layout = runner.Layout(root)
-
-    class Repo:
-        pass
-
-    r = Repo()
-    r.root, r.data, r.layout, r.executed, r.books = root, data, layout, executed, books
-
-    def build(year: int = 2022, **kw) -> list[str]:
-        executed.clear()
-        books.clear()
-        r.report = runner.build(year, data, layout=layout, workers=2, **kw)
-        return sorted(executed)
-
-    r.build = build
     return r
-
-
-ALL_2022 = ["2022/01_text.ipynb", "2022/02_inputs.ipynb", "cross_year.ipynb"]
 
 
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
-    assert old in text
+    assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-# ---- which notebooks run ------------------------------------------------------------------------
-def test_first_build_executes_everything_and_records_what_each_notebook_read(repo):
+def append_row(path: Path, row: dict) -> None:
+    with path.open(encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
+    assert set(row) <= set(header), set(row) - set(header)
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow([row.get(h, "") for h in header])
+
+
+def correct(repo: Repo, edition: int) -> None:
+    """A correction of ``edition``: its judged file (and only its) changes."""
+    append_row(repo.data / "corrections.csv", {"date": "2026-12-01", "edition": str(edition),
+                                               "what": f"更正{edition}年版的说明", "why": "测试"})
+
+
+# ---- the first build, and a build with nothing changed -----------------------------------------
+def test_first_build_judges_executes_every_page_and_records_what_each_read(repo):
     assert repo.build() == ALL_2022
-    m = json.loads((repo.root / "_build" / "manifest.json").read_text(encoding="utf-8"))
-    reads = m["notebooks"]["book/editions/2022/01_text.ipynb"]["reads"]
-    assert sorted(reads) == ["pkg1/articles/art.txt", "pkg1/claims.csv", "pkg1/sources.csv"]
-    assert sorted(m["notebooks"]["book/cross_year.ipynb"]["reads"]) == ["pkg1/claims.csv", "pkg1/indicators.csv"]
-    assert m["outputs"] == {"book/editions/2022/out.csv": sha_file(repo.root / "book/editions/2022/out.csv")}
+    assert repo.report.judged and repo.books
+    assert sorted(p.name for p in repo.layout.judged.glob("*.json")) == ["2022.json", "2023.json"]
+    # one page per published chapter (those with a statistic), plus the overview and the fact-check page
+    assert repo.edition() == sorted(Path(p).name for p in PAGES_2022)
+    m = json.loads(repo.layout.manifest.read_text(encoding="utf-8"))
+    assert sorted(m["notebooks"]) == ALL_2022
+    assert sorted(m["notebooks"][PAGES_2022[0]]["reads"]) == ["_build/judged/2022.json", "book/chapters.yml"]
+    assert sorted(m["notebooks"][CROSS]["reads"]) == ["_build/judged/2022.json", "_build/judged/2023.json"]
+    assert m["notebooks"][page_of(repo, "ip")]["parameters"]["chapter"] == "ip"
+    assert {"claims.csv", "sources.csv", "inputs.csv", "articles/art.txt"} <= set(m["judged"]["files"])
+    assert sorted(m["judged"]["outputs"]) == ["2022.json", "2023.json"]
+    toc = repo.toc()
+    for p in PAGES_2022:
+        assert p.removesuffix(".ipynb") in toc
+    assert "book/editions/2023" not in toc  # not built, so not published
 
 
-def test_nothing_changed_executes_nothing_and_keeps_the_book(repo):
+def page_of(repo: Repo, chapter: str, year: int = 2022) -> str:
+    return f"book/editions/{year}/{page(chapter)}"
+
+
+def test_nothing_changed_executes_nothing_skips_the_judged_stage_and_keeps_the_book(repo):
     repo.build()
-    assert repo.books == [1]
-    before = {p: p.read_bytes() for p in (repo.root / "book").rglob("*.ipynb")}
+    before = tree_hash(repo.root / "book", repo.layout.judged, repo.layout.toc, repo.layout.html)
+    manifest = repo.layout.manifest.read_bytes()
     assert repo.build() == []
-    assert repo.report.skipped == ["book/editions/2022/01_text.ipynb", "book/editions/2022/02_inputs.ipynb",
-                                   "book/cross_year.ipynb"]
+    assert sorted(repo.report.skipped) == ALL_2022
+    assert not repo.report.judged, "the judged stage ran although no file it read changed"
     assert repo.books == [] and not repo.report.book_built
-    assert not repo.report.validated  # the data files are unchanged since the last validation
-    assert {p: p.read_bytes() for p in (repo.root / "book").rglob("*.ipynb")} == before
+    assert tree_hash(repo.root / "book", repo.layout.judged, repo.layout.toc, repo.layout.html) == before
+    assert repo.layout.manifest.read_bytes() == manifest
 
 
-def test_package_code_change_executes_everything(repo):
+# ---- code and templates -------------------------------------------------------------------------
+def test_page_code_change_executes_every_page(repo):
     repo.build()
-    (repo.root / "factcheck" / "engine.py").write_text("RULE = 2\n", encoding="utf-8")
+    with (repo.root / "factcheck" / "present.py").open("a", encoding="utf-8") as fh:
+        fh.write("\nPAGE_RULE = 2\n")
     assert repo.build() == ALL_2022
     assert set(repo.report.reasons.values()) == {"package code changed"}
-    assert repo.report.validated and repo.books == [1]
+    assert repo.books
 
 
 def test_new_package_module_executes_everything(repo):
@@ -157,134 +216,198 @@ def test_new_package_module_executes_everything(repo):
     assert repo.build() == ALL_2022
 
 
-def test_notebook_source_change_executes_only_that_notebook(repo):
+def test_engine_wording_change_of_one_claim_executes_only_the_pages_of_its_edition(repo, monkeypatch):
+    """The engine words one 2022 claim anew (a change to ``factcheck/wording.py``): the judged stage runs
+    again and rewrites 2022's judged file only; the pages reading it run again, and no page of 2023."""
+    repo.build(2022)
+    assert repo.build(2023) == PAGES_2023
+    judged_2023 = repo.judged(2023)
+    judged_2022 = repo.judged(2022)
+    with (repo.root / "factcheck" / "wording.py").open("a", encoding="utf-8") as fh:
+        fh.write("\n# why() words claim 2022-a anew\n")
+    from factcheck import wording
+
+    why = wording.why
+    monkeypatch.setattr(wording, "why", lambda j, sources: why(j, sources) + ("(修订)" if j["claim_id"] == "2022-a" else ""))
+
+    assert repo.build(2022) == ALL_2022
+    assert repo.report.judged
+    assert repo.judged(2022) != judged_2022 and "(修订)" in repo.judged(2022).decode("utf-8")
+    assert repo.judged(2023) == judged_2023
+    assert repo.build(2023) == [], "pages of 2023 ran again although their judged file did not change"
+
+
+def test_template_change_executes_only_its_pages(repo):
     repo.build()
-    edit(repo.root / "notebooks" / "02_inputs.ipynb", "x = 1", "x = 2")
-    assert repo.build() == ["2022/02_inputs.ipynb"]
-    assert repo.report.reasons == {"book/editions/2022/02_inputs.ipynb": "notebook source changed"}
-    assert not repo.report.validated
+    nb = repo.root / "notebooks" / "overview.ipynb"
+    nb.write_text(nb.read_text(encoding="utf-8").replace("概览", "概览(新)"), encoding="utf-8")
+    assert repo.build() == [PAGES_2022[0]]
+    assert repo.report.reasons == {PAGES_2022[0]: "notebook source changed"}
+    assert not repo.report.judged
+    nb = repo.root / "notebooks" / "chapter.ipynb"
+    nb.write_text(nb.read_text(encoding="utf-8").replace("## 图表", "## 图表与数据"), encoding="utf-8")
+    assert repo.build() == sorted([page_of(repo, "rd"), page_of(repo, "ip")])  # the template of every chapter
 
 
-def test_year_change_executes_only_the_new_edition(repo):
+def test_another_year_executes_only_its_edition(repo):
     repo.build(2022)
-    # the cross-year chapter is parameterised with the latest year whatever edition is built
-    assert repo.build(2023) == ["2023/01_text.ipynb", "2023/02_inputs.ipynb"]
-    assert repo.build(2022) == []  # back to 2022: its edition is still current
-    assert (repo.root / "book/editions/2023/01_text.ipynb").exists()
+    # the landing page stays on the latest full edition (2022; 2023 checks excerpts), the cross-year
+    # chapter on the latest year whatever edition is built
+    assert repo.build(2023) == PAGES_2023
+    assert repo.build(2022) == []
+    assert repo.edition(2023) == sorted(Path(p).name for p in PAGES_2023)
+    toc = repo.toc()
+    assert "book/editions/2022/00_overview" in toc and "book/editions/2023/00_overview" in toc
+    assert toc.index("book/editions/2022/00_overview") < toc.index("book/editions/2023/00_overview")
 
 
-def test_year_parameter_change_executes_again(repo):
-    """A new latest year changes the cross-year chapter's ``year`` parameter."""
+def test_a_new_latest_year_changes_the_cross_year_parameter(repo):
     repo.build(2022)
-    header = (repo.data / "claims.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
-    row = {"claim_id": "2024-a", "year": "2024", "chapter": "ip", "source_id": "art", "quote": "专利140件",
-           "figure": "140", "value": "140", "qualifier": "=", "unit": "件", "indicator": "patents",
-           "geography": "江门高新区", "period": "2024", "check": "stated"}
-    with (repo.data / "claims.csv").open("a", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerow([row.get(h, "") for h in header])
-    with (repo.data / "articles" / "art.txt").open("a", encoding="utf-8") as fh:
-        fh.write("专利140件\n")
-    assert repo.build(2022) == ["2022/01_text.ipynb", "cross_year.ipynb"]  # 02_inputs reads neither file
-    assert repo.report.reasons["book/cross_year.ipynb"] == "parameters changed"
+    repo.rewrite_data([*CLAIMS, {"claim_id": "2024-a", "year": 2024, "indicator": "patents", "value": "140",
+                                 "quote": "专利140件", "source_id": "art23"}])
+    executed = repo.build(2022)
+    assert CROSS in executed
+    assert repo.report.reasons[CROSS] == "parameters changed"
+    assert (repo.layout.judged / "2024.json").is_file()
 
 
-def test_data_dir_parameter_change_executes_everything(repo):
-    repo.build(2022)
+def test_moved_data_folder_is_judged_again_but_executes_nothing(repo):
+    repo.build()
     moved = repo.root / "data-elsewhere"
     shutil.copytree(repo.data, moved)
-    repo.report = runner.build(2022, moved, layout=repo.layout, workers=2)
-    assert set(repo.report.reasons.values()) == {"parameters changed"}
-    assert len(repo.report.executed) == 3
+    assert repo.build(data=moved) == []
+    assert repo.report.judged  # another folder: judged again, to the same judged files
+    assert repo.books == []  # the same data, so the same downloads
 
 
-def test_data_file_change_executes_only_the_notebooks_that_read_it(repo):
+# ---- data ---------------------------------------------------------------------------------------
+def test_data_change_executes_only_the_pages_that_read_the_changed_judged_file(repo):
     repo.build()
-    edit(repo.data / "inputs.csv", "302.1", "302.2")
-    assert repo.build() == ["2022/02_inputs.ipynb"]
-    assert repo.report.reasons == {"book/editions/2022/02_inputs.ipynb": "data file pkg1/inputs.csv changed"}
-    assert repo.report.validated
+    before = repo.judged(2022)
+    correct(repo, 2023)
+    assert repo.build() == [CROSS]  # the only page of this build that reads 2023's judged file
+    assert repo.report.reasons == {CROSS: "data file _build/judged/2023.json changed"}
+    assert repo.report.judged and repo.judged(2022) == before
+    assert repo.books, "the data changed, so the data package offered by the book must be rebuilt"
 
-    with (repo.data / "articles" / "art.txt").open("a", encoding="utf-8") as fh:
-        fh.write("又一句。\n")
-    assert repo.build() == ["2022/01_text.ipynb"]
-
-    edit(repo.data / "claims.csv", "专利120件", "专利 120件")  # quote and article must still agree
-    edit(repo.data / "articles" / "art.txt", "专利120件", "专利 120件")
-    assert repo.build() == ["2022/01_text.ipynb", "cross_year.ipynb"]
+    correct(repo, 2022)
+    assert repo.build() == ALL_2022
+    assert set(repo.report.reasons.values()) == {"data file _build/judged/2022.json changed"}
 
 
-def test_another_editions_article_changes_no_notebook(repo):
+def test_data_change_that_changes_no_judged_file_executes_nothing(repo):
     repo.build()
     with (repo.data / "articles" / "art23.txt").open("a", encoding="utf-8") as fh:
         fh.write("又一句。\n")
     assert repo.build() == []
-    assert repo.report.validated  # the package is still checked as a whole
-    assert repo.books == []
+    assert repo.report.judged  # the package is still validated and judged as a whole
+    assert repo.books  # ... and the book's data download carries the new text
 
 
 def test_invalid_data_change_is_refused_before_anything_runs(repo):
     repo.build()
+    before = tree_hash(repo.root / "book", repo.layout.judged, repo.layout.toc)
     edit(repo.data / "inputs.csv", "302.1", "abc")
-    with pytest.raises(runner.InputError):
+    with pytest.raises(InputError, match="inputs.csv"):
         repo.build()
-    assert repo.executed == []
+    assert repo.executed == [] and repo.books == []
+    assert tree_hash(repo.root / "book", repo.layout.judged, repo.layout.toc) == before
 
 
-def test_deleted_published_notebook_is_executed_again(repo):
+def test_chapter_that_loses_its_statistics_is_dropped_from_the_edition_and_the_toc(repo):
     repo.build()
-    (repo.root / "book/editions/2022/01_text.ipynb").unlink()
-    assert repo.build() == ["2022/01_text.ipynb"]
-    assert repo.report.reasons == {"book/editions/2022/01_text.ipynb": "published copy missing"}
-    for name in ("01_text.ipynb", "02_inputs.ipynb", "out.csv"):  # the skipped ones were carried over
-        assert (repo.root / "book/editions/2022" / name).exists()
+    rd = page_of(repo, "rd")
+    assert (repo.root / rd).is_file() and rd.removesuffix(".ipynb") in repo.toc()
+    repo.rewrite_data([c for c in CLAIMS if c["claim_id"] != "2022-rd"])
+    executed = repo.build()
+    assert rd not in executed
+    assert executed == sorted([p for p in ALL_2022 if p != rd])  # they read the changed judged file
+    assert not (repo.root / rd).exists(), "the page of a chapter with nothing to check is still published"
+    assert rd.removesuffix(".ipynb") not in repo.toc()
+    assert repo.edition() == sorted(Path(p).name for p in PAGES_2022 if p != rd)
+    assert repo.books
+    assert repo.build() == []  # and it stays dropped
+
+    repo.rewrite_data(CLAIMS)  # the statistic is back: so is the page
+    assert rd in repo.build()
+    assert (repo.root / rd).is_file() and rd.removesuffix(".ipynb") in repo.toc()
 
 
-def test_deleted_cross_year_chapter_is_executed_again(repo):
+# ---- published copies ---------------------------------------------------------------------------
+def test_deleted_published_page_is_executed_again(repo):
     repo.build()
-    (repo.root / "book/cross_year.ipynb").unlink()
-    assert repo.build() == ["cross_year.ipynb"]
+    target = page_of(repo, "ip")
+    (repo.root / target).unlink()
+    assert repo.build() == [target]
+    assert repo.report.reasons == {target: "published copy missing"}
+    assert repo.edition() == sorted(Path(p).name for p in PAGES_2022)  # the skipped ones were carried over
 
 
-def test_edited_published_notebook_is_executed_again(repo):
+@pytest.mark.parametrize("target", [INDEX, CROSS])
+def test_deleted_landing_page_or_cross_year_chapter_is_executed_again(repo, target):
     repo.build()
-    edit(repo.root / "book/editions/2022/02_inputs.ipynb", "year 2022", "year 1999")
-    assert repo.build() == ["2022/02_inputs.ipynb"]
+    (repo.root / target).unlink()
+    assert repo.build() == [target]
 
 
-def test_deleted_output_file_executes_its_edition_again(repo):
+def test_edited_published_page_is_executed_again(repo):
     repo.build()
-    (repo.root / "book/editions/2022/out.csv").unlink()
-    assert repo.build() == ["2022/01_text.ipynb", "2022/02_inputs.ipynb"]
-    assert (repo.root / "book/editions/2022/out.csv").exists()
+    target = page_of(repo, "rd")
+    edit(repo.root / target, "2022", "1999")
+    assert repo.build() == [target]
+    assert repo.report.reasons == {target: "published copy differs from the last build's"}
 
 
 def test_force_executes_everything(repo):
     repo.build()
     assert repo.build(force=True) == ALL_2022
-    assert repo.books == [1]
+    assert repo.report.judged and repo.books
 
 
 def test_missing_or_corrupt_manifest_executes_everything(repo):
     repo.build()
-    (repo.root / "_build" / "manifest.json").write_text("{not json", encoding="utf-8")
+    repo.layout.manifest.write_text("{not json", encoding="utf-8")
     assert repo.build() == ALL_2022
-    (repo.root / "_build" / "manifest.json").unlink()
+    repo.layout.manifest.unlink()
     assert repo.build() == ALL_2022
 
 
-def test_failed_execution_records_nothing(repo, monkeypatch):
+def test_failed_execution_records_nothing_and_keeps_the_edition(repo, monkeypatch):
     repo.build()
-    edit(repo.data / "inputs.csv", "302.1", "302.2")
+    before = tree_hash(*published(repo.root, "2022"))
+    correct(repo, 2022)
     good = runner.execute
 
     def failing(job):
-        raise runner.InputError("boom", file=str(job.source))
+        if job.target.name == "00_overview.ipynb":
+            raise runner.BuildError("00_overview.ipynb: cell 3 failed: boom")
+        return good(job)
 
     monkeypatch.setattr(runner, "execute", failing)
-    with pytest.raises(runner.InputError):
+    with pytest.raises(runner.BuildError, match="00_overview"):
         repo.build()
+    assert tree_hash(*published(repo.root, "2022")) == before
+    assert [p.name for p in repo.layout.editions.glob(".*")] == []
     monkeypatch.setattr(runner, "execute", good)
-    assert repo.build() == ["2022/02_inputs.ipynb"]
+    assert repo.build() == ALL_2022
+
+
+def test_unknown_reads_execute_again(repo):
+    repo.build()
+    manifest = Manifest.read(repo.layout.manifest)
+    manifest.notebooks[page_of(repo, "ip")]["reads"] = None
+    manifest.write()
+    assert repo.build() == [page_of(repo, "ip")]
+
+
+def test_judged_stage_runs_again_when_a_judged_file_is_gone_or_edited(repo):
+    repo.build()
+    for year in (2023, 2022):
+        before = repo.judged(year)
+        path = repo.layout.judged / f"{year}.json"
+        path.unlink() if year == 2023 else path.write_text("{}", encoding="utf-8")
+        assert repo.build() == []  # written again as it was, so no page reads anything new
+        assert repo.report.judged and repo.judged(year) == before
 
 
 # ---- the book -----------------------------------------------------------------------------------
@@ -292,38 +415,38 @@ def test_book_source_change_rebuilds_the_book_only(repo):
     repo.build()
     (repo.root / "book" / "methods.md").write_text("# 方法(修订)\n", encoding="utf-8")
     assert repo.build() == []
-    assert repo.books == [1] and repo.report.book_reason == "its sources changed"
+    assert repo.books and repo.report.book_reason == "its sources changed"
+    assert not repo.report.judged
     assert repo.build() == [] and repo.books == []
 
 
-@pytest.mark.parametrize("path", ["_config.yml", "_toc.yml", "book/_static/site.css"])
-def test_config_toc_and_static_changes_rebuild_the_book(repo, path):
+@pytest.mark.parametrize("path", ["_config.yml", "book/_static/site.css"])
+def test_config_and_static_changes_rebuild_the_book(repo, path):
     repo.build()
     (repo.root / path).parent.mkdir(parents=True, exist_ok=True)
-    (repo.root / path).write_text("changed\n", encoding="utf-8")
-    assert repo.build() == [] and repo.books == [1]
+    (repo.root / path).write_text("changed: 1\n", encoding="utf-8")
+    assert repo.build() == [] and repo.books
+
+
+def test_the_toc_is_written_by_the_build(repo):
+    repo.build()
+    toc = repo.toc()
+    repo.layout.toc.write_text(toc.replace("book/editions/2022/00_overview", "book/elsewhere"), encoding="utf-8")
+    assert repo.build() == []
+    assert repo.toc() == toc, "a hand-edited _toc.yml was not rewritten from the published editions"
 
 
 def test_missing_html_rebuilds_the_book(repo):
     repo.build()
     (repo.layout.html / "index.html").unlink()
-    assert repo.build() == [] and repo.books == [1]
+    assert repo.build() == [] and repo.books
     assert repo.report.book_reason == "no book in _build/html"
 
 
 def test_no_book_build_leaves_the_book_for_the_next_build(repo):
     repo.build(book=False)
     assert repo.books == []
-    assert repo.build() == [] and repo.books == [1]
-
-
-def test_identical_outputs_after_a_data_change_do_not_rebuild_the_book(repo):
-    repo.build()
-    # another edition's article: validated again, no notebook read it, so the book's sources are unchanged
-    with (repo.data / "articles" / "art23.txt").open("a", encoding="utf-8") as fh:
-        fh.write("x\n")
-    repo.build()
-    assert repo.books == []
+    assert repo.build() == [] and repo.books
 
 
 # ---- parallelism --------------------------------------------------------------------------------
@@ -356,86 +479,66 @@ def test_skipped_jobs_are_not_run(tmp_path, monkeypatch):
     assert runner.run_jobs(jobs, workers=2) == 0
 
 
-# ---- what a notebook reads ----------------------------------------------------------------------
-def test_light_load_reads_the_tables_and_no_article(make_package, tmp_path):
-    from factcheck import data
+# ---- what is read, and what the judged stage writes ---------------------------------------------
+def test_loading_notes_every_file_read(make_package, tmp_path):
+    from factcheck.load import load, reads
 
     root = make_package(tmp_path, claims=[{"indicator": "patents", "value": "120", "quote": "专利120件"}])
-    data.forget_reads()
-    ds = data.load(root, validate=False)
-    assert sorted(p.name for p in data.reads()) == ["claims.csv", "indicators.csv", "inputs.csv", "sources.csv"]
-    ds.trace_quotes(2022)
-    assert (root / "articles" / "art.txt").resolve() in data.reads()
-    assert (root / "articles" / "art.txt") in ds.files_read
+    ds = load(root)
+    noted = set(reads())
+    assert {(root / f"{t}.csv").resolve() for t in ("claims", "sources", "inputs", "indicators")} <= noted
+    _ = ds.articles["art"]
+    assert (root / "articles" / "art.txt").resolve() in reads()
 
 
-def test_edition_reads_only_its_own_articles(make_package, tmp_path):
-    from factcheck import data
-    from factcheck.edition import Edition
+def test_reading_a_judged_file_notes_it(make_package, tmp_path):
+    from factcheck.cli import judge
+    from factcheck.judged import Edition
+    from factcheck.load import reads
 
-    root = make_package(
-        tmp_path,
-        claims=[{"indicator": "patents", "value": "120", "quote": "专利120件"},
-                {"year": 2023, "indicator": "patents", "value": "130", "quote": "专利130件", "source_id": "b"}],
-        sources=[{"source_id": "b", "publisher": "乙报", "title": "乙", "published": "2024", "url": "",
-                  "covers": "", "accessed": "2026-11-25", "text_file": "articles/b.txt", "note": ""}],
-        articles={"b": "专利130件"},
-    )
-    data.forget_reads()
-    Edition.open(root, 2023)
-    names = sorted(p.name for p in data.reads())
-    assert "b.txt" in names and "art.txt" not in names and "datapackage.json" not in names
+    root = make_package(tmp_path, claims=CLAIMS, sources=SOURCES, articles=articles(CLAIMS))
+    out = tmp_path / "judged"
+    assert judge(root, out) == {2022: True, 2023: True}
+    edition = Edition.read(out, 2023)
+    assert edition.published_chapters() == ["ip"]
+    assert (out / "2023.json").resolve() in reads()
 
 
-def test_validating_load_reads_everything(make_package, tmp_path):
-    from factcheck import data
+def test_judged_files_are_written_only_when_their_content_changes(make_package, tmp_path):
+    from factcheck.cli import judge
 
-    root = make_package(tmp_path, claims=[{"indicator": "patents", "value": "120", "quote": "专利120件"}])
-    ds = data.load(root)
-    assert sorted(p.name for p in ds.files_read) == ["art.txt", "claims.csv", "datapackage.json",
-                                                     "indicators.csv", "inputs.csv", "sources.csv"]
-
-
-def test_light_edition_still_refuses_a_quote_missing_from_its_article(make_package, tmp_path):
-    from factcheck.edition import Edition
-
-    root = make_package(tmp_path, claims=[{"indicator": "patents", "value": "120", "quote": "专利120件"}],
-                        article="别的内容")
-    with pytest.raises(runner.InputError, match="quote is not found verbatim"):
-        Edition.open(root, 2022)
+    root = make_package(tmp_path, claims=CLAIMS, sources=SOURCES, articles=articles(CLAIMS))
+    out = tmp_path / "judged"
+    judge(root, out)
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.glob("*.json")}
+    time.sleep(0.01)
+    assert judge(root, out) == {2022: False, 2023: False}
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.json")} == stamps
 
 
 def test_tidy_takes_the_reads_out_of_the_trace_cell(tmp_path):
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell("year = 2022", metadata={"tags": ["injected-parameters"]})
     trace = nbformat.v4.new_code_cell(runner.TRACE_SOURCE, metadata={"tags": ["remove-cell", runner.TRACE_TAG]})
-    report = {"package": str(tmp_path / "factcheck"), "reads": ["/d/a.csv"]}
+    report = {"package": str(tmp_path / "factcheck"), "reads": ["/d/a.json"]}
     trace.outputs = [nbformat.v4.new_output("stream", text=runner.TRACE_PREFIX + json.dumps(report) + "\n")]
-    nb.cells = [params, nbformat.v4.new_markdown_cell("# {{year}}"), trace]
+    nb.cells = [params, nbformat.v4.new_markdown_cell("# {{chapter_title}}({{year}}年版)"), trace]
     path = tmp_path / "x.ipynb"
     nbformat.write(nb, path)
-    assert runner.tidy(path, year=2022) == report
+    assert runner.tidy(path, year=2022, title="研发*投入") == report
     out = nbformat.read(path, as_version=4)
-    assert len(out.cells) == 2 and out.cells[1].source == "# 2022"
+    assert len(out.cells) == 2 and out.cells[1].source == r"# 研发\*投入(2022年版)"
     assert out.cells[0].id == "injected-parameters" and "remove-cell" in out.cells[0].metadata.tags
 
 
 def test_reads_are_not_trusted_from_another_package_or_without_a_report(tmp_path):
     job = runner.Job(tmp_path / "a.ipynb", tmp_path / "t", tmp_path / "s", {}, package=tmp_path / "factcheck")
-    assert runner._trusted_reads(job, {"package": str(tmp_path / "factcheck"), "reads": ["/d/a.csv"]}) == [
-        Path("/d/a.csv")]
+    assert runner._trusted_reads(job, {"package": str(tmp_path / "factcheck"), "reads": ["/d/a.json"]}) == [
+        Path("/d/a.json")]
     assert runner._trusted_reads(job, {"package": None, "reads": []}) == []  # imported no factcheck
-    assert runner._trusted_reads(job, {"package": "/elsewhere/factcheck", "reads": ["/d/a.csv"]}) is None
+    assert runner._trusted_reads(job, {"package": "/elsewhere/factcheck", "reads": ["/d/a.json"]}) is None
     assert runner._trusted_reads(job, {"package": str(tmp_path / "factcheck"), "reads": None}) is None
     assert runner._trusted_reads(job, None) is None
-
-
-def test_unknown_reads_execute_again(repo, monkeypatch):
-    repo.build()
-    manifest = Manifest.read(repo.layout.manifest)
-    manifest.notebooks["book/editions/2022/01_text.ipynb"]["reads"] = None
-    manifest.write()
-    assert repo.build() == ["2022/01_text.ipynb"]
 
 
 def test_manifest_survives_a_round_trip(tmp_path):
@@ -446,14 +549,65 @@ def test_manifest_survives_a_round_trip(tmp_path):
     assert Manifest.read(tmp_path / "none.json").notebooks == {}
 
 
+# ---- on the real book ---------------------------------------------------------------------------
+@pytest.fixture
+def built(tmp_path_factory, tmp_path) -> Path:
+    """A private copy of the session's real book."""
+    return copy_tree(reference_build(tmp_path_factory), tmp_path / "repo")
+
+
+@pytest.mark.slow
+def test_no_op_build_does_nothing_and_imports_neither_pandas_nor_papermill(built):
+    before = tree_hash(*published(built), built / "_build" / "judged", built / "_build" / "manifest.json")
+    report = fake_build(built, execute="real", book="real")
+    assert "error" not in report, report
+    assert report["executed"] == [] and len(report["skipped"]) > 5
+    assert not report["judged"], "the judged stage ran on a no-op build"
+    assert not report["book_built"]
+    heavy = sorted({m.split(".")[0] for m in report["modules"]} & {"pandas", "papermill", "nbclient", "altair"})
+    assert heavy == [], f"a no-op build imported {heavy}"
+    assert "factcheck.validate" not in report["modules"]  # nothing was validated or judged
+    assert report["seconds"] < 3, report["seconds"]
+    assert tree_hash(*published(built), built / "_build" / "judged", built / "_build" / "manifest.json") == before
+
+
+@pytest.mark.slow
+def test_chapters_yml_change_executes_the_pages_that_read_it(built):
+    """Every page of an edition and the landing page read ``book/chapters.yml`` (titles, introductions,
+    charts, links); the cross-year chapter does not. The judged files do not change (they name chapters
+    by id), and the new title reaches the toc."""
+    path = built / "book" / "chapters.yml"
+    first = chapters.chapters(path)[0]
+    text = path.read_text(encoding="utf-8")
+    assert text.count(f"title: {first.title}\n") == 1
+    path.write_text(text.replace(f"title: {first.title}\n", f"title: {first.title}(修订)\n"), encoding="utf-8")
+    judged = tree_hash(built / "_build" / "judged")
+    report = fake_build(built)
+    assert "error" not in report, report
+    edition = sorted(f"book/editions/{YEAR}/{p.name}" for p in (built / "book" / "editions" / YEAR).glob("*.ipynb"))
+    assert report["executed"] == sorted([*edition, INDEX])
+    assert CROSS in report["skipped"]
+    assert set(report["reasons"].values()) == {"data file book/chapters.yml changed"}
+    assert tree_hash(built / "_build" / "judged") == judged
+    assert f"{first.title}(修订)" in (built / "_toc.yml").read_text(encoding="utf-8")
+    assert report["book_built"]
+
+
 @pytest.mark.slow
 def test_a_real_kernel_reports_the_files_it_read(make_package, tmp_path):
-    """One real execution: the trace cell works in a kernel, and the process keeps its directory."""
-    root = make_package(tmp_path, claims=[{"indicator": "patents", "value": "120", "quote": "专利120件"}])
+    """One real execution: the trace cell works in a kernel, which runs in the staging folder, and the
+    build process keeps its working directory."""
+    from factcheck.cli import judge
+
+    root = make_package(tmp_path, claims=CLAIMS, sources=SOURCES, articles=articles(CLAIMS))
+    judge(root, tmp_path / "judged")
     src = tmp_path / "nb.ipynb"
-    nb = nbformat.v4.new_notebook(metadata=KERNEL)
-    nb.cells = [nbformat.v4.new_code_cell("year = 2022\ndata_dir = 'data'", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("from factcheck.data import load\nds = load(data_dir, validate=False)\n"
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                            "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell("year = 2022\nchapter = 'ip'\njudged_dir = 'judged'",
+                                          metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("from factcheck.judged import Edition\nfrom factcheck.chapters import get\n"
+                                          "edition = Edition.read(judged_dir, year)\ntitle = get(chapter).title\n"
                                           "open('here.txt', 'w').write('x')")]
     nbformat.write(nb, src)
     staging = tmp_path / "out" / "nb.ipynb"
@@ -461,8 +615,10 @@ def test_a_real_kernel_reports_the_files_it_read(make_package, tmp_path):
     import factcheck
 
     package = Path(factcheck.__file__).parent
-    job = runner.execute(runner.Job(src, staging, staging, {"year": 2022, "data_dir": str(root)}, package=package))
+    params = {"year": 2023, "chapter": "ip", "judged_dir": str(tmp_path / "judged")}
+    job = runner.execute(runner.Job(src, staging, staging, params, package=package))
     assert os.getcwd() == cwd
     assert (tmp_path / "out" / "here.txt").exists()  # the kernel ran in the staging folder
-    assert sorted(p.name for p in job.reads) == ["claims.csv", "indicators.csv", "inputs.csv", "sources.csv"]
+    assert job.reads is not None, "the kernel's report of what it read was not trusted"
+    assert sorted(p.name for p in job.reads) == ["2023.json", "chapters.yml"]
     assert [c for c in nbformat.read(staging, as_version=4).cells if runner.TRACE_TAG in c.metadata.get("tags", [])] == []

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck.numbers import MAX_DIGITS, NumberError, decimals_of, figure_value, parse_decimal, same_number, token_offsets
+from factcheck.numbers import (
+    MAX_DIGITS,
+    NumberError,
+    decimals_of,
+    figure_value,
+    parse_decimal,
+    same_number,
+    token_offsets,
+)
 
 
 @pytest.mark.parametrize("text, value", [("16.28", 16.28), ("660", 660), ("-3.5", -3.5), ("0", 0), ("0.125", 0.125)])

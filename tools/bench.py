@@ -281,10 +281,10 @@ def main(argv: list[str] | None = None) -> int:
             ours = fresh_copy(tmp, f"ours-{i}")
             jb = fresh_copy(tmp, f"jb-{i}")
             prepare_jupyter_book(jb, args.year)
-            pair = [("cold: ours (factcheck build)", lambda: ours_cold(ours, args.year, args.jobs)),
-                    ("cold: Jupyter Book execute force", lambda: jupyter_book_force(jb))]
-            for name, run in (pair if i % 2 == 0 else pair[::-1]):
-                note(name, run())
+            pair = [("cold: ours (factcheck build)", ours_cold, (ours, args.year, args.jobs)),
+                    ("cold: Jupyter Book execute force", jupyter_book_force, (jb,))]
+            for name, fn, fn_args in (pair if i % 2 == 0 else pair[::-1]):
+                note(name, fn(*fn_args))
             cold = results["cold: ours (factcheck build)"][-1]
             n = cold.executed
             note("execution floor: papermill, imports only", floor(ours, n, args.jobs))
