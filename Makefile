@@ -56,7 +56,7 @@ unit: $(STAMP)
 ## nbval re-executes the published notebooks (against fresh judged files) and fails on any difference.
 nbval: $(STAMP) judge
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-		-p no:randomly -q -n "$$FACTCHECK_JOBS" --dist loadfile book/index.ipynb book/editions book/cross_year.ipynb
+		-p no:randomly -q -n "$$FACTCHECK_JOBS" --dist loadfile book/index.ipynb book/editions book/cross_year.ipynb book/about.ipynb
 
 ## make slow: the tests that build books (faults, incremental, determinism, bad input, a new year) and the
 ## browser tests, sharing one book build per run

@@ -102,9 +102,10 @@ def tree_hash(*paths: Path) -> str:
 
 
 def published(root: Path, year: str = YEAR) -> tuple[Path, ...]:
-    """What a build publishes: the book, the edition, the landing page, the cross-year chapter, the toc."""
-    return (root / "_build" / "html", root / "book" / "editions" / year, root / "book" / "index.ipynb",
-            root / "book" / "cross_year.ipynb", root / "_toc.yml")
+    """What a build publishes: the book, the edition, the pages every build executes (the landing page,
+    the cross-year chapter, the about page: ``book/*.ipynb``) and the toc."""
+    pages = sorted(p for p in (root / "book").glob("*.ipynb") if not p.name.startswith("."))
+    return (root / "_build" / "html", root / "book" / "editions" / year, *pages, root / "_toc.yml")
 
 
 def leftovers(root: Path) -> list[str]:

@@ -49,7 +49,6 @@ INDEX, CROSS = "book/index.ipynb", "book/cross_year.ipynb"
 # in ip (another article, excerpts).
 PAGES_2022 = edition_pages(2022, "rd", "ip")
 PAGES_2023 = edition_pages(2023, "ip")
-ALL_2022 = sorted([*PAGES_2022, INDEX, CROSS])
 
 CLAIMS = [
     {"claim_id": "2022-a", "indicator": "patents", "value": "120", "quote": "专利120件"},
@@ -68,6 +67,7 @@ class Repo:
 
     def __init__(self, root: Path, data: Path, make_package) -> None:
         self.root, self.data, self.make_package = root, data, make_package
+        self.claims = list(CLAIMS)
         self.layout = runner.Layout(root)
         self.executed: list[str] = []
         self.books: list[str] = []
@@ -80,6 +80,24 @@ class Repo:
         assert sorted(self.report.executed) == sorted(self.executed)
         return sorted(self.executed)
 
+    def manifest(self) -> Manifest:
+        return Manifest.read(self.layout.manifest)
+
+    @property
+    def book_pages(self) -> list[str]:
+        """The pages every build executes besides its edition's (the landing page, the cross-year chapter…)."""
+        return sorted(t for t in self.manifest().notebooks if Path(t).parent == Path("book"))
+
+    def all(self, year: int = 2022) -> list[str]:
+        """Every page a build of ``year`` executes when everything changed."""
+        return sorted([*(PAGES_2022 if year == 2022 else PAGES_2023), *self.book_pages])
+
+    def readers(self, year: int, built: int = 2022) -> list[str]:
+        """The pages of a build of ``built`` that read ``year``'s judged file (as the manifest recorded)."""
+        name = f"_build/judged/{year}.json"
+        return sorted(t for t, rec in self.manifest().notebooks.items()
+                      if name in (rec.get("reads") or {}) and t in self.all(built))
+
     def judged(self, year: int) -> bytes:
         return (self.layout.judged / f"{year}.json").read_bytes()
 
@@ -91,6 +109,7 @@ class Repo:
 
     def rewrite_data(self, claims: list[dict]) -> None:
         """Replace the package's tables and texts by those of a package with ``claims`` (same folder)."""
+        self.claims = list(claims)
         new = self.make_package(self.root / "scratch", claims=claims, inputs=INPUTS, sources=SOURCES,
                                 articles=articles(claims))
         shutil.rmtree(self.data)
@@ -158,21 +177,23 @@ def append_row(path: Path, row: dict) -> None:
         csv.writer(fh, lineterminator="\n").writerow([row.get(h, "") for h in header])
 
 
-def correct(repo: Repo, edition: int) -> None:
-    """A correction of ``edition``: its judged file (and only its) changes."""
-    append_row(repo.data / "corrections.csv", {"date": "2026-12-01", "edition": str(edition),
-                                               "what": f"更正{edition}年版的说明", "why": "测试"})
+def requote(repo: Repo, claim_id: str, quote: str) -> None:
+    """A longer quote for one claim (and its article): only the judged file of the claim's edition changes
+    (the other editions show its figure, not its words)."""
+    repo.rewrite_data([{**c, "quote": quote} if c["claim_id"] == claim_id else c for c in repo.claims])
 
 
 # ---- the first build, and a build with nothing changed -----------------------------------------
 def test_first_build_judges_executes_every_page_and_records_what_each_read(repo):
-    assert repo.build() == ALL_2022
+    executed = repo.build()
+    assert {INDEX, CROSS} <= set(repo.book_pages)
+    assert executed == repo.all() == sorted([*PAGES_2022, *repo.book_pages])
     assert repo.report.judged and repo.books
     assert sorted(p.name for p in repo.layout.judged.glob("*.json")) == ["2022.json", "2023.json"]
     # one page per published chapter (those with a statistic), plus the overview and the fact-check page
     assert repo.edition() == sorted(Path(p).name for p in PAGES_2022)
     m = json.loads(repo.layout.manifest.read_text(encoding="utf-8"))
-    assert sorted(m["notebooks"]) == ALL_2022
+    assert sorted(m["notebooks"]) == executed
     assert sorted(m["notebooks"][PAGES_2022[0]]["reads"]) == ["_build/judged/2022.json", "book/chapters.yml"]
     assert sorted(m["notebooks"][CROSS]["reads"]) == ["_build/judged/2022.json", "_build/judged/2023.json"]
     assert m["notebooks"][page_of(repo, "ip")]["parameters"]["chapter"] == "ip"
@@ -193,7 +214,7 @@ def test_nothing_changed_executes_nothing_skips_the_judged_stage_and_keeps_the_b
     before = tree_hash(repo.root / "book", repo.layout.judged, repo.layout.toc, repo.layout.html)
     manifest = repo.layout.manifest.read_bytes()
     assert repo.build() == []
-    assert sorted(repo.report.skipped) == ALL_2022
+    assert sorted(repo.report.skipped) == repo.all()
     assert not repo.report.judged, "the judged stage ran although no file it read changed"
     assert repo.books == [] and not repo.report.book_built
     assert tree_hash(repo.root / "book", repo.layout.judged, repo.layout.toc, repo.layout.html) == before
@@ -205,7 +226,7 @@ def test_page_code_change_executes_every_page(repo):
     repo.build()
     with (repo.root / "factcheck" / "present.py").open("a", encoding="utf-8") as fh:
         fh.write("\nPAGE_RULE = 2\n")
-    assert repo.build() == ALL_2022
+    assert repo.build() == repo.all()
     assert set(repo.report.reasons.values()) == {"package code changed"}
     assert repo.books
 
@@ -213,7 +234,7 @@ def test_page_code_change_executes_every_page(repo):
 def test_new_package_module_executes_everything(repo):
     repo.build()
     (repo.root / "factcheck" / "extra.py").write_text("", encoding="utf-8")
-    assert repo.build() == ALL_2022
+    assert repo.build() == repo.all()
 
 
 def test_engine_wording_change_of_one_claim_executes_only_the_pages_of_its_edition(repo, monkeypatch):
@@ -230,7 +251,7 @@ def test_engine_wording_change_of_one_claim_executes_only_the_pages_of_its_editi
     why = wording.why
     monkeypatch.setattr(wording, "why", lambda j, sources: why(j, sources) + ("(修订)" if j["claim_id"] == "2022-a" else ""))
 
-    assert repo.build(2022) == ALL_2022
+    assert repo.build(2022) == repo.readers(2022)
     assert repo.report.judged
     assert repo.judged(2022) != judged_2022 and "(修订)" in repo.judged(2022).decode("utf-8")
     assert repo.judged(2023) == judged_2023
@@ -284,21 +305,25 @@ def test_moved_data_folder_is_judged_again_but_executes_nothing(repo):
 def test_data_change_executes_only_the_pages_that_read_the_changed_judged_file(repo):
     repo.build()
     before = repo.judged(2022)
-    correct(repo, 2023)
-    assert repo.build() == [CROSS]  # the only page of this build that reads 2023's judged file
-    assert repo.report.reasons == {CROSS: "data file _build/judged/2023.json changed"}
+    requote(repo, "2023-a", "去年专利130件")
+    readers = repo.readers(2023)
+    assert CROSS in readers and not set(readers) & {*PAGES_2022, INDEX}
+    assert repo.build() == readers
+    assert set(repo.report.reasons.values()) == {"data file _build/judged/2023.json changed"}
     assert repo.report.judged and repo.judged(2022) == before
     assert repo.books, "the data changed, so the data package offered by the book must be rebuilt"
 
-    correct(repo, 2022)
-    assert repo.build() == ALL_2022
+    requote(repo, "2022-a", "今年专利120件")
+    readers = repo.readers(2022)
+    assert {*PAGES_2022, INDEX, CROSS} <= set(readers)
+    assert repo.build() == readers
     assert set(repo.report.reasons.values()) == {"data file _build/judged/2022.json changed"}
 
 
 def test_data_change_that_changes_no_judged_file_executes_nothing(repo):
     repo.build()
     with (repo.data / "articles" / "art23.txt").open("a", encoding="utf-8") as fh:
-        fh.write("又一句。\n")
+        fh.write("其他内容照旧。\n")
     assert repo.build() == []
     assert repo.report.judged  # the package is still validated and judged as a whole
     assert repo.books  # ... and the book's data download carries the new text
@@ -319,9 +344,10 @@ def test_chapter_that_loses_its_statistics_is_dropped_from_the_edition_and_the_t
     rd = page_of(repo, "rd")
     assert (repo.root / rd).is_file() and rd.removesuffix(".ipynb") in repo.toc()
     repo.rewrite_data([c for c in CLAIMS if c["claim_id"] != "2022-rd"])
+    readers = set(repo.readers(2022)) | set(repo.readers(2023))  # both show the figure in their charts
     executed = repo.build()
     assert rd not in executed
-    assert executed == sorted([p for p in ALL_2022 if p != rd])  # they read the changed judged file
+    assert executed == sorted(readers - {rd})
     assert not (repo.root / rd).exists(), "the page of a chapter with nothing to check is still published"
     assert rd.removesuffix(".ipynb") not in repo.toc()
     assert repo.edition() == sorted(Path(p).name for p in PAGES_2022 if p != rd)
@@ -360,22 +386,24 @@ def test_edited_published_page_is_executed_again(repo):
 
 def test_force_executes_everything(repo):
     repo.build()
-    assert repo.build(force=True) == ALL_2022
+    assert repo.build(force=True) == repo.all()
     assert repo.report.judged and repo.books
 
 
 def test_missing_or_corrupt_manifest_executes_everything(repo):
     repo.build()
+    every = repo.all()
     repo.layout.manifest.write_text("{not json", encoding="utf-8")
-    assert repo.build() == ALL_2022
+    assert repo.build() == every
     repo.layout.manifest.unlink()
-    assert repo.build() == ALL_2022
+    assert repo.build() == every
 
 
 def test_failed_execution_records_nothing_and_keeps_the_edition(repo, monkeypatch):
     repo.build()
     before = tree_hash(*published(repo.root, "2022"))
-    correct(repo, 2022)
+    requote(repo, "2022-a", "今年专利120件")
+    readers = repo.readers(2022)
     good = runner.execute
 
     def failing(job):
@@ -389,7 +417,7 @@ def test_failed_execution_records_nothing_and_keeps_the_edition(repo, monkeypatc
     assert tree_hash(*published(repo.root, "2022")) == before
     assert [p.name for p in repo.layout.editions.glob(".*")] == []
     monkeypatch.setattr(runner, "execute", good)
-    assert repo.build() == ALL_2022
+    assert repo.build() == readers
 
 
 def test_unknown_reads_execute_again(repo):

@@ -6,7 +6,7 @@ run, also across pytest-xdist workers). Tests marked ``browser`` are deselected 
 them, so ``make unit`` needs no built book and no browser; the unmarked tests here are unit tests.
 
 Every page of the book (but genindex, search and ``_static``) is visited once per run, by whichever worker
-gets there first (:func:`buildcopies.once`; the others read the record), twice over:
+gets there first (:func:`buildcopies.once`; the others read the record):
 
 * at a desktop's width (1280 px), in a fresh context (nothing cached): the HTTP status, console errors
   and uncaught page errors (:data:`support.ALLOWED_CONSOLE_ERRORS` is the whole allow-list), every
@@ -14,9 +14,9 @@ gets there first (:func:`buildcopies.once`; the others read the record), twice o
   its title, source, text alternative, axes with their tick labels' positions, download links), the
   bytes transferred and when the last chart was drawn, the JSON-LD parsed by the browser, axe-core's
   violations, a full-page screenshot in ``_build/screenshots/``, and the prose a reader sees;
-* at a phone's width (390 px), in another fresh context: what sticks out of the viewport, whether every
-  verdict badge is whole, what the fact-check table has become, a screenshot in
-  ``_build/screenshots/phone/``.
+* then resized to a phone's width (390 px; the media queries apply, the charts redraw for the width):
+  what sticks out of the viewport, whether every verdict badge is whole, what the fact-check table has
+  become, a screenshot in ``_build/screenshots/phone/``.
 
 At the end the weights go to ``_build/weights.json`` (next to the book tested) and a table, the
 screenshots and the axe results are printed.
@@ -137,10 +137,6 @@ def _shot_path(book: Path, path: Path) -> str:
 
 def _look(rel: str, book: Path, site: str, new_page, shots: Path) -> Visit:
     v = Visit(rel)
-    seen_errors: list[tuple[str, str]] = []
-    refused_all: list[str] = []
-
-    # -- desktop --
     context, page, refused, errors = new_page(DESKTOP)
     try:
         finished = []
@@ -152,10 +148,7 @@ def _look(rel: str, book: Path, site: str, new_page, shots: Path) -> Visit:
             chromium.wait_for_charts(page, timeout_ms=20_000)
         except Exception:  # noqa: BLE001 - the chart test reports it
             v.chart_timeout = True
-        try:
-            page.wait_for_load_state("networkidle", timeout=3_000)
-        except Exception:  # noqa: BLE001 - a page that keeps fetching still gets measured
-            pass
+        page.evaluate("() => document.fonts.ready.then(() => true)")
         v.title = page.title()
         facts = page.evaluate(FACTS_JS)
         v.charts = facts["charts"]
@@ -163,10 +156,6 @@ def _look(rel: str, book: Path, site: str, new_page, shots: Path) -> Visit:
         v.ms_load = round(facts["load"], 1)
         v.ms_charts = round(max(facts["drawnAt"]), 1) if v.charts and facts["drawnAt"] else None
         v.has_nav, v.has_footer, v.jsonld = facts["hasNav"], facts["hasFooter"], facts["jsonld"]
-        v.requests = len(finished)
-        for request in finished:
-            sizes = request.sizes()
-            v.bytes += sizes["responseBodySize"] + sizes["responseHeadersSize"]
         path = shots / screenshot_name(rel)
         page.screenshot(path=str(path), full_page=True)
         v.screenshot = _shot_path(book, path)
@@ -175,32 +164,25 @@ def _look(rel: str, book: Path, site: str, new_page, shots: Path) -> Visit:
         v.violations = [{"id": x["id"], "impact": x["impact"], "help": x["help"],
                          "targets": [" ".join(map(str, n["target"])) for n in x["nodes"]]} for x in result["violations"]]
         v.prose = page.evaluate(PROSE_JS)
-        seen_errors += errors
-        refused_all += refused
-    finally:
-        context.close()
-
-    # -- phone --
-    context, page, refused, errors = new_page(PHONE, phone=True)
-    try:
-        page.goto(site + rel, wait_until="load")
-        try:
-            chromium.wait_for_charts(page, timeout_ms=20_000)
-        except Exception:  # noqa: BLE001 - the desktop visit reports undrawn charts
-            pass
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        # What the page fetched (axe.min.js is the test's own, not the page's).
+        own = [r for r in finished if not r.url.endswith("/axe.min.js")]
+        v.requests = len(own)
+        for request in own:
+            sizes = request.sizes()
+            v.bytes += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        # The same page at a phone's width: the media queries apply and the charts redraw for the width
+        # (vega's container width follows window resizes).
+        page.set_viewport_size(PHONE)
+        page.evaluate("() => new Promise(r => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(r)), 150))")
         v.phone = page.evaluate(PHONE_JS, PHONE["width"])
         path = shots / "phone" / screenshot_name(rel)
         page.screenshot(path=str(path), full_page=True)
         v.phone_screenshot = _shot_path(book, path)
-        seen_errors += errors
-        refused_all += refused
     finally:
         context.close()
-
-    for text, url in dict.fromkeys(seen_errors):
+    for text, url in dict.fromkeys(errors):
         (v.allowed if allowed_console(text, url) else v.errors).append(f"{text} [{url}]" if url else text)
-    v.refused = sorted(set(refused_all))
+    v.refused = sorted(set(refused))
     return v
 
 
