@@ -36,15 +36,15 @@ def latest(found: list[Edition], year: int) -> Edition:
 def changes(found: list[Edition]) -> Html:
     """In words: the zone's figures that more than one edition prints, and what their implied values say."""
     lines = []
-    by_indicator: dict[str, list[tuple[Edition, dict]]] = {}
+    by_figure: dict[tuple[str, str], list[tuple[Edition, dict]]] = {}
     for e in found:
         for j in e.claims:
             if j["verdict"] != "target" and j.get("period") == e.year:
-                by_indicator.setdefault(j["indicator"], []).append((e, j))
-    for indicator, items in by_indicator.items():
+                by_figure.setdefault((j["indicator"], j["geography"]), []).append((e, j))
+    for (indicator, geography), items in by_figure.items():
         if len({e.year for e, _ in items}) < 2:
             continue
-        name = items[0][0].indicator(indicator)["name_zh"]
+        name = geography + items[0][0].indicator(indicator)["name_zh"]
         said = ";".join(f"{e.year}年版{qty(j['value'], j['decimals'], j['qualifier'], j['unit'])}"
                         f"({BY_CODE[j['verdict']].label})" for e, j in items)
         line = f"{name}:{said}。"

@@ -107,6 +107,7 @@ class Judgement:
     unit: str
     indicator: str = ""
     indicator_name: str = ""
+    geography: str = ""
     period: int | None = None
     verdict: str | None = None
     check: str = ""
@@ -279,7 +280,7 @@ class Judge:
             figure_offset=token_offsets(claim.figure, claim.quote)[0],
             claimed=claimed_text(value, claim.decimals, claim.qualifier, claim.unit) if value is not None else "",
             value=value, decimals=claim.decimals, qualifier=claim.qualifier, unit=claim.unit,
-            indicator=claim.indicator, period=claim.period,
+            indicator=claim.indicator, geography=claim.geography, period=claim.period,
             indicator_name=self.ds.indicators[claim.indicator].name_zh if claim.indicator else "", check=claim.check, formula=claim.formula,
             repeats=[context(text, m.offset, len(m.mention)) for m in repeats], featured=claim.featured,
         )

@@ -1,11 +1,12 @@
 """Determinism: the same inputs give the same verdicts and the same book.
 
 * ``python -m factcheck verify --year 2022`` twice (in two processes with different hash seeds) writes
-  byte-identical verdict files.
+  byte-identical judged files and verdict tables.
 * Two builds from the same inputs (the session's reference build, and a second build in a fresh copy
   at another path, with another hash seed and without network; see test_offline.py) give
-  byte-identical executed notebooks and byte-identical ``_build/html``, apart from the differences
-  listed in :data:`ALLOWED`.
+  byte-identical judged files, executed pages (the edition, the landing page, the cross-year chapter,
+  the about page), ``_toc.yml`` and ``_build/html`` (its chart SVGs and CSVs, verdict tables, data zip
+  and PDF included), apart from the differences listed in :data:`ALLOWED`.
 
 Allowed differences (build stamps), found by comparing two builds: **none**. Papermill used to give the
 injected parameters cell a random id, which reached ``book/editions`` and ``_build/html/_sources``;
@@ -23,7 +24,7 @@ import re
 from pathlib import Path
 
 import pytest
-from buildcopies import YEAR, rebuilt, reference_build, run_cli
+from buildcopies import YEAR, rebuilt, reference_build, run_cli, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -59,22 +60,31 @@ def tree_differences(a: Path, b: Path) -> list[str]:
 
 
 def test_verify_twice_gives_identical_verdicts(tmp_path_factory, tmp_path):
-    root = reference_build(tmp_path_factory)
+    root = snapshot(tmp_path_factory)
     outputs = []
     for seed in ("1", "2"):
-        out = tmp_path / f"run{seed}"
-        result = run_cli(root, "verify", "--year", YEAR, "--out", str(out), env={"PYTHONHASHSEED": seed}, timeout=300)
+        out, judged = tmp_path / f"run{seed}", tmp_path / f"judged{seed}"
+        result = run_cli(root, "verify", "--year", YEAR, "--out", str(out), "--judged", str(judged),
+                         env={"PYTHONHASHSEED": seed}, timeout=300)
         assert result.returncode == 0, result.stderr
-        outputs.append((out / f"{YEAR}.csv").read_bytes())
+        tables = sorted(out.glob("*.csv"))
+        assert [t.name for t in tables] == [f"verdicts-{YEAR}.csv"], tables
+        outputs.append((tables[0].read_bytes(), sorted((p.name, p.read_bytes()) for p in judged.glob("*.json"))))
     assert outputs[0] == outputs[1]
-    assert outputs[0].count(b"\n") > 10
+    assert outputs[0][0].count(b"\n") > 10
+    assert [name for name, _ in outputs[0][1]] != []
 
 
 def test_two_builds_give_identical_books(tmp_path_factory):
     first, second = reference_build(tmp_path_factory), rebuilt(tmp_path_factory)
+    assert first.resolve() != second.resolve()
     problems = []
-    for rel in ("_build/html", f"book/editions/{YEAR}"):
+    for rel in ("_build/html", f"book/editions/{YEAR}", "_build/judged"):
         problems += tree_differences(first / rel, second / rel)
-    if (first / "book/cross_year.ipynb").read_bytes() != (second / "book/cross_year.ipynb").read_bytes():
-        problems.append("differs: book/cross_year.ipynb")
+    pages = sorted({p.name for top in (first, second) for p in (top / "book").glob("*.ipynb")})
+    assert {"index.ipynb", "cross_year.ipynb"} <= set(pages)
+    for rel in [*(f"book/{name}" for name in pages), "_toc.yml"]:
+        a, b = first / rel, second / rel
+        if not (a.is_file() and b.is_file() and a.read_bytes() == b.read_bytes()):
+            problems.append(f"differs: {rel}")
     assert not problems, "\n".join(problems[:20])

@@ -1,94 +1,169 @@
-"""A new year needs data only: an edition for a year that exists only in a temporary data folder builds."""
+"""Editions come from data: a new year needs data only, and a chapter is published only while it has
+something to check.
+
+* A year that exists only in a temporary data folder outside the repository (an article, its source,
+  its claims with every column of the schema, and a ``mentions.csv`` row with a reason for each of its
+  numbers that is not a claim) is judged, and builds into the book without a change to the code, the
+  templates or ``book/``: its pages (the overview, one per chapter with a statistic, the fact-check page)
+  are executed, published in the toc (first: it is the latest edition that checks a whole article) and
+  built, and its verdict table is offered for download.
+* A chapter whose statistics all move elsewhere is no longer published: its page leaves the edition, the
+  toc and the built book (the pages run on fake executions, the book is real, without PDF).
+* An unknown year is refused at once, listing the years available.
+"""
 
 from __future__ import annotations
 
 import csv
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from buildcopies import YEAR, copy_tree, fake_build, reference_build, run_cli, snapshot
 
-ROOT = Path(__file__).resolve().parent.parent
+from factcheck import chapters
+from factcheck.errors import InputError
 
+NEW_YEAR = 2030
 ARTICLE = "示例日报2031年报道:江门高新区2030年国家高新技术企业超750家,专利授权量3500件,同比增长10.00%。\n"
 
 
-def _append(path: Path, row: dict) -> None:
+def append(path: Path, row: dict) -> None:
+    """One row, by column name; a name that is not a column of the file is a mistake of the test."""
     with path.open(encoding="utf-8") as f:
         header = next(csv.reader(f))
+    unknown = sorted(set(row) - set(header))
+    assert not unknown, f"{path.name} has no column(s) {unknown}"
     with path.open("a", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\n").writerow([row.get(h, "") for h in header])
 
 
-def make_year_2030(data: Path) -> None:
+def add_year_2030(data: Path) -> None:
+    """What an analyst adds for a new year: the article, its source, its claims, its other numbers."""
     (data / "articles" / "example-2031.txt").write_text(ARTICLE, encoding="utf-8")
-    _append(data / "sources.csv", {
-        "source_id": "example-2031", "publisher": "示例日报", "title": "测试用报道", "published": "2031-02-01",
-        "url": "https://example.org/2031", "covers": "2030年测试数据", "accessed": "2031-02-02",
-        "text_file": "articles/example-2031.txt"})
-    base = {"year": "2030", "source_id": "example-2031", "geography": "江门高新区", "period": "2030"}
-    _append(data / "claims.csv", {**base, "claim_id": "2030-hte", "chapter": "enterprises",
-                                  "quote": "国家高新技术企业超750家", "figure": "750", "value": "750",
-                                  "qualifier": ">", "unit": "家", "indicator": "high_tech_enterprises",
-                                  "check": "stated"})
-    _append(data / "claims.csv", {**base, "claim_id": "2030-granted", "chapter": "ip",
-                                  "quote": "专利授权量3500件", "figure": "3500", "value": "3500", "qualifier": "=",
-                                  "unit": "件", "indicator": "patents_granted", "check": "stated"})
-    _append(data / "claims.csv", {**base, "claim_id": "2030-granted-growth", "chapter": "ip",
-                                  "quote": "专利授权量3500件,同比增长10.00%", "figure": "10.00", "value": "10.00",
-                                  "qualifier": "=", "unit": "%", "indicator": "patents_granted_growth",
-                                  "check": "formula", "formula": "(cur / prev - 1) * 100",
-                                  "bindings": "cur=claim:2030-granted; prev=patents_granted@江门高新区@2029"})
+    append(data / "sources.csv", {
+        "source_id": "example-2031", "publisher": "示例日报", "origin": "示例日报", "title": "测试用报道",
+        "published": "2031-02-01", "url": "https://example.org/2031", "tier": "1", "covers": "2030年测试数据",
+        "accessed": "2031-02-02", "text_file": "articles/example-2031.txt", "text_scope": "full"})
+    base = {"year": "2030", "source_id": "example-2031", "kind": "statistic", "geography": "江门高新区",
+            "period": "2030"}
+    append(data / "claims.csv", {**base, "claim_id": "2030-hte", "chapter": "enterprises",
+                                 "quote": "国家高新技术企业超750家", "figure": "750", "value": "750",
+                                 "qualifier": ">", "unit": "家", "indicator": "high_tech_enterprises",
+                                 "check": "stated"})
+    append(data / "claims.csv", {**base, "claim_id": "2030-granted", "chapter": "ip",
+                                 "quote": "专利授权量3500件", "figure": "3500", "value": "3500", "qualifier": "=",
+                                 "unit": "件", "indicator": "patents_granted", "check": "stated"})
+    append(data / "claims.csv", {**base, "claim_id": "2030-granted-growth", "chapter": "ip",
+                                 "quote": "专利授权量3500件,同比增长10.00%", "figure": "10.00", "value": "10.00",
+                                 "qualifier": "=", "unit": "%", "indicator": "patents_granted_growth",
+                                 "check": "formula", "formula": "(cur / prev - 1) * 100",
+                                 "bindings": "cur=claim:2030-granted; prev=patents_granted@江门高新区@2029"})
+    # the article's other numbers: the years (its offsets count characters of the text)
+    for mention, reason in (("2031年", "报道发表的年份"), ("2030年", "数字所指的年份")):
+        append(data / "mentions.csv", {"source_id": "example-2031", "offset": str(ARTICLE.index(mention)),
+                                       "mention": mention, "reason": reason})
+
+
+NEW_CHAPTERS = ["enterprises", "ip"]  # the chapters of the claims above: the only ones published for 2030
+VERDICTS = {"2030-hte": "stated", "2030-granted": "stated", "2030-granted-growth": "inconsistent"}
 
 
 @pytest.fixture(scope="module")
-def repo_copy(tmp_path_factory) -> Path:
-    """A copy of the repository with an extra year in its own data folder outside the repository."""
-    tmp = tmp_path_factory.mktemp("edition")
-    repo = tmp / "repo"
-    ignore = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "node_modules", "__pycache__")
-    shutil.copytree(ROOT, repo, ignore=ignore)
-    data = tmp / "my-data"
-    shutil.copytree(ROOT / "data", data)
-    make_year_2030(data)
-    return repo
+def new_data(tmp_path_factory) -> Path:
+    """The repository's data with the year 2030 added, in a folder outside any repository."""
+    data = tmp_path_factory.mktemp("edition") / "my-data"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "data", data)
+    add_year_2030(data)
+    return data
 
 
-def test_verdicts_for_a_year_that_only_exists_in_a_temporary_folder(repo_copy: Path) -> None:
-    from factcheck.data import load
-    from factcheck.engine import judge_year
+def test_verdicts_for_a_year_that_only_exists_in_a_temporary_folder(new_data: Path, tmp_path: Path) -> None:
+    from factcheck.cli import judge
+    from factcheck.judged import Edition
 
-    ds = load(repo_copy.parent / "my-data")
-    verdicts = {j.claim_id: j.verdict for j in judge_year(ds, 2030)}
+    assert NEW_YEAR in judge(new_data, tmp_path, NEW_YEAR)
+    edition = Edition.read(tmp_path, NEW_YEAR)
     # 3500 / 1.1000 = 3181.8: no whole base gives 10.00 % (3181 gives 10.03 %, 3182 gives 9.99 %)
-    assert verdicts == {"2030-hte": "stated", "2030-granted": "stated", "2030-granted-growth": "inconsistent"}
-
-
-@pytest.mark.slow
-def test_book_builds_for_a_new_year_without_code_changes(repo_copy: Path) -> None:
-    env_python = sys.executable
-    cmd = [env_python, "-m", "factcheck", "build", "--year", "2030", "--data", str(repo_copy.parent / "my-data")]
-    result = subprocess.run(cmd, cwd=repo_copy, capture_output=True, text=True,
-                            env={**_env(), "PYTHONPATH": str(repo_copy)})
-    assert result.returncode == 0, result.stderr[-3000:]
-    page = repo_copy / "_build" / "html" / "book" / "editions" / "2030" / "08_factcheck.html"
-    text = page.read_text(encoding="utf-8")
-    assert "2030-granted-growth" in text and "不一致" in text
-    ip = (repo_copy / "_build" / "html" / "book" / "editions" / "2030" / "04_ip.html").read_text(encoding="utf-8")
-    assert "未公布" in ip  # PCT, valid invention patents … are not in the 2030 data
+    assert {j["claim_id"]: j["verdict"] for j in edition.claims} == VERDICTS
+    assert edition.published_chapters() == NEW_CHAPTERS
+    assert edition.doc["full"]
 
 
 def test_unknown_year_fails_at_once_listing_the_years(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "factcheck", "build", "--year", "1999"], cwd=ROOT,
-                            capture_output=True, text=True)
-    assert result.returncode == 2
-    assert "no claims for year 1999" in result.stderr
-    assert "2021, 2022, 2023" in result.stderr
+    from factcheck.build import runner
+    from factcheck.load import load
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    years = ", ".join(map(str, load(data).years))
+    with pytest.raises(InputError) as err:
+        runner.build(1999, data, layout=runner.Layout(tmp_path), book=False)
+    assert err.value.parameter == "year"
+    assert f"no claims for year 1999; years available: {years}" in str(err.value)
+    assert not (tmp_path / "book" / "editions" / "1999").exists()
 
 
-def _env() -> dict:
-    import os
+@pytest.mark.slow
+def test_book_builds_for_a_new_year_without_code_changes(tmp_path_factory, tmp_path) -> None:
+    repo = copy_tree(reference_build(tmp_path_factory), tmp_path / "repo")
+    data = tmp_path / "my-data"  # outside the repository
+    shutil.copytree(snapshot(tmp_path_factory) / "data", data)
+    add_year_2030(data)
+    result = run_cli(repo, "build", "--year", str(NEW_YEAR), "--data", str(data))
+    assert result.returncode == 0, result.stderr[-3000:]
 
-    return dict(os.environ)
+    pages = ["00_overview", *(chapters.get(c).page for c in NEW_CHAPTERS), chapters.factcheck_page()]
+    edition = repo / "book" / "editions" / str(NEW_YEAR)
+    assert sorted(p.stem for p in edition.glob("*.ipynb")) == sorted(pages)
+    toc = (repo / "_toc.yml").read_text(encoding="utf-8")
+    for name in pages:
+        assert f"book/editions/{NEW_YEAR}/{name}\n" in toc, f"{name} is not in the toc"
+    first = toc.index("book/editions/")
+    assert toc.startswith(f"book/editions/{NEW_YEAR}/", first), "the latest full edition does not come first"
+    assert f"book/editions/{YEAR}/00_overview" in toc  # the other editions stay
+
+    html = repo / "_build" / "html" / "book" / "editions" / str(NEW_YEAR)
+    assert sorted(p.stem for p in html.glob("*.html")) == sorted(pages)
+    text = (html / f"{chapters.factcheck_page()}.html").read_text(encoding="utf-8")
+    assert "2030-granted-growth" in text and "数字有误" in text
+    ip = (html / f"{chapters.get('ip').page}.html").read_text(encoding="utf-8")
+    assert "未找到" in ip  # the chapter's introduction names figures the 2030 data do not have
+    assert (repo / "_build" / "html" / "_downloads" / f"verdicts-{NEW_YEAR}.csv").is_file()
+    index = (repo / "_build" / "html" / "book" / "index.html").read_text(encoding="utf-8")
+    assert f"editions/{NEW_YEAR}/" in index  # the landing page presents the latest full edition
+
+
+@pytest.mark.slow
+def test_chapter_without_statistics_leaves_the_edition_the_toc_and_the_book(tmp_path_factory, tmp_path) -> None:
+    repo = copy_tree(reference_build(tmp_path_factory), tmp_path / "repo")
+    html = repo / "_build" / "html"
+    names = {c: chapters.get(c).page for c in chapters.ids()}
+    published = [c for c in chapters.ids() if (repo / "book" / "editions" / YEAR / f"{names[c]}.ipynb").is_file()]
+    assert len(published) >= 2
+    gone, other = published[-1], published[0]
+    page = f"book/editions/{YEAR}/{names[gone]}"
+    assert (html / f"{page}.html").is_file() and f"{page}\n" in (repo / "_toc.yml").read_text(encoding="utf-8")
+
+    # every claim of the chapter moves to another chapter: the chapter has nothing left to check
+    path = repo / "data" / "claims.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    moved = 0
+    for row in rows[1:]:
+        if row[header.index("year")] == YEAR and row[header.index("chapter")] == gone:
+            row[header.index("chapter")] = other
+            moved += 1
+    assert moved
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+    report = fake_build(repo, book="real", env={"FACTCHECK_PDF": "off"})
+    assert "error" not in report, report
+    assert f"{page}.ipynb" not in report["executed"]
+    assert f"book/editions/{YEAR}/{names[other]}.ipynb" in report["executed"]
+    assert report["book_built"]
+    assert not (repo / f"{page}.ipynb").exists(), "the page of a chapter with nothing to check is still published"
+    assert f"{page}\n" not in (repo / "_toc.yml").read_text(encoding="utf-8")
+    assert not (html / f"{page}.html").exists(), "the built book still has the page"
+    assert (html / f"book/editions/{YEAR}/{names[other]}.html").is_file()

@@ -1,22 +1,25 @@
-"""Interrupted builds: a killed build leaves the last good book and edition intact, and the next one works.
+"""Interrupted and stuck builds: the last good book and edition stay intact, and the next build works.
 
 Each scenario copies a repository that holds a real book (built once per session), starts
 ``python -m factcheck build --year 2022`` there and signals the build process alone (not its process
 group: its kernels and jupyter-book get no signal of their own) at one of two moments:
 
-* ``staging``: ``book/editions/.2022.staging`` exists and a kernel is executing a notebook into it;
-* ``jupyter-book``: the notebooks are swapped in and ``jupyter-book build`` is running.
+* ``staging``: ``book/editions/.2022.staging`` exists and a kernel is executing a page into it;
+* ``jupyter-book``: the pages are swapped in and ``jupyter-book build`` is running.
 
-SIGTERM must be handled: the kernels and jupyter-book are stopped, the last good edition is put back,
-one ``error:`` line is printed and the exit code is 143, with nothing left over. SIGKILL cannot be
-handled: ``_build/html`` is still intact at once (it is only ever replaced whole), and the next start
-(``recover()``) puts the edition back, removes the leftovers and ends the orphaned jupyter-book. That
-next start is shown twice: a build with an empty data folder (it recovers, then refuses the data, so
-the recovered state can be inspected) and then a real build, which must succeed.
+SIGTERM must be handled: the kernels and jupyter-book are stopped, the last good edition and landing
+page are put back, one ``error:`` line is printed and the exit code is 143, with nothing left over.
+SIGKILL cannot be handled: ``_build/html`` is still intact at once (it is only ever replaced whole), and
+the next start (``recover()``) puts the edition and the landing page back, removes the leftovers and
+ends the orphaned jupyter-book. That next start is shown twice: a build with an empty data folder (it
+recovers, then refuses the data, so the recovered state can be inspected) and then a real build, which
+must succeed.
 
-To keep the scenarios short the copy keeps one chapter notebook, with a marker added so that a
-published half-build would be visible, and a cross-year notebook (the build requires one) cut down to
-its parameters cell and a title.
+To keep the scenarios short only two pages run again: the copy's overview and landing-page templates
+get a marker (so a published half-build would be visible); every other page is up to date.
+
+A page whose cell hangs is stopped after ``FACTCHECK_CELL_TIMEOUT`` seconds: one line naming the page,
+exit 1, its kernel gone, and the last good book byte-identical.
 """
 
 from __future__ import annotations
@@ -32,26 +35,34 @@ from buildcopies import YEAR, copy_tree, leftovers, published, reference_build, 
 
 pytestmark = pytest.mark.slow
 
-KEEP = "01_ranking.ipynb"
+MARKED = ("overview.ipynb", "index.ipynb")  # templates: book/editions/2022/00_overview and book/index
 MARKER = "INTERRUPT-TEST-MARKER"
+NO_PDF = {"FACTCHECK_PDF": "off"}  # the follow-up builds need no new PDF; saves ~10 s each
+
+
+def add_cells(template: Path, *cells: dict) -> None:
+    nb = json.loads(template.read_text(encoding="utf-8"))
+    nb["cells"].extend(cells)
+    template.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> Path:
     root = copy_tree(reference_build(tmp_path_factory), tmp_path_factory.mktemp("interrupt") / "base")
-    for nb in (root / "notebooks").glob("[0-9][0-9]_*.ipynb"):
-        if nb.name != KEEP:
-            nb.unlink()
-    path = root / "notebooks" / KEEP
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    nb["cells"].append({"cell_type": "markdown", "id": "interrupt-marker", "metadata": {}, "source": MARKER})
-    path.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
-    path = root / "notebooks" / "cross_year.ipynb"  # required by the build; its parameters cell is enough
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    nb["cells"] = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
-    nb["cells"].append({"cell_type": "markdown", "id": "title", "metadata": {}, "source": "# 跨年比较(测试)"})
-    path.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
+    for name in MARKED:
+        add_cells(root / "notebooks" / name,
+                  {"cell_type": "markdown", "id": "interrupt-marker", "metadata": {}, "source": MARKER})
     return root
+
+
+def processes_in(root: Path) -> list[str]:
+    """Processes (kernels, jupyter-book, Chromium) still working in ``root``: their directory is inside it."""
+    found = []
+    for proc in psutil.process_iter(["pid", "cwd", "cmdline"]):
+        cwd = proc.info.get("cwd") or ""
+        if cwd == str(root) or cwd.startswith(str(root) + "/"):
+            found.append(f"{proc.info['pid']}: {' '.join(proc.info.get('cmdline') or [])[:120]}")
+    return found
 
 
 def child_running(proc, name: str) -> bool:
@@ -128,19 +139,23 @@ def test_killed_build(base, tmp_path, sig, moment):
     empty = tmp_path / "empty"
     empty.mkdir()
     result = run_cli(root, "build", "--year", YEAR, "--data", str(empty), timeout=120)
-    assert result.returncode == 2 and "datapackage.json: file is missing" in result.stderr, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert result.returncode == 2 and len(errors) == 1 and str(empty) in errors[0], result.stderr
     assert gone(children, 10) == [], "kernels or jupyter-book of the killed build are still running"
     assert leftovers(root) == []
     assert tree_hash(*published(root)) == before, "recover() did not restore the last good edition"
     if moment == "jupyter-book":
         # and a real next build succeeds without any manual clean-up, publishing the new edition whole
-        result = run_cli(root, "build", "--year", YEAR, "--jobs", "2", timeout=900)
+        pages = sorted(p.name for p in (root / "book" / "editions" / YEAR).glob("*.ipynb"))
+        result = run_cli(root, "build", "--year", YEAR, "--jobs", "2", timeout=900, env=NO_PDF)
         assert result.returncode == 0, result.stderr[-3000:]
         assert leftovers(root) == []
-        page = root / "_build" / "html" / "book" / "editions" / YEAR / KEEP.replace(".ipynb", ".html")
-        assert MARKER in page.read_text(encoding="utf-8")
-        assert MARKER in (root / "book" / "editions" / YEAR / KEEP).read_text(encoding="utf-8")
-        assert sorted(p.name for p in (root / "book" / "editions" / YEAR).glob("*.ipynb")) == [KEEP]
+        html = root / "_build" / "html"
+        for source, built in ((f"book/editions/{YEAR}/00_overview.ipynb", f"book/editions/{YEAR}/00_overview.html"),
+                              ("book/index.ipynb", "book/index.html")):
+            assert MARKER in (root / source).read_text(encoding="utf-8"), source
+            assert MARKER in (html / built).read_text(encoding="utf-8"), built
+        assert sorted(p.name for p in (root / "book" / "editions" / YEAR).glob("*.ipynb")) == pages
 
 
 def test_second_build_is_refused_while_one_runs(base, tmp_path):
@@ -160,4 +175,26 @@ def test_second_build_is_refused_while_one_runs(base, tmp_path):
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=120)
     assert proc.returncode == 128 + signal.SIGTERM
+    assert tree_hash(*published(root)) == before
+
+
+def test_hanging_cell_is_stopped_after_the_cell_timeout(base, tmp_path):
+    """A cell that never ends: the build stops it after FACTCHECK_CELL_TIMEOUT seconds, says which page in
+    one line, exits 1 and leaves the last good book as it was."""
+    root = copy_tree(base, tmp_path / "repo")
+    add_cells(root / "notebooks" / "overview.ipynb",
+              {"cell_type": "code", "id": "hang", "metadata": {}, "execution_count": None, "outputs": [],
+               "source": "import time\ntime.sleep(600)"})
+    before = tree_hash(*published(root))
+    t = time.monotonic()
+    result = run_cli(root, "build", "--year", YEAR, "--jobs", "2", timeout=300, env={"FACTCHECK_CELL_TIMEOUT": "3"})
+    seconds = time.monotonic() - t
+    assert result.returncode == 1, result.stderr[-3000:]
+    errors = [line for line in result.stderr.splitlines() if line.startswith(("error:", "internal error:"))]
+    assert len(errors) == 1, result.stderr[-3000:]
+    assert "00_overview" in errors[0] and "FACTCHECK_CELL_TIMEOUT" in errors[0], errors[0]
+    assert "Traceback" not in result.stderr
+    assert seconds < 90, f"the build took {seconds:.0f} s to stop a cell after 3 s"
+    assert processes_in(root) == [], "a kernel of the stopped build is still running"
+    assert leftovers(root) == []
     assert tree_hash(*published(root)) == before

@@ -6,6 +6,10 @@ and ``src`` that is relative: the target file exists, and a ``#fragment`` names 
 ``<a name>``) in the target page. External links (``https://…`` in the text, e.g. a source's address)
 are not followed, but nothing the page *loads* (scripts, stylesheets, images, fonts, frames) may be
 external, and no link may point to a CDN.
+
+The navigation is the toc the build writes: every page it names is built, every built page of an
+edition is in it, and the downloads the export step adds (verdict tables, data zip, PDF, each chart's
+SVG and CSV) are linked from the pages.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from buildcopies import reference_build
 
@@ -41,8 +46,13 @@ def anchors(path: Path) -> frozenset[str]:
 
 
 @pytest.fixture(scope="module")
-def html(tmp_path_factory) -> Path:
-    return reference_build(tmp_path_factory) / "_build" / "html"
+def root(tmp_path_factory) -> Path:
+    return reference_build(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def html(root) -> Path:
+    return root / "_build" / "html"
 
 
 def pages(html: Path) -> list[Path]:
@@ -98,3 +108,40 @@ def test_nothing_is_loaded_from_outside_and_no_cdn(html):
         for match in re.finditer(r"(@import\s+url\(|url\()\s*['\"]?(https?:)?//", text):
             problems.append(f"{css.relative_to(html)}: loads from outside: {text[match.start():match.end() + 60]}")
     assert not problems, "\n".join(problems[:30])
+
+
+def test_toc_and_built_pages_agree(root, html):
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    named = []
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                named.append(entry["file"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    named.append(toc["root"])
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    missing = [f for f in named if not (html / f"{f}.html").is_file()]
+    assert not missing, f"pages in _toc.yml that were not built: {missing}"
+    built = sorted(str(p.relative_to(html).with_suffix("")) for p in (html / "book" / "editions").rglob("*.html"))
+    assert built and sorted(set(built) - set(named)) == [], "built edition pages missing from the toc"
+    sources = sorted(str(p.relative_to(root).with_suffix("")) for p in (root / "book" / "editions").rglob("*.ipynb"))
+    assert sorted(f for f in named if f.startswith("book/editions/")) == sources
+
+
+def test_downloads_are_linked(html):
+    linked = set()
+    for page, _tag, attr, value in references(html):
+        parts = urlsplit(value)
+        if attr == "href" and not parts.scheme and parts.path:
+            linked.add((page.parent / unquote(parts.path)).resolve())
+    downloads = sorted((html / "_downloads").glob("*"))
+    assert {p.name for p in downloads} >= {"jiangmen-factcheck-data.zip", "book.pdf"}
+    assert any(p.name.startswith("verdicts-") for p in downloads)
+    charts = sorted((html / "_static" / "charts").glob("*"))
+    assert charts, "no chart files"
+    unlinked = [str(p.relative_to(html)) for p in [*downloads, *charts] if p.resolve() not in linked]
+    assert not unlinked, f"files offered by the book that no page links to: {unlinked}"

@@ -126,3 +126,20 @@ def test_ranking_rows_use_the_evaluation_year(dataset):
     ranks = {f.period: f for f in dataset.inputs if f.indicator == "evaluation_rank"}
     assert all("年度评价" in f.period_note or "评价年度" in f.period_note for f in ranks.values())
     assert ranks[2015].value == 77 and ranks[2014].value == 80  # published in 2016: the 2015 evaluation
+
+
+def test_the_cross_year_chapter_says_what_the_two_multiples_imply_for_the_city():
+    from factcheck import crossyear
+
+    text = crossyear.changes(crossyear.editions(_judged_dir()))
+    assert "在2.54%到2.66%之间" in text and "在2.29%到2.44%之间" in text
+
+
+def _judged_dir():
+    import tempfile
+
+    from factcheck.judged import write_all
+
+    out = Path(tempfile.mkdtemp(prefix="judged-"))
+    write_all(validate(DATA), out)
+    return out

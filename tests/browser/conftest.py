@@ -49,6 +49,7 @@ from .support import (
     book_from_env,
     pages_in,
     screenshot_name,
+    screenshots_dir,
     write_weights,
 )
 
@@ -195,7 +196,7 @@ def visits(book, tmp_path_factory, request) -> dict[str, Visit]:
         if not AXE_JS.is_file():
             raise RuntimeError(f"{AXE_JS} missing: run `make npm-deps` (npm ci in tests/browser)")
         site, new_page = request.getfixturevalue("site"), request.getfixturevalue("new_page")
-        shots = book.parent / "screenshots"
+        shots = screenshots_dir(book)
         shutil.rmtree(shots, ignore_errors=True)
         (shots / "phone").mkdir(parents=True)
         folder.mkdir(parents=True, exist_ok=True)

@@ -142,6 +142,11 @@ def axe_fails(violation: dict) -> list[str]:
             if not any(violation["id"] == rule and re.search(sel, t) for rule, sel, _ in AXE_ALLOWED)]
 
 
+def screenshots_dir(book: Path) -> Path:
+    """Where the screenshots of a book go: ``_build/screenshots`` next to its ``_build/html``."""
+    return book.parent / "screenshots"
+
+
 def screenshot_name(rel: str) -> str:
     return rel.removesuffix(".html").replace("/", "__") + ".png"
 

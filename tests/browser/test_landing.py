@@ -1,0 +1,126 @@
+"""The landing page as a reader uses it: the findings in plain lines, links to the figures readers ask
+about, the navigation (the latest full edition first, each edition folding its chapters), 下一页."""
+
+from __future__ import annotations
+
+import csv
+import re
+from urllib.parse import urljoin, urlparse
+
+import pytest
+
+from factcheck.vocabulary import BY_CODE, CODES
+
+from .support import pages_in
+
+pytestmark = pytest.mark.browser
+LANDING = "book/index.html"
+
+
+def _latest_full(book) -> int:
+    import json
+
+    docs = [json.loads(p.read_text(encoding="utf-8")) for p in (book.parent / "judged").glob("[0-9][0-9][0-9][0-9].json")]
+    full = [d["year"] for d in docs if d.get("full")]
+    assert full, "no judged edition checks a whole article"
+    return max(full)
+
+
+def _featured(book_root, year: int) -> list[str]:
+    with (book_root / "data" / "claims.csv").open(encoding="utf-8-sig", newline="") as fh:
+        return [r["claim_id"] for r in csv.DictReader(fh)
+                if r["year"] == str(year) and r.get("featured", "").strip().lower() in ("true", "1", "yes")]
+
+
+@pytest.fixture(scope="module")
+def landing(new_page, site):
+    context, page, refused, errors = new_page()
+    page.goto(site + LANDING, wait_until="load")
+    yield page
+    context.close()
+
+
+def test_findings_state_the_counts_of_the_latest_full_edition(book, judged, landing):
+    year = _latest_full(book)
+    counts = judged(year)["counts"]
+    section = landing.locator("section", has=landing.locator("h2", has_text="核查发现")).first
+    text = re.sub(r"\s+", "", section.inner_text())
+    assert f"列出{counts['total']}个统计数字" in text, f"the findings do not say {counts['total']} figures: {text[:300]}"
+    said = re.search(r"重算[::](.+?)。", text)
+    assert said, f"the findings do not list the verdicts: {text[:300]}"
+    wanted = [f"{counts[c]}个{BY_CODE[c].label}" for c in CODES if counts.get(c)]
+    assert re.split("、|和", said.group(1)) == wanted, (
+        f"the findings say {said.group(1)!r}; the judged file of {year} has {', '.join(wanted)}")
+    bad = [line for line in section.inner_text().splitlines() if len(line) > 400]
+    assert not bad, f"the findings are not plain short lines: {bad[:1]}"
+
+
+def test_featured_figures_link_to_their_cards(book, book_root, landing, site):
+    year = _latest_full(book)
+    wanted = _featured(book_root, year)
+    assert wanted, f"claims.csv marks no featured figure for {year}"
+    links = landing.eval_on_selector_all(".featured a[href]", "els => els.map(a => a.href)")
+    by_id = {urlparse(h).fragment.removeprefix("claim-"): h for h in links}
+    assert sorted(by_id) == sorted(wanted), f"the landing page links {sorted(by_id)}, claims.csv features {wanted}"
+    page = landing.context.new_page()
+    try:
+        for cid, href in by_id.items():
+            page.goto(href, wait_until="load")
+            found = page.evaluate("""id => {
+              const el = document.getElementById(id);
+              if (!el) { return null; }
+              const r = el.getBoundingClientRect();
+              const target = document.querySelector(':target');
+              return {cls: el.className, target: target ? target.id : '', top: r.top, height: window.innerHeight};
+            }""", f"claim-{cid}")
+            assert found, f"{href}: no element with id claim-{cid} on the target page"
+            assert "claim-card" in found["cls"], f"{href}: #claim-{cid} is not a claim card ({found['cls']})"
+            assert found["target"] == f"claim-{cid}", f"{href}: the card is not the :target"
+            assert 0 <= found["top"] < found["height"], f"{href}: the card is not scrolled into view"
+    finally:
+        page.close()
+
+
+def test_navigation_starts_with_the_latest_full_edition(book, landing):
+    year = _latest_full(book)
+    entries = landing.eval_on_selector_all(
+        "nav.bd-docs-nav ul.bd-sidenav:not(.bd-sidenav__home-link) > li.toctree-l1 > a",
+        "els => els.map(a => a.getAttribute('href'))")
+    assert entries, "no entries in the left navigation"
+    assert entries[0] == f"editions/{year}/00_overview.html", (
+        f"the first entry after the home page is {entries[0]}, not the {year} edition (the latest full edition)")
+
+
+def test_editions_fold_their_chapters(book, landing):
+    editions = sorted({p.split("/")[2] for p in pages_in(book) if p.startswith("book/editions/")})
+    assert editions
+    for year in editions:
+        item = landing.locator(f"nav.bd-docs-nav li.toctree-l1:has(> a[href='editions/{year}/00_overview.html'])")
+        assert item.count() == 1, f"the {year} edition is not one entry of the navigation"
+        sections = item.locator("details > ul > li > a")
+        hrefs = sorted(sections.evaluate_all("els => els.map(a => a.getAttribute('href'))"))
+        pages = sorted(f"editions/{year}/{p.rsplit('/', 1)[1]}" for p in pages_in(book)
+                       if p.startswith(f"book/editions/{year}/") and not p.endswith("00_overview.html"))
+        assert hrefs == pages, f"the {year} edition folds {hrefs}, its pages are {pages}"
+        details = item.locator("details").first
+        assert not details.evaluate("d => d.open"), f"the {year} edition is unfolded on the landing page"
+        assert not sections.first.is_visible()
+        item.locator("details > summary").first.click()
+        assert details.evaluate("d => d.open") and sections.first.is_visible(), f"the {year} edition does not unfold"
+        item.locator("details > summary").first.click()
+        assert not details.evaluate("d => d.open"), f"the {year} edition does not fold again"
+
+
+def test_next_page_is_the_latest_full_editions_overview(book, site, landing):
+    year = _latest_full(book)
+    page = landing.context.new_page()
+    try:
+        page.goto(site + LANDING, wait_until="load")
+        link = page.locator("a.right-next")
+        assert link.count() == 1 and "下一页" in link.inner_text(), "no 下一页 on the landing page"
+        link.click()
+        page.wait_for_load_state("load")
+        assert page.url == urljoin(site, f"book/editions/{year}/00_overview.html"), f"下一页 went to {page.url}"
+        assert f"{year}年版概览" in page.locator("h1").first.inner_text()
+    finally:
+        page.close()
