@@ -15,9 +15,7 @@ from .errors import InputError, where
 
 FILE = Path(__file__).resolve().parent.parent / "book" / "chapters.yml"
 CHART_KINDS = ("ranks", "targets", "readings", "series")
-OVERVIEW = "00_overview"
 FACTCHECK_TITLE = "逐条核查"
-OVERVIEW_TITLE = "概览"
 
 
 @dataclass(frozen=True)

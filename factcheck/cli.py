@@ -33,22 +33,13 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def judge(data: Path, out: Path, year: int | None = None) -> dict[int, bool]:
-    """Validate, then write the judged files (every edition, or ``year``'s)."""
-    from .judged import write_all
-    from .validate import validate
-
-    ds = validate(data)
-    if year is not None:
-        ds.require_year(year)
-    return write_all(ds, out, [year] if year is not None else None)
-
-
 def _judge(args: argparse.Namespace) -> int:
     from .params import check_year
 
     year = check_year(args.year) if args.year is not None else None
-    changed = judge(_data(args), Path(args.out), year)
+    from .judged import stage
+
+    changed = stage(_data(args), Path(args.out), year)
     for y, did in changed.items():
         print(f"{Path(args.out) / f'{y}.json'}: {'written' if did else 'unchanged'}")
     return 0
@@ -56,11 +47,11 @@ def _judge(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     from .downloads import write_csv
-    from .judged import Edition
+    from .judged import Edition, stage
     from .params import check_year
 
     year = check_year(args.year)
-    judge(_data(args), Path(args.judged), year)
+    stage(_data(args), Path(args.judged), year)
     edition = Edition.read(args.judged, year)
     path = write_csv(edition, args.out)
     counts = {k: v for k, v in edition.counts.items() if v and k != "total"}
@@ -157,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output went away (| head): nothing to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - a bug: one line, and the traceback on request
         if os.environ.get("FACTCHECK_DEBUG"):
             raise

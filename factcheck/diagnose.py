@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .bindings import Period, Reference
-from .engine import Judge, Judgement, Reading
+from .engine import Judge, Reading
 from .load import Claim
 from .numbers import decimals_of
 from .precision import Interval, figure_interval, format_number
@@ -63,7 +63,7 @@ def printed_edits(text: str) -> list[str]:
     return sorted(good, key=lambda t: (abs(float(t) - float(text)), t))[:MAX_EDITS]
 
 
-def diagnose(judge: Judge, claim: Claim, judgement: Judgement) -> list[dict]:
+def diagnose(judge: Judge, claim: Claim) -> list[dict]:
     """Candidate explanations for an inconsistent formula claim, best first."""
     if claim.check != "formula":
         return []

@@ -139,32 +139,25 @@ class Judge:
     def __init__(self, ds: Dataset) -> None:
         self.ds = ds
         self._done: dict[str, Judgement] = {}
-        self._diagnosed: set[str] = set()
         self._formulas: dict[str, tuple[list[Reference], Formula | None]] = {}
 
     # ---- whole editions ------------------------------------------------------------------------
-    def judge_year(self, year: int, *, diagnose: bool = True) -> list[Judgement]:
+    def judge_year(self, year: int) -> list[Judgement]:
         self.ds.require_year(year)
-        return [self.judge(c.claim_id, diagnose=diagnose) for c in self.ds.claims_for(year)]
+        return [self.judge(c.claim_id) for c in self.ds.claims_for(year)]
 
     def verdict_of(self, claim_id: str) -> str | None:
-        return self.judge(claim_id, diagnose=False).verdict
+        return self.judge(claim_id).verdict
 
-    def judge(self, claim_id: str, *, diagnose: bool = True) -> Judgement:
-        """The judgement of one claim (once; the candidate explanations of an error only when asked)."""
-        j = self._done.get(claim_id) or self._judge(claim_id)
-        if diagnose and j.verdict == "inconsistent" and claim_id not in self._diagnosed:
-            from .diagnose import diagnose as why
-
-            j.diagnoses = why(self, self.ds.claims[claim_id], j)
-            self._diagnosed.add(claim_id)
-        return j
+    def judge(self, claim_id: str) -> Judgement:
+        """The judgement of one claim, made once (candidate explanations: :mod:`factcheck.diagnose`)."""
+        return self._done.get(claim_id) or self._judge(claim_id)
 
     def _judge(self, claim_id: str) -> Judgement:
         claim = self.ds.claims[claim_id]
         for ref in self.refs(claim):  # the claims it uses first: their verdicts bound this one's
             if ref.kind == "claim" and ref.target not in self._done:
-                self.judge(ref.target, diagnose=False)
+                self.judge(ref.target)
         j = self._base(claim)
         if claim.statistic:
             if claim.check == "stated":
@@ -467,5 +460,5 @@ def _stand_in_only(r: Reading) -> bool:
     return bool(r.changes) and all(c["stand_in"] for c in r.changes)
 
 
-def judge_year(ds: Dataset, year: int, *, diagnose: bool = True) -> list[Judgement]:
-    return Judge(ds).judge_year(year, diagnose=diagnose)
+def judge_year(ds: Dataset, year: int) -> list[Judgement]:
+    return Judge(ds).judge_year(year)

@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import chapters, wording
+from .diagnose import diagnose
 from .engine import Judge, Judgement
 from .errors import InputError, where
 from .load import Dataset, note_read
-from .precision import Interval, format_number
+from .precision import Interval
 from .vocabulary import CODES, KINDS
 
 FORMAT = 1
@@ -85,6 +86,9 @@ def counts(claims: Iterable[dict]) -> dict[str, int]:
 def edition(ds: Dataset, judge: Judge, year: int) -> dict:
     """The judged file of one edition, as a dict."""
     judgements: list[Judgement] = judge.judge_year(year)
+    for j in judgements:
+        if j.verdict == "inconsistent" and not j.diagnoses:
+            j.diagnoses = diagnose(judge, ds.claims[j.claim_id])
     stats = [_plain(j) for j in judgements if j.verdict]
     register = [{"claim_id": j.claim_id, "kind": j.kind, "kind_label": KINDS[j.kind], "chapter": j.chapter,
                  "quote": j.quote, "figure": j.figure, "figure_offset": j.figure_offset,
@@ -149,6 +153,16 @@ def write_all(ds: Dataset, out_dir: str | Path, years: Iterable[int] | None = No
         os.replace(tmp, target)
         changed[year] = True
     return changed
+
+
+def stage(data: Path, out: Path, year: int | None = None) -> dict[int, bool]:
+    """The judged stage: validate ``data`` once, then write the judged files (every edition, or ``year``'s)."""
+    from .validate import validate
+
+    ds = validate(data)
+    if year is not None:
+        ds.require_year(year)
+    return write_all(ds, out, [year] if year is not None else None)
 
 
 # ---- reading ------------------------------------------------------------------------------------
@@ -220,10 +234,3 @@ class Edition:
 
     def indicator(self, indicator: str) -> dict:
         return self.doc["indicators"][indicator]
-
-    def source_link(self, source_id: str) -> str:
-        s = self.sources[source_id]
-        return s["url"] or s["copy_url"]
-
-    def number(self, x: float, digits: int = 2) -> str:
-        return format_number(x, digits)

@@ -76,11 +76,6 @@ class Source:
     note: str
     row: int
 
-    @property
-    def link(self) -> str:
-        """The address to cite: the original's, else the copy's (empty when neither was recorded)."""
-        return self.url or self.copy_url
-
 
 @dataclass(frozen=True)
 class Indicator:

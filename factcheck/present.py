@@ -202,10 +202,6 @@ def articles_text(edition: Edition) -> str:
     return "、".join(parts)
 
 
-def articles_html(edition: Edition) -> Html:
-    return Html(sources_html(edition, edition.doc["articles"]))
-
-
 def summary(edition: Edition, chapter: str | None = None) -> Html:
     counts = edition.chapter_counts(chapter) if chapter else edition.counts
     where = "本章" if chapter else "本版"

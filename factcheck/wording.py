@@ -255,7 +255,7 @@ def _why_implied(r: Mapping, j: Mapping) -> str:
 
 
 # ---- steps: how we computed it ------------------------------------------------------------------
-def steps(j: Mapping, sources: Mapping[str, dict], claim_links: Mapping[str, str] | None = None) -> list[str]:
+def steps(j: Mapping, sources: Mapping[str, dict]) -> list[str]:
     """The sentences behind the verdict, for the reader who opens 怎么算的."""
     out: list[str] = []
     if not j.get("verdict"):

@@ -28,7 +28,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 VERSION = 2
-NAME = "manifest.json"
 
 
 # ---- hashing ------------------------------------------------------------------------------------
@@ -206,9 +205,3 @@ class Manifest:
     @book.setter
     def book(self, key: str) -> None:
         self.data["book"] = key
-
-    def export_key(self, name: str) -> str | None:
-        return self.data.get("exports", {}).get(name)
-
-    def record_export(self, name: str, key: str) -> None:
-        self.data.setdefault("exports", {})[name] = key

@@ -1,6 +1,6 @@
 """The whole build: judge, execute the pages with papermill, build the book aside, then swap it in.
 
-1. **Judge** (:func:`factcheck.cli.judge`): validate the data package once and write
+1. **Judge** (:func:`factcheck.judged.stage`): validate the data package once and write
    ``_build/judged/<year>.json`` for every edition; skipped when none of the files it read changed.
 2. **Execute** the pages of ``year`` (its overview, each chapter with something to check, its fact-check
    page), the landing page (the latest full edition) and the cross-year chapter, each a papermill run of
@@ -383,11 +383,11 @@ def judge_stage(layout: Layout, data: Path, manifest: Manifest, code: str) -> tu
     years = manifest.judged_years(data, code, layout.judged, Hasher())
     if years is not None:
         return False, years
-    from ..cli import judge
+    from ..judged import stage
     from ..load import reads
 
     before = set(reads())
-    changed = judge(data, layout.judged)
+    changed = stage(data, layout.judged)
     files = [p for p in reads() if p not in before or p.is_relative_to(data.resolve())]
     manifest.record_judged(data, code, files, sorted(changed), layout.judged, Hasher())
     return True, sorted(changed)

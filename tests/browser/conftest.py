@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -157,6 +156,7 @@ def _look(rel: str, book: Path, site: str, new_page, shots: Path) -> Visit:
         v.ms_load = round(facts["load"], 1)
         v.ms_charts = round(max(facts["drawnAt"]), 1) if v.charts and facts["drawnAt"] else None
         v.has_nav, v.has_footer, v.jsonld = facts["hasNav"], facts["hasFooter"], facts["jsonld"]
+        v.sentences = facts["sentences"]
         path = shots / screenshot_name(rel)
         page.screenshot(path=str(path), full_page=True)
         v.screenshot = _shot_path(book, path)
@@ -197,8 +197,7 @@ def visits(book, tmp_path_factory, request) -> dict[str, Visit]:
             raise RuntimeError(f"{AXE_JS} missing: run `make npm-deps` (npm ci in tests/browser)")
         site, new_page = request.getfixturevalue("site"), request.getfixturevalue("new_page")
         shots = screenshots_dir(book)
-        shutil.rmtree(shots, ignore_errors=True)
-        (shots / "phone").mkdir(parents=True)
+        (shots / "phone").mkdir(parents=True, exist_ok=True)  # overwritten page by page
         folder.mkdir(parents=True, exist_ok=True)
         out: dict[str, dict] = {}
         start = time.perf_counter()

@@ -120,6 +120,7 @@ class Visit:
     has_footer: bool = False
     jsonld: list[dict] = field(default_factory=list)  # {"ok": bool, "error": str, "text": str}
     prose: str = ""
+    sentences: list[str] = field(default_factory=list)
     phone: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
@@ -211,6 +212,8 @@ FACTS_JS = """() => {
     load: nav ? nav.loadEventEnd : 0,
     hasNav: !!document.querySelector('nav.bd-docs-nav a[href]'),
     hasFooter: !!document.querySelector('footer.bd-footer-content, .bd-footer-content'),
+    sentences: [...document.querySelectorAll('.claim-why, .featured-claim > p, .chart-title, .chart-subtitle, .chart-alt')]
+      .map(text).filter(t => t),
     jsonld: jsonld,
   };
 }"""
@@ -289,26 +292,26 @@ PROSE_RULES: list[tuple[str, re.Pattern]] = [
 
 
 def prose_problems(text: str) -> list[str]:
-    """Each line of ``text`` that shows program notation, with why (empty: fit for readers).
-
-    The rules of :data:`PROSE_RULES`, then :func:`factcheck.wording.clean`, the check the unit tests run
-    on every generated sentence."""
-    from factcheck.wording import clean
-
+    """Each line of ``text`` that shows program notation (:data:`PROSE_RULES`), with why; empty: fit for
+    readers. (Page prose may name schema.org or a PDF; the generated sentences get the stricter
+    :func:`sentence_problems`.)"""
     found = []
     for line in (raw.strip() for raw in text.splitlines()):
-        if not line:
-            continue
         for name, rule in PROSE_RULES:
-            m = rule.search(line)
+            m = rule.search(line) if line else None
             if m:
                 found.append(f"{name} {m.group(0)!r} in: {line[:200]}")
                 break
-        else:
-            why = clean(line)
-            if why:
-                found.append(why[:240])
     return found
+
+
+def sentence_problems(texts: list[str]) -> list[str]:
+    """The generated sentences (a verdict's why, a chart's title and text alternative) that
+    :func:`factcheck.wording.clean` refuses: the check the unit tests run on every sentence, here on what
+    the page shows."""
+    from factcheck.wording import clean
+
+    return [why[:300] for text in dict.fromkeys(texts) if (why := clean(text))]
 
 
 # ---- the PDF's text (no PDF library in the environment: the few operators Skia writes) ---------------

@@ -1,4 +1,5 @@
-"""The fact-check page of every edition embeds its verdicts as schema.org ClaimReview JSON-LD."""
+"""The fact-check page of every edition embeds its verdicts as schema.org ClaimReview JSON-LD, which a
+browser parses and which quotes the data as written."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from factcheck.claimreview import RATING
-from factcheck.engine import VERDICT_ZH
+from factcheck.claimreview import BEST, WORST
+from factcheck.vocabulary import BY_CODE
 
-from .support import HTML, REPO
+from .support import expected_pages
 
 pytestmark = pytest.mark.browser
-PAGES = sorted(p.relative_to(HTML).as_posix() for p in HTML.glob("book/editions/*/08_factcheck.html")) if HTML.is_dir() else []
+PAGES = [p for p in expected_pages() if p.endswith("_factcheck.html")]
 
 
 def test_every_edition_has_a_fact_check_page():
@@ -22,8 +23,16 @@ def test_every_edition_has_a_fact_check_page():
 
 
 @pytest.mark.parametrize("rel", PAGES)
-def test_one_claim_review_per_claim(rel):
-    soup = BeautifulSoup((HTML / rel).read_text(encoding="utf-8"), "html.parser")
+def test_browser_parses_the_json_ld(visit, rel):
+    v = visit(rel)
+    assert len(v.jsonld) == 1, f"{rel}: {len(v.jsonld)} JSON-LD scripts"
+    assert v.jsonld[0]["ok"], f"{rel}: JSON.parse fails: {v.jsonld[0]['error']}: {v.jsonld[0]['text']}"
+    assert json.loads(v.jsonld[0]["text"])["@context"] == "https://schema.org"
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_one_claim_review_per_claim(book, book_root, judged, rel):
+    soup = BeautifulSoup((book / rel).read_text(encoding="utf-8"), "html.parser")
     scripts = soup.find_all("script", type="application/ld+json")
     assert len(scripts) == 1, f"{rel}: {len(scripts)} JSON-LD scripts"
     doc = json.loads(scripts[0].string)
@@ -33,9 +42,11 @@ def test_one_claim_review_per_claim(rel):
     rows = {r["id"].removeprefix("claim-"): r["data-verdict"] for r in soup.select("table.claims tr[id^=claim-]")}
     assert len(reviews) == len(rows) > 0, f"{rel}: {len(reviews)} reviews for {len(rows)} claims"
     assert {r["url"] for r in reviews} == {f"#claim-{c}" for c in rows}
+    year = int(rel.split("/")[2])
+    assert len(rows) == judged(year)["counts"]["total"]
 
-    claims = pd.read_csv(REPO / "data" / "claims.csv", dtype=str).set_index("claim_id")
-    sources = pd.read_csv(REPO / "data" / "sources.csv", dtype=str, keep_default_na=False).set_index("source_id")
+    claims = pd.read_csv(book_root / "data" / "claims.csv", dtype=str, keep_default_na=False).set_index("claim_id")
+    sources = pd.read_csv(book_root / "data" / "sources.csv", dtype=str, keep_default_na=False).set_index("source_id")
     for r in reviews:
         cid = r["identifier"]
         claim, source = claims.loc[cid], sources.loc[claims.loc[cid, "source_id"]]
@@ -50,6 +61,6 @@ def test_one_claim_review_per_claim(rel):
         assert nodes[r["author"]["@id"]]["@type"] == "Organization"
         rating = r["reviewRating"]
         verdict = rows[cid]
-        assert rating["alternateName"] == VERDICT_ZH[verdict]
-        assert rating["ratingValue"] == RATING[verdict]
-        assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
+        assert rating["alternateName"].startswith(BY_CODE[verdict].label)
+        assert rating["ratingValue"] == BY_CODE[verdict].rating
+        assert rating["worstRating"] == WORST and rating["bestRating"] == BEST

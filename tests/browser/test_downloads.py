@@ -1,110 +1,177 @@
-"""What the built book offers for download: the printable PDF (linked from the home page) and the data
-package zip (linked from 方法与数据), both inside _build/html and both fetched from the local server."""
+"""What the built book offers for download, fetched from the local server as a reader's browser would:
+the verdict tables (Excel opens them), the data package zip, the printable PDF (page numbers, every
+figure's card once); and every local link and anchor of every page resolves."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import urllib.request
 import zipfile
-import zlib
-from urllib.parse import urljoin
+from collections import Counter
+from functools import cache
+from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
+from bs4 import BeautifulSoup
 
-from factcheck import export
+from factcheck.build import export
+from factcheck.downloads import COLUMNS
 
-from .support import HTML, REPO
+from .support import expected_pages, pdf_pages_text, plain
 
 pytestmark = pytest.mark.browser
+BOM = b"\xef\xbb\xbf"
 
 
-def _links(rel: str) -> list[str]:
-    text = (HTML / rel).read_text(encoding="utf-8")
-    return re.findall(r'<a [^>]*href="([^"#]+)"', text)
+def _links(book, rel: str) -> list[str]:
+    soup = BeautifulSoup((book / rel).read_text(encoding="utf-8"), "html.parser")
+    return [a["href"] for a in soup.find_all("a", href=True)]
 
 
-def _fetch(site: str, rel: str, href: str) -> tuple[int, str, bytes]:
-    url = urljoin(site + rel, href)
-    assert url.startswith(site), f"{href} on {rel} leaves the book"
-    with urllib.request.urlopen(url, timeout=10) as r:
+@cache
+def _fetch(url: str) -> tuple[int, str, bytes]:
+    with urllib.request.urlopen(url, timeout=20) as r:
         return r.status, r.headers.get("Content-Type", ""), r.read()
 
 
-def test_pdf_is_linked_from_the_home_page_and_prints_the_book(site):
-    hrefs = [h for h in _links("book/index.html") if h.endswith(".pdf")]
-    assert hrefs, "book/index.html links no PDF"
-    status, ctype, body = _fetch(site, "book/index.html", hrefs[0])
-    assert status == 200 and ctype == "application/pdf"
-    assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF")
-    assert len(re.findall(rb"/Type\s*/Page\b", body)) >= 30, "the PDF has too few pages for the whole book"
-    # Chinese text is text: the fonts' ToUnicode maps carry the book's characters.
-    mapped = _unicode_in_text(body)
-    missing = [c for c in "江门高新区新闻数字核查" if ord(c) not in mapped]
-    assert not missing, f"the PDF's fonts do not map {missing}: Chinese text missing (fonts-noto-cjk?)"
+def _get(site: str, rel: str, href: str) -> tuple[int, str, bytes]:
+    url = urljoin(site + rel, href)
+    assert url.startswith(site), f"{href} on {rel} leaves the book"
+    return _fetch(url)
 
 
-def _unicode_in_text(pdf: bytes) -> set[int]:
-    """Every code point the PDF maps its glyphs to: ToUnicode CMaps (bfchar, bfrange) and, for glyphs a
-    font shares between characters, the ``/ActualText`` of content streams (Skia writes both)."""
-    points: set[int] = set()
-    for m in re.finditer(rb"stream\r?\n", pdf):
-        try:
-            data = zlib.decompressobj().decompress(pdf[m.end(): m.end() + 2_000_000])
-        except zlib.error:
-            continue
-        for text in re.findall(rb"/ActualText\s*<FEFF([0-9A-Fa-f]+)>", data):
-            points.update(_utf16(text))
-        if b"begincmap" not in data:
-            continue
-        for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
-            for dst in re.findall(rb"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]+)>", block):
-                points.update(_utf16(dst))
-        for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
-            for lo, hi, dst in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
-                start = int(dst, 16)
-                points.update(range(start, start + int(hi, 16) - int(lo, 16) + 1))
-            for arr in re.findall(rb"<[0-9A-Fa-f]+>\s*<[0-9A-Fa-f]+>\s*\[(.*?)\]", block, re.S):
-                for dst in re.findall(rb"<([0-9A-Fa-f]+)>", arr):
-                    points.update(_utf16(dst))
-    return points
+def _judged_years(book) -> list[int]:
+    return sorted(int(p.stem) for p in (book.parent / "judged").glob("[0-9][0-9][0-9][0-9].json"))
 
 
-def _utf16(hexdigits: bytes) -> set[int]:
-    try:
-        return {ord(c) for c in bytes.fromhex(hexdigits.decode()).decode("utf-16-be")}
-    except (ValueError, UnicodeDecodeError):
-        return set()
+# ---- verdict tables ---------------------------------------------------------------------------------
+def test_verdict_tables_open_in_excel(book, site, judged):
+    years = _judged_years(book)
+    assert len(years) >= 3, f"judged editions: {years}"
+    linked = {h for rel in expected_pages() if rel.endswith("_factcheck.html") for h in _links(book, rel)}
+    for year in years:
+        name = f"verdicts-{year}.csv"
+        assert any(h.endswith(f"_downloads/{name}") for h in linked), f"no fact-check page links {name}"
+        status, _, body = _get(site, "", f"_downloads/{name}")
+        assert status == 200
+        assert body.startswith(BOM), f"{name}: no UTF-8 byte-order mark: Excel on Windows shows garbage"
+        rows = list(csv.reader(io.StringIO(body[len(BOM):].decode("utf-8"), newline="")))
+        assert rows[0] == COLUMNS, f"{name}: header {rows[0]}"
+        assert all(re.search(r"[\u4e00-\u9fff]", c) for c in rows[0] if c not in ("claim_id", "verdict")), rows[0]
+        claims = judged(year)["claims"]
+        assert len(rows) - 1 == len(claims), f"{name}: {len(rows) - 1} rows for {len(claims)} statistics"
+        assert [r[0] for r in rows[1:]] == [j["claim_id"] for j in claims]
+        verdict = rows[0].index("verdict")
+        assert Counter(r[verdict] for r in rows[1:]) == Counter(j["verdict"] for j in claims)
 
 
-def test_data_package_zip_is_linked_from_methods_and_deterministic(site, tmp_path):
-    hrefs = [h for h in _links("book/methods.html") if h.endswith(".zip")]
-    assert hrefs, "book/methods.html links no zip"
-    status, _, body = _fetch(site, "book/methods.html", hrefs[0])
+# ---- the data package --------------------------------------------------------------------------------
+def test_data_zip_holds_data_verdicts_and_readme(book, book_root, site):
+    hrefs = [h for rel in ("book/index.html", "book/methods.html") for h in _links(book, rel) if h.endswith(".zip")]
+    assert hrefs, "neither the landing page nor 方法与数据 links the data zip"
+    status, _, body = _get(site, "book/index.html", hrefs[0])
     assert status == 200
-    path = tmp_path / "served.zip"
-    path.write_bytes(body)
-    with zipfile.ZipFile(path) as zf:
-        names = zf.namelist()
-        assert all(i.date_time == export.ZIP_DATE for i in zf.infolist()), "zip entries carry build timestamps"
-        package = json.loads(zf.read(f"{export.ZIP_ROOT}/datapackage.json"))
-    wanted = {f"{export.ZIP_ROOT}/{r['path']}" for r in package["resources"]}
-    assert wanted <= set(names), f"missing from the zip: {wanted - set(names)}"
-    assert any(n.startswith(f"{export.ZIP_ROOT}/articles/") for n in names)
-    data_dir = export.built_data_dir(REPO / "book") or REPO / "data"
-    again = export.data_zip(data_dir, tmp_path / "again.zip")
-    assert again.read_bytes() == body, "the same data should zip to the same bytes"
+    with zipfile.ZipFile(io.BytesIO(body)) as zf:
+        infos = zf.infolist()
+        names = [i.filename for i in infos]
+        root = export.ZIP_ROOT
+        assert f"{root}/README.txt" in names, f"no README.txt in the zip: {names[:5]}"
+        package = json.loads(zf.read(f"{root}/data/datapackage.json"))
+        readme = zf.read(f"{root}/README.txt").decode("utf-8")
+    wanted = {f"{root}/data/{r['path']}" for r in package["resources"]}
+    assert wanted <= set(names), f"missing from the zip: {sorted(wanted - set(names))}"
+    articles = sorted(p.relative_to(book_root / "data").as_posix() for p in (book_root / "data" / "articles").glob("*.txt"))
+    assert {f"{root}/data/{a}" for a in articles} <= set(names), "the articles are not all in the zip"
+    verdicts = {f"{root}/verdicts/verdicts-{y}.csv" for y in _judged_years(book)}
+    assert verdicts <= set(names), f"missing verdict tables: {sorted(verdicts - set(names))}"
+    undated = [i.filename for i in infos if i.date_time[:3] == (1980, 1, 1)]
+    assert not undated, f"zip entries dated 1980-01-01 (no real date): {undated[:5]}"
+    assert "verdicts/" in readme and "data/" in readme
 
 
-def test_every_local_link_of_every_page_resolves():
-    from .support import book_pages
+# ---- the PDF -----------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def pdf(book, site):
+    hrefs = [h for h in _links(book, "book/index.html") if h.endswith(".pdf")]
+    assert hrefs, "book/index.html links no PDF"
+    status, ctype, body = _get(site, "book/index.html", hrefs[0])
+    assert status == 200 and ctype == "application/pdf", (status, ctype)
+    assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF")
+    return body, [plain(t) for t in pdf_pages_text(body)]
+
+
+def test_pdf_prints_the_whole_book_in_chinese(pdf):
+    body, pages = pdf
+    assert len(pages) >= 30, f"the PDF has {len(pages)} pages: too few for the whole book"
+    assert len(re.findall(rb"/Type\s*/Page\b", body)) == len(pages)
+    text = "".join(pages)
+    assert "\ufffd" not in text, "glyphs without a Unicode mapping in the PDF"
+    assert plain("江门高新区新闻数字核查") in text, "the book's title is not text in the PDF (fonts-noto-cjk?)"
+
+
+def test_pdf_pages_are_numbered(pdf):
+    _, pages = pdf
+    wrong = []
+    for n, text in enumerate(pages, start=1):
+        m = re.search(r"第(\d+)页,共(\d+)页", text)
+        if not m or (int(m.group(1)), int(m.group(2))) != (n, len(pages)):
+            wrong.append(f"page {n}: {m.group(0) if m else 'no 第…页,共…页'}")
+    assert not wrong, "page numbers missing or wrong:\n" + "\n".join(wrong[:10])
+
+
+def test_pdf_prints_each_figure_once(book, judged, pdf):
+    """Each 2022 figure's card, once: the quote in “” as many times as cards, register entries and repeats
+    quote it (the screen-only table of the fact-check page is not printed a second time)."""
+    _, pages = pdf
+    text = "".join(re.sub(r"第\d+页,共\d+页", "", p) for p in pages)
+    expected: Counter[str] = Counter()
+    for year in _judged_years(book):
+        doc = judged(year)
+        expected.update(j["quote"] for j in doc["claims"])
+        expected.update(r["quote"] for r in doc["register"])
+        expected.update(r for j in doc["claims"] for r in j.get("repeats", []))
+    wrong = []
+    for j in judged(2022)["claims"]:
+        n = text.count(plain(f"“{j['quote']}”"))
+        if n != expected[j["quote"]]:
+            wrong.append(f"{j['claim_id']}: {n} times, expected {expected[j['quote']]}: “{j['quote']}”")
+    assert not wrong, "quotes printed too often or not at all:\n" + "\n".join(wrong)
+
+
+# ---- links -----------------------------------------------------------------------------------------
+def test_every_local_link_and_anchor_resolves(book):
+    """Every link to a file of the book leads to it, and every #anchor to an element with that id."""
+    ids: dict[str, set[str]] = {}
+
+    def ids_of(path) -> set[str]:
+        key = str(path)
+        if key not in ids:
+            soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+            ids[key] = {el["id"] for el in soup.find_all(id=True)} | {a["name"] for a in soup.find_all("a", attrs={"name": True})}
+        return ids[key]
 
     missing = []
-    for rel in book_pages():
-        for href in _links(rel):
-            if re.match(r"^[a-z]+:", href):
+    for rel in expected_pages():
+        for href in _links(book, rel):
+            parts = urlparse(href)
+            if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:")):
                 continue
-            target = (HTML / rel).parent / href.split("?")[0]
+            target = (book / rel).parent / unquote(parts.path) if parts.path else book / rel
             if not target.resolve().exists():
-                missing.append(f"{rel}: {href}")
+                missing.append(f"{rel}: {href} (no such file)")
+            elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids_of(target.resolve()):
+                missing.append(f"{rel}: {href} (no element #{parts.fragment})")
     assert not missing, "dead local links:\n" + "\n".join(missing)
+
+
+def test_book_publishes_no_sources_and_no_machine_paths(book, book_root):
+    """The notebooks' sources are not published (``_sources``), and no page, script or table names the
+    folder the book was built in."""
+    assert not (book / "_sources").exists(), "_build/html/_sources publishes the page sources (html_copy_source)"
+    needle = str(book_root.resolve()).encode()
+    leaks = [p.relative_to(book).as_posix() for p in book.rglob("*")
+             if p.is_file() and p.suffix in (".html", ".js", ".csv", ".json", ".txt", ".svg") and needle in p.read_bytes()]
+    assert not leaks, f"files naming the build folder {needle.decode()}: {leaks[:10]}"

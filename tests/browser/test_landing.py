@@ -105,9 +105,9 @@ def test_editions_fold_their_chapters(book, landing):
         details = item.locator("details").first
         assert not details.evaluate("d => d.open"), f"the {year} edition is unfolded on the landing page"
         assert not sections.first.is_visible()
-        item.locator("details > summary").first.click()
+        item.locator("details > summary .toctree-toggle").first.click()
         assert details.evaluate("d => d.open") and sections.first.is_visible(), f"the {year} edition does not unfold"
-        item.locator("details > summary").first.click()
+        item.locator("details > summary .toctree-toggle").first.click()
         assert not details.evaluate("d => d.open"), f"the {year} edition does not fold again"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import BUDGET_BYTES, PHONE, axe_fails, expected_pages, pages_in, prose_problems
+from .support import BUDGET_BYTES, PHONE, axe_fails, expected_pages, pages_in, prose_problems, sentence_problems
 
 pytestmark = pytest.mark.browser
 PAGES = expected_pages()
@@ -73,6 +73,13 @@ def test_prose_shows_no_program_notation(visit, rel):
     assert v.prose.strip(), f"{rel}: no visible text in the main content"
     problems = prose_problems(v.prose)
     assert not problems, f"{rel}: program notation in the visible prose:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("rel", [p for p in PAGES if p.startswith("book/")])
+def test_generated_sentences_are_plain(visit, rel):
+    """Each verdict's why and each chart's title, subtitle and text alternative pass wording.clean."""
+    problems = sentence_problems(visit(rel).sentences)
+    assert not problems, f"{rel}: sentences wording.clean refuses:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("rel", [p for p in PAGES if p.startswith("book/")])
