@@ -21,6 +21,8 @@ import dataclasses
 import json
 import math
 import os
+import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,7 +145,11 @@ def write_all(ds: Dataset, out_dir: str | Path, years: Iterable[int] | None = No
     out.mkdir(parents=True, exist_ok=True)
     changed = {}
     for year in sorted(years or ds.years):
-        content = text(edition(ds, judge, year))
+        start = time.perf_counter()
+        doc = edition(ds, judge, year)
+        content = text(doc)
+        print(f"[factcheck] judged {year}: {doc['counts']['total']} statistics, {len(doc['register'])} other numbers "
+              f"({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
         target = path_for(out, year)
         if target.is_file() and target.read_text(encoding="utf-8") == content:
             changed[year] = False
