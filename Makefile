@@ -19,6 +19,8 @@ export FACTCHECK_YEAR := $(value YEAR)
 export FACTCHECK_DATA := $(value DATA)
 export FACTCHECK_JOBS := $(value JOBS)
 export FACTCHECK_PORT := $(value PORT)
+# make would also export the command-line variables themselves, expanding them on the way: never.
+unexport YEAR DATA JOBS PORT
 
 .PHONY: book judge verify validate test unit slow nbval lint system-deps npm-deps browser serve bench clean
 

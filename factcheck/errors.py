@@ -27,7 +27,8 @@ class InputError(Exception):
         column: str | None = None,
         parameter: str | None = None,
     ) -> None:
-        self.reason = " ".join(str(reason).split()) if "\n" not in str(reason) else str(reason)
+        text = "".join(ch if ch in "\n\t" or ch.isprintable() else f"\\x{ord(ch):02x}" for ch in str(reason))
+        self.reason = " ".join(text.split()) if "\n" not in text else text
         self.file = file
         self.row = row
         self.column = column

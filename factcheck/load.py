@@ -24,6 +24,8 @@ from .schema import BY_NAME
 
 MAX_BYTES = 2_000_000
 """The largest data file or article text read (the real ones are under 50 KB): anything bigger is refused."""
+MAX_ROWS = 5_000
+"""The most rows a table may have (the real claims table has about 130): a bound on every check's time."""
 
 _READS: dict[Path, None] = {}  # every data file this process has read, in first-read order
 
@@ -284,6 +286,8 @@ def read_rows(root: Path, table: str) -> list[dict[str, str]]:
         missing = [n for n in expected if n not in header]
         raise InputError(f"the header is not {','.join(expected)}" + (f" ('{missing[0]}' is missing)" if missing else ""),
                          file=where(path), row=1)
+    if len(records) - 1 > MAX_ROWS:
+        raise InputError(f"has {len(records) - 1:,} rows; tables over {MAX_ROWS:,} rows are refused", file=where(path))
     rows = []
     for number, record in enumerate(records[1:], start=2):
         if len(record) != len(header):

@@ -136,6 +136,10 @@ def context(text: str, offset: int, length: int) -> str:
     full or half width) to the next, stripped; used to quote a mention."""
     if offset < 0 or length < 0 or offset + length > len(text):
         raise ValueError(f"span {offset}+{length} is outside a text of {len(text)} characters")
-    start = max(text.rfind(b, 0, offset) for b in _BREAKS) + 1
-    ends = [i for i in (text.find(b, offset + length) for b in _BREAKS) if i >= 0]
-    return text[start : min(ends, default=len(text))].strip()
+    window = 400  # a clause is never longer: the search stays local however long the text
+    lo = max(0, offset - window)
+    start = max(text.rfind(b, lo, offset) for b in _BREAKS)
+    start = start + 1 if start >= 0 else lo
+    hi = min(len(text), offset + length + window)
+    ends = [i for i in (text.find(b, offset + length, hi) for b in _BREAKS) if i >= 0]
+    return text[start : min(ends, default=hi)].strip()

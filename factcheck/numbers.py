@@ -46,6 +46,8 @@ def parse_decimal(text: str) -> float:
     if not _DECIMAL.fullmatch(text):
         raise NumberError(f"'{text}' is not a number (digits 0-9, an optional minus sign and one decimal point; "
                           "no spaces, separators, exponents or units)")
+    if text.startswith("-") and float(text) == 0:
+        raise NumberError(f"'{text}' is a negative zero; write 0")
     digits = len(text.replace("-", "").replace(".", "").lstrip("0"))
     if digits > MAX_DIGITS:
         raise NumberError(f"'{text[:20]}…' has {digits} digits; at most {MAX_DIGITS} are allowed")

@@ -21,11 +21,15 @@ class Entry:
     mention: Mention
     claim_id: str  # the claim whose figure it is, or which it repeats
     reason: str  # why it is left out
-    context: str
+    text: str  # the article
 
     @property
     def accounted(self) -> bool:
         return bool(self.claim_id or self.reason)
+
+    @property
+    def context(self) -> str:
+        return context(self.text, self.mention.offset, len(self.mention.text))
 
 
 def claim_spans(ds: Dataset, source_id: str) -> list[tuple[int, int, str]]:
@@ -61,7 +65,7 @@ def accounting(ds: Dataset, source_id: str) -> list[Entry]:
         row = registered.get(m.offset)
         claim_id = claims[0] if claims else (row.claim_id if row else "")
         reason = "" if claims else (row.reason if row else "")
-        out.append(Entry(m, claim_id, reason, context(text, m.offset, len(m.text))))
+        out.append(Entry(m, claim_id, reason, text))
     return out
 
 

@@ -26,8 +26,8 @@ from . import chapters
 from .bindings import Reference, parse_bindings
 from .errors import InputError, where
 from .formula import FormulaError, parse_formula
-from .load import MAX_BYTES, Claim, Dataset, load, note_read
-from .numbers import figure_value, same_number, token_offsets
+from .load import MAX_BYTES, MAX_ROWS, Claim, Dataset, load, note_read
+from .numbers import decimals_of, figure_value, same_number, token_offsets
 from .register import unaccounted
 from .schema import BY_NAME, TABLES, descriptor
 
@@ -121,6 +121,10 @@ def check_csv_text(path: Path, expected: list[str]) -> None:
                          file=w, row=row) from None
     if not text.strip():
         raise InputError(f"is empty; its first line must be the header {','.join(expected)}", file=w)
+    control = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+    if control:
+        row = text.count("\n", 0, control.start()) + 1
+        raise InputError(f"contains a control character (0x{ord(control.group()):02x}); a damaged file?", file=w, row=row)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
     try:
@@ -135,6 +139,8 @@ def check_csv_text(path: Path, expected: list[str]) -> None:
                       '(a " is missing, or a " inside a quoted cell is not doubled as "")')
         raise InputError(f"malformed CSV: {reason}", file=w, row=len(rows) + 1) from None
     _check_header(rows[0], expected, w)
+    if len(rows) - 1 > MAX_ROWS:
+        raise InputError(f"has {len(rows) - 1:,} rows; tables over {MAX_ROWS:,} rows are refused", file=w)
     for number, record in enumerate(rows[1:], start=2):
         if not record:
             raise InputError("blank line; remove it", file=w, row=number)
@@ -330,6 +336,11 @@ def _check_claims(ds: Dataset) -> None:
         if printed is None:
             raise fail("figure", f"figure '{c.figure}' prints no number; a statistic's figure must (or give the "
                                  "claim another kind)")
+        shown = _arabic(c.figure)
+        if shown is not None and c.decimals != decimals_of(shown):
+            column = "decimals" if ds_decimals_given(ds, c) else "value"
+            raise fail(column, f"'{c.value:.{c.decimals}f}' has {c.decimals} decimal(s), but the figure "
+                               f"'{c.figure}' prints {decimals_of(shown)}")
         if not same_number(printed, c.value, c.decimals):
             raise fail("value", f"{_show(c.value, c.decimals)} is not the number the figure '{c.figure}' prints "
                                 f"({_show(printed, c.decimals)})")
@@ -341,6 +352,25 @@ def _check_claims(ds: Dataset) -> None:
     for c in ds.claims.values():
         if c.statistic and c.check == "formula":
             _check_evaluates(ds, c, w)
+
+
+_ARABIC_FIGURE = re.compile(r"第?([0-9]+(?:\.[0-9]+)?)[^0-9]*")
+
+
+def _arabic(figure: str) -> str | None:
+    """The Arabic number a figure prints (``135.71`` of ``135.71%``), or None for Chinese numerals and words."""
+    m = _ARABIC_FIGURE.fullmatch(figure.strip())
+    return m.group(1) if m else None
+
+
+def ds_decimals_given(ds: Dataset, c: Claim) -> bool:
+    """Whether the claims.csv row gives decimals explicitly (else they come from the value's text)."""
+    from .load import read_rows
+
+    for row in read_rows(ds.root, "claims"):
+        if row["claim_id"] == c.claim_id:
+            return bool(row["decimals"])
+    return False
 
 
 def _show(value: float, decimals: int) -> str:

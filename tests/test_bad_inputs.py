@@ -162,14 +162,15 @@ def test_data_case(case, tmp_path, capfd, monkeypatch):
     marks = make_input(case, REPO / "data", tmp_path / "data")
     before = tree_hash(tmp_path / "data")
     monkeypatch.chdir(tmp_path)
-    command = list(case.get("command", ["validate"]))
-    argv = [*command, "--data", "data"] + (["--out", "judged"] if command[0] == "judge" else [])
-    code, out, err = run_main(argv, capfd)
+    command = [str(a) for a in case.get("command", ["validate"])]
+    outputs = {"judge": ["--out", "judged"], "verify": ["--judged", "judged", "--out", "verdicts"]}
+    code, out, err = run_main([*command, "--data", "data", *outputs.get(command[0], [])], capfd)
     assert code == case.get("exit", 2), f"{case['id']}: exit {code}\nstdout: {out[-1000:]}\nstderr: {err[-3000:]}"
     assert len(err.splitlines()) == 1, f"{case['id']}: stderr is not one line:\n{err[-3000:]}"
     assert_one_clear_line(err, case, marks, folder="data/")
     assert tree_hash(tmp_path / "data") == before, f"{case['id']}: the data folder was written"
-    assert not (tmp_path / "judged").exists(), f"{case['id']}: judged files written from bad input"
+    written = [name for name in ("judged", "verdicts") if (tmp_path / name).exists()]
+    assert not written, f"{case['id']}: {written} written from bad input"
 
 
 # ---- parameter cases: a separate process --------------------------------------------------------
@@ -217,6 +218,29 @@ def test_notebook_check_case(case, tmp_path, monkeypatch):
     with pytest.raises(InputError) as err:
         check_notebook(path, expected_parameters(path.name))
     assert_one_clear_line(f"error: {err.value}", case)
+
+
+@pytest.mark.parametrize(("value", "decimals"), [("66.67", ""), ("66.6667", ""), ("66.6667", "4")])
+def test_a_fraction_figure_takes_its_value_at_the_decimals_given(value, decimals, tmp_path, capfd, monkeypatch):
+    """三分之二 (66.666…%) written at any number of decimals, correctly rounded, is the printed figure: the
+    refusals of the corpus (66.66; 66.67 with decimals 4) are about the rounding, not the form."""
+    case = {"id": "fraction", "why": "", "expect": "",
+            "data": [{"file": "claims.csv", "where": {"claim_id": "2022-nat-incubators-share"},
+                      "set": {"value": value, "decimals": decimals}}]}
+    make_input(case, REPO / "data", tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["validate", "--data", "data"], capfd)
+    assert code == 0 and err == "", err
+
+
+def test_the_negative_zero_package_is_valid_with_zero(tmp_path, capfd, monkeypatch):
+    """The control of value-negative-zero: the same package with 0 validates, so -0 is its only fault."""
+    case = next(c for c in CASES if c["id"] == "value-negative-zero")
+    claims = [{**c, "value": "0"} for c in case["package"]["claims"]]
+    make_input({**case, "package": {**case["package"], "claims": claims}}, REPO / "data", tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["validate", "--data", "data"], capfd)
+    assert code == 0 and err == "", err
 
 
 def test_good_inputs_pass(tmp_path, capfd, monkeypatch):

@@ -524,8 +524,8 @@ def test_loading_notes_every_file_read(make_package, tmp_path):
 
 
 def test_reading_a_judged_file_notes_it(make_package, tmp_path):
-    from factcheck.cli import judge
     from factcheck.judged import Edition
+    from factcheck.judged import stage as judge
     from factcheck.load import reads
 
     root = make_package(tmp_path, claims=CLAIMS, sources=SOURCES, articles=articles(CLAIMS))
@@ -537,7 +537,7 @@ def test_reading_a_judged_file_notes_it(make_package, tmp_path):
 
 
 def test_judged_files_are_written_only_when_their_content_changes(make_package, tmp_path):
-    from factcheck.cli import judge
+    from factcheck.judged import stage as judge
 
     root = make_package(tmp_path, claims=CLAIMS, sources=SOURCES, articles=articles(CLAIMS))
     out = tmp_path / "judged"
@@ -634,7 +634,7 @@ def test_chapters_yml_change_executes_the_pages_that_read_it(built):
 def test_a_real_kernel_reports_the_files_it_read(make_package, tmp_path):
     """One real execution: the trace cell works in a kernel, which runs in the staging folder, and the
     build process keeps its working directory."""
-    from factcheck.cli import judge
+    from factcheck.judged import stage as judge
 
     root = make_package(tmp_path, claims=CLAIMS, sources=SOURCES, articles=articles(CLAIMS))
     judge(root, tmp_path / "judged")

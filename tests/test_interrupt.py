@@ -2,18 +2,20 @@
 
 Each scenario copies a repository that holds a real book (built once per session), starts
 ``python -m factcheck build --year 2022`` there and signals the build process alone (not its process
-group: its kernels and jupyter-book get no signal of their own) at one of two moments:
+group: its kernels, jupyter-book and Chromium get no signal of their own) at one of these moments:
 
 * ``staging``: ``book/editions/.2022.staging`` exists and a kernel is executing a page into it;
-* ``jupyter-book``: the pages are swapped in and ``jupyter-book build`` is running.
+* ``jupyter-book``: the pages are swapped in and ``jupyter-book build`` is running;
+* ``pdf`` (SIGKILL only): the book is built and Chromium prints the PDF (the export step).
 
 SIGTERM must be handled: the kernels and jupyter-book are stopped, the last good edition and landing
 page are put back, one ``error:`` line is printed and the exit code is 143, with nothing left over.
 SIGKILL cannot be handled: ``_build/html`` is still intact at once (it is only ever replaced whole), and
 the next start (``recover()``) puts the edition and the landing page back, removes the leftovers and
-ends the orphaned jupyter-book. That next start is shown twice: a build with an empty data folder (it
-recovers, then refuses the data, so the recovered state can be inspected) and then a real build, which
-must succeed.
+ends the orphaned jupyter-book; nothing of the killed build (kernels, Chromium) goes on running. That
+next start is shown twice: a build with an empty data folder (it recovers, then refuses the data, so
+the recovered state can be inspected) and then (after a kill during jupyter-book) a real build, which
+must succeed and publish the new pages.
 
 To keep the scenarios short only two pages run again: the copy's overview and landing-page templates
 get a marker (so a published half-build would be visible); every other page is up to date.
@@ -97,8 +99,16 @@ def gone(procs: list[psutil.Process], timeout: float) -> list[int]:
         time.sleep(0.2)
 
 
-@pytest.mark.parametrize("moment", ["staging", "jupyter-book"])
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def chromium_running(proc):
+    return lambda: child_running(proc, "chromium")
+
+
+SCENARIOS = [pytest.param(sig, moment, id=f"{sig.name}-{moment}")
+             for sig in (signal.SIGTERM, signal.SIGKILL) for moment in ("staging", "jupyter-book")]
+SCENARIOS.append(pytest.param(signal.SIGKILL, "pdf", id="SIGKILL-pdf"))  # Chromium printing: no orphan browser
+
+
+@pytest.mark.parametrize(("sig", "moment"), SCENARIOS)
 def test_killed_build(base, tmp_path, sig, moment):
     root = copy_tree(base, tmp_path / "repo")
     before = tree_hash(*published(root))
@@ -109,10 +119,12 @@ def test_killed_build(base, tmp_path, sig, moment):
         if moment == "staging":
             wait_for(executing_into_staging(root, proc), proc, 300, "a kernel executing into the staging folder",
                      log)
-        else:
+        elif moment == "jupyter-book":
             wait_for(jupyter_book_running(proc), proc, 600, "jupyter-book", log)
             wait_for((root / "_build" / "next").exists, proc, 60, "jupyter-book writing _build/next", log)
-        children = psutil.Process(proc.pid).children(recursive=True)  # kernels or jupyter-book
+        else:
+            wait_for(chromium_running(proc), proc, 600, "Chromium printing the PDF", log)
+        children = psutil.Process(proc.pid).children(recursive=True)  # kernels, jupyter-book or Chromium
         assert proc.poll() is None, "the build ended before it could be killed"
         proc.send_signal(sig)
         proc.wait(timeout=120)
@@ -141,7 +153,8 @@ def test_killed_build(base, tmp_path, sig, moment):
     result = run_cli(root, "build", "--year", YEAR, "--data", str(empty), timeout=120)
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert result.returncode == 2 and len(errors) == 1 and str(empty) in errors[0], result.stderr
-    assert gone(children, 10) == [], "kernels or jupyter-book of the killed build are still running"
+    assert gone(children, 10) == [], "kernels, jupyter-book or Chromium of the killed build are still running"
+    assert processes_in(root) == []
     assert leftovers(root) == []
     assert tree_hash(*published(root)) == before, "recover() did not restore the last good edition"
     if moment == "jupyter-book":

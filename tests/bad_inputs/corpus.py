@@ -23,8 +23,10 @@ list, each with its ``kind``. A case has an ``id``, a ``why``, an ``expect`` and
 (or ``internal error: ``): for a data or package case the data folder (``data/``) is put in front of it;
 the others must occur anywhere in the line. ``absent`` lists strings that must not occur. ``exit`` is
 the exit code (2, bad input, unless said). ``command`` is the command for data and package cases
-(``[validate]`` unless said). ``build: true`` runs the case once more through ``python -m factcheck
-build`` in a copy of the repository with a built book (slow), which must leave the book as it was.
+(``[validate]`` unless said; ``judge`` and ``verify`` get their output folders, which must not be
+written). ``creates_nothing: x`` (parameter cases) names a file a command smuggled into a parameter would
+create. ``build: true`` runs the case once more through ``python -m factcheck build`` in a copy of the
+repository with a built book (slow), which must leave the book as it was.
 
 Data edits (``data:``, a list; each names a ``file`` of the data folder):
 

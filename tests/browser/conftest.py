@@ -6,7 +6,7 @@ run, also across pytest-xdist workers). Tests marked ``browser`` are deselected 
 them, so ``make unit`` needs no built book and no browser; the unmarked tests here are unit tests.
 
 Every page of the book (but genindex, search and ``_static``) is visited once per run, by whichever worker
-gets there first (:func:`buildcopies.once`; the others read the record):
+gets there first (:func:`buildcopies.once`; the others read the record), two pages at a time:
 
 * at a desktop's width (1280 px), in a fresh context (nothing cached): the HTTP status, console errors
   and uncaught page errors (:data:`support.ALLOWED_CONSOLE_ERRORS` is the whole allow-list), every
@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,7 @@ from .support import (
     Visit,
     allowed_console,
     book_from_env,
+    page_factory,
     pages_in,
     screenshot_name,
     screenshots_dir,
@@ -53,6 +55,7 @@ from .support import (
 )
 
 VISITS = "browser-visits"
+THREADS = 2  # pages visited at once (this machine has two cores)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -114,20 +117,8 @@ def browser():
 
 @pytest.fixture(scope="session")
 def new_page(site, browser):
-    """``new_page(viewport=DESKTOP, phone=False)`` → (context, page, refused, errors): a fresh context,
-    network guarded, errors noted. Close the context when done."""
-    def make(viewport: dict | None = None, phone: bool = False):
-        context = browser.new_context(locale="zh-CN", viewport=viewport or DESKTOP, service_workers="block",
-                                      is_mobile=phone, has_touch=phone)
-        page = context.new_page()
-        refused: list[str] = []
-        errors: list[tuple[str, str]] = []
-        chromium.guard_network(page, site, refused)
-        page.on("console", lambda m: errors.append((m.text, m.location.get("url", ""))) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append((f"uncaught: {e}", "")))
-        return context, page, refused, errors
-
-    return make
+    """``new_page(viewport=DESKTOP, phone=False)`` → (context, page, refused, errors), see :func:`page_factory`."""
+    return page_factory(browser, site)
 
 
 def _shot_path(book: Path, path: Path) -> str:
@@ -195,18 +186,32 @@ def visits(book, tmp_path_factory, request) -> dict[str, Visit]:
     def make(folder: Path) -> None:
         if not AXE_JS.is_file():
             raise RuntimeError(f"{AXE_JS} missing: run `make npm-deps` (npm ci in tests/browser)")
-        site, new_page = request.getfixturevalue("site"), request.getfixturevalue("new_page")
+        why = chromium.chromium_missing() or chromium.chinese_font_missing()
+        if why:
+            raise RuntimeError(why)
+        site = request.getfixturevalue("site")
         shots = screenshots_dir(book)
         (shots / "phone").mkdir(parents=True, exist_ok=True)  # overwritten page by page
         folder.mkdir(parents=True, exist_ok=True)
-        out: dict[str, dict] = {}
+        pages = pages_in(book)
         start = time.perf_counter()
-        for rel in pages_in(book):
-            try:
-                v = _look(rel, book, site, new_page, shots)
-            except Exception as exc:  # noqa: BLE001 - the page's tests fail with it
-                v = Visit(rel, crashed=f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
-            out[rel] = v.to_json()
+
+        def share(part: list[str]) -> dict[str, dict]:
+            # One Chromium per thread (Playwright's sync API is per thread): two pages at once on two cores.
+            done = {}
+            with chromium.launch() as b:
+                new = page_factory(b, site)
+                for rel in part:
+                    try:
+                        v = _look(rel, book, site, new, shots)
+                    except Exception as exc:  # noqa: BLE001 - the page's tests fail with it
+                        v = Visit(rel, crashed=f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+                    done[rel] = v.to_json()
+            return done
+
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            parts = list(pool.map(share, [pages[i::THREADS] for i in range(THREADS)]))
+        out = {rel: part[rel] for rel in pages for part in parts if rel in part}
         (folder / "visits.json").write_text(json.dumps({"book": str(book), "seconds": time.perf_counter() - start,
                                                         "pages": out}, ensure_ascii=False), encoding="utf-8")
         write_weights(book.parent / "weights.json", [Visit.from_json(x) for x in out.values()])

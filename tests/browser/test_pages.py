@@ -8,7 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from .support import BUDGET_BYTES, PHONE, axe_fails, expected_pages, pages_in, prose_problems, sentence_problems
+from .support import (
+    BUDGET_BYTES,
+    PHONE,
+    axe_fails,
+    bug_params,
+    check,
+    expected_pages,
+    pages_in,
+    prose_problems,
+    sentence_problems,
+)
 
 pytestmark = pytest.mark.browser
 PAGES = expected_pages()
@@ -42,12 +52,19 @@ def test_page_keeps_navigation_and_footer(visit, rel):
     assert v.has_footer, f"{rel}: no footer"
 
 
+def axe_problems(violations: list[dict]) -> list[str]:
+    return [f"{x['id']} ({x['impact']}): {x['help']} at {t}" for x in violations for t in axe_fails(x)]
+
+
 @pytest.mark.parametrize("rel", PAGES)
 def test_axe_finds_no_serious_or_critical_violation(visit, rel):
-    v = visit(rel)
-    failing = {x["id"]: (x["impact"], x["help"], bad) for x in v.violations if (bad := axe_fails(x))}
-    assert not failing, f"{rel}: axe-core violations:\n" + "\n".join(
-        f"  {rule} ({impact}): {help_} at {targets}" for rule, (impact, help_, targets) in failing.items())
+    check("axe", rel, axe_problems(visit(rel).violations), "axe-core violations (serious or critical)")
+
+
+@pytest.mark.parametrize("bug", bug_params("axe"))
+def test_known_axe_bug_is_fixed(visits, bug):
+    left = [f"{rel}: {p}" for rel, v in sorted(visits.items()) for p in axe_problems(v.violations) if bug.matches(rel, p)]
+    assert not left, f"{len(left)} times, e.g.:\n" + "\n".join(left[:5])
 
 
 @pytest.mark.parametrize("rel", PAGES)
@@ -71,8 +88,13 @@ def test_prose_shows_no_program_notation(visit, rel):
     or missing-value words."""
     v = visit(rel)
     assert v.prose.strip(), f"{rel}: no visible text in the main content"
-    problems = prose_problems(v.prose)
-    assert not problems, f"{rel}: program notation in the visible prose:\n" + "\n".join(problems)
+    check("prose", rel, prose_problems(v.prose), "program notation in the visible prose")
+
+
+@pytest.mark.parametrize("bug", bug_params("prose"))
+def test_known_prose_bug_is_fixed(visits, bug):
+    left = [f"{rel}: {p}" for rel, v in sorted(visits.items()) for p in prose_problems(v.prose) if bug.matches(rel, p)]
+    assert not left, f"{len(left)} times, e.g.:\n" + "\n".join(left[:5])
 
 
 @pytest.mark.parametrize("rel", [p for p in PAGES if p.startswith("book/")])
@@ -98,6 +120,23 @@ def test_verdict_badges_whole_on_a_phone(visit, rel):
     v = visit(rel)
     assert not v.phone["badges"], f"{rel}: verdict badges cut off at {PHONE['width']} px:\n" + "\n".join(
         f"  {b['badge']} in {b['where']}: {'; '.join(b['problems'])}" for b in v.phone["badges"][:10])
+
+
+def overlap_problems(phone: dict) -> list[str]:
+    return [f"{o['chart']}: tick labels {o['labels'][0]!r} and {o['labels'][1]!r} overlap ({o['axis']})"
+            for o in phone.get("overlaps", [])]
+
+
+@pytest.mark.parametrize("rel", [p for p in PAGES if p.startswith("book/")])
+def test_chart_axis_labels_readable_on_a_phone(visit, rel):
+    """At 390 px no two tick labels of a chart's axis are drawn over each other."""
+    check("phone-overlap", rel, overlap_problems(visit(rel).phone), f"axis labels overlapping at {PHONE['width']} px")
+
+
+@pytest.mark.parametrize("bug", bug_params("phone-overlap"))
+def test_known_phone_overlap_bug_is_fixed(visits, bug):
+    left = [f"{rel}: {p}" for rel, v in sorted(visits.items()) for p in overlap_problems(v.phone) if bug.matches(rel, p)]
+    assert not left, "\n".join(left[:10])
 
 
 @pytest.mark.parametrize("rel", [p for p in PAGES if p.endswith("_factcheck.html")])

@@ -1,0 +1,265 @@
+"""Every text from data reaches the page as text: a book built from data full of markup runs no script
+and grows no element from it, and still quotes the data verbatim.
+
+A copy of the repository (:func:`buildcopies.copy_repo`) gets payloads in its data: a source's publisher,
+origin, title, notes and artefacts, a web address that passes the schema but is no http(s) link, a new
+claim (featured, so on the landing page) whose quote is appended to the article's stored text, its
+indicator's name and description, a register entry and its note, the mentions' reasons, the search
+records and a correction; and in ``book/chapters.yml`` a chapter's title and introduction. The copy is built once
+per run (:func:`buildcopies.once`, shared by xdist workers; no PDF), served, and every page is opened in
+Chromium. ``javascript:`` addresses are refused by the schema in one line (tested apart).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from factcheck.build import browser as chromium
+
+from .support import allowed_console, page_factory, pages_in
+
+pytestmark = pytest.mark.slow
+
+IMG = "<img src=x onerror=alert(1)>"
+SVG = "<svg onload=alert(2)>"
+SCRIPT = "<script>alert(3)</script>"
+COMMENT = "<!--<script>"
+CLOSE = "</script><script>alert(5)</script>"
+JS_URL = "javascript:alert(4)"
+ALL = (IMG, SVG, SCRIPT, COMMENT, CLOSE, JS_URL)
+ARTICLE = "jmrb-2023"
+QUOTE = f"据称{IMG}新落户企业42家{SVG}{CLOSE}{COMMENT}"
+REGISTER = f"第9届{SCRIPT}论坛"
+INDICATOR_NAME = f"新落户企业{SVG}"
+CHAPTER_TITLE = f"创新主体{IMG}{COMMENT}"
+SEARCH_TERM = "新落户企业"
+THEME_HANDLERS = {"window.print()", "toggleFullScreen()"}  # the theme's own onclick buttons
+
+
+def _rows(path: Path) -> tuple[list[str], list[dict]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _write(path: Path, header: list[str], rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        w.writeheader()
+        w.writerows([{k: r.get(k, "") for k in header} for r in rows])
+
+
+def poison(root: Path) -> None:
+    """Put the payloads into the data (and the chapter texts) of the repository copy at ``root``."""
+    data = root / "data"
+    header, sources = _rows(data / "sources.csv")
+    for s in sources:
+        if s["source_id"] == ARTICLE:
+            s["publisher"] += IMG
+            s["origin"] += COMMENT
+            s["title"] += SVG
+            s["covers"] += SCRIPT
+            s["note"] += f"{COMMENT}{JS_URL}"
+            s["artefacts"] += CLOSE
+            text_file = s["text_file"]
+        elif s["url"] and not s["copy_url"]:
+            s["url"] = "https://example.org/?q=<script>alert(6)</script>"  # passes ^https?://\S+, is no link
+            s["copy_url"] = 'https://example.org/"onmouseover="alert(7)'
+            s["copy_kind"] = "repost"
+    _write(data / "sources.csv", header, sources)
+
+    article = data / text_file
+    before = article.read_text(encoding="utf-8")
+    article.write_text(before + ("" if before.endswith("\n") else "\n") + QUOTE + "\n" + REGISTER + "\n", encoding="utf-8")
+
+    header, indicators = _rows(data / "indicators.csv")
+    indicators.append({"indicator": "hostile_count", "name_zh": INDICATOR_NAME, "unit": "家", "whole": "true",
+                       "minimum": "0", "chapter": "enterprises", "headline": "false", "description": IMG})
+    _write(data / "indicators.csv", header, indicators)
+
+    header, claims = _rows(data / "claims.csv")
+    claims.append({"claim_id": "2022-hostile", "year": "2022", "source_id": ARTICLE, "chapter": "enterprises",
+                   "kind": "statistic", "quote": QUOTE, "figure": "42", "value": "42", "qualifier": "=", "unit": "家",
+                   "indicator": "hostile_count", "geography": "江门高新区", "period": "2022", "check": "stated",
+                   "featured": "true", "note": SCRIPT + CLOSE})
+    claims.append({"claim_id": "2022-hostile-forum", "year": "2022", "source_id": ARTICLE, "chapter": "enterprises",
+                   "kind": "ordinal", "quote": REGISTER, "figure": "第9", "note": f"{IMG}{JS_URL}"})
+    _write(data / "claims.csv", header, claims)
+
+    from factcheck.load import load
+    from factcheck.register import unaccounted
+
+    header, mentions = _rows(data / "mentions.csv")
+    new = [m for m in unaccounted(load(data), ARTICLE)]
+    assert new and all(m.offset >= len(before) for m in new), f"the article was not fully registered before: {new}"
+    mentions += [{"source_id": ARTICLE, "offset": str(m.offset), "mention": m.text, "reason": f"标记中的数字{SCRIPT}"}
+                 for m in new]
+    _write(data / "mentions.csv", header, mentions)
+
+    header, searches = _rows(data / "searches.csv")
+    assert searches, "data/searches.csv has no search record to put markup in"
+    for s in searches:
+        s["searched"] += f"{IMG}{JS_URL}"
+        s["note"] += SVG
+    _write(data / "searches.csv", header, searches)
+
+    header, corrections = _rows(data / "corrections.csv")
+    corrections.append({"date": "2026-11-26", "edition": "2022", "claim_id": "2022-hostile", "what": SCRIPT + IMG,
+                        "why": CLOSE + COMMENT})
+    _write(data / "corrections.csv", header, corrections)
+
+    chapters = root / "book" / "chapters.yml"
+    text = chapters.read_text(encoding="utf-8")
+    assert "title: 创新主体\n" in text, "book/chapters.yml changed: update the hostile test"
+    text = text.replace("title: 创新主体\n", f"title: {json.dumps(CHAPTER_TITLE, ensure_ascii=False)}\n", 1)
+    text = text.replace("intro: >-\n      本版江门高新区的国家高新技术企业",
+                        f"intro: >-\n      {json.dumps(SVG)[1:-1]}本版江门高新区的国家高新技术企业", 1)
+    chapters.write_text(text, encoding="utf-8")
+
+
+def make_hostile(folder: Path) -> None:
+    from buildcopies import copy_repo, run_cli
+
+    copy_repo(folder)
+    poison(folder)
+    result = run_cli(folder, "build", "--year", "2022", env={"FACTCHECK_PDF": "off", "PYTHONHASHSEED": "3"})
+    if result.returncode != 0:
+        raise AssertionError(f"the book with markup in its data did not build ({result.returncode}):\n"
+                             f"{result.stderr[-3000:]}")
+
+
+FACTS_JS = """() => {
+  const handlers = [];
+  document.querySelectorAll('*').forEach(el => {
+    for (const a of el.attributes) { if (/^on/i.test(a.name)) { handlers.push(el.tagName + ' ' + a.name + '=' + a.value); } }
+  });
+  const comments = [];
+  const w = document.createTreeWalker(document, NodeFilter.SHOW_COMMENT);
+  while (w.nextNode()) { if (/script|alert/i.test(w.currentNode.data)) { comments.push(w.currentNode.data.slice(0, 80)); } }
+  const links = [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))
+    .filter(h => /^\\s*javascript:/i.test(h) || /alert\\(/.test(h));
+  const jsonld = [...document.querySelectorAll('script[type="application/ld+json"]')].map(s => {
+    try { return {ok: true, doc: JSON.parse(s.textContent)}; } catch (e) { return {ok: false, error: String(e)}; }
+  });
+  const main = document.querySelector('article.bd-article');
+  return {
+    imgX: [...document.querySelectorAll('img')].filter(i => i.getAttribute('src') === 'x').length,
+    svgOnload: [...document.querySelectorAll('svg[onload]')].length,
+    injected: [...document.scripts].filter(s => !s.type && /^\\s*alert\\(/.test(s.textContent)).map(s => s.outerHTML.slice(0, 120)),
+    handlers: handlers,
+    comments: comments,
+    links: links,
+    jsonld: jsonld,
+    text: main ? main.textContent : '',
+    nav: !!document.querySelector('nav.bd-docs-nav a[href]'),
+    footer: !!document.querySelector('.bd-footer-content'),
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def hostile_book(tmp_path_factory) -> Path:
+    from buildcopies import once
+
+    return once(tmp_path_factory, "hostile-build", make_hostile) / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def hostile_pages(hostile_book, browser) -> dict[str, dict]:
+    """Every page of the hostile book (and its search page), opened in Chromium: what the DOM holds."""
+    out = {}
+    with chromium.serve(hostile_book) as base:
+        new = page_factory(browser, base)
+        for rel in [*pages_in(hostile_book), f"search.html?q={SEARCH_TERM}"]:
+            context, page, refused, errors = new()
+            dialogs: list[str] = []
+            page.on("dialog", lambda d, dialogs=dialogs: (dialogs.append(d.message), d.dismiss()))
+            try:
+                page.goto(base + rel, wait_until="load")
+                try:
+                    chromium.wait_for_charts(page, timeout_ms=20_000)
+                except Exception:  # noqa: BLE001 - reported below
+                    errors.append(("charts not drawn within 20 s", ""))
+                if rel.startswith("search.html"):
+                    page.wait_for_function("() => { const s = document.querySelector('#search-results .search-summary');"
+                                           " return s && s.textContent.trim() !== ''; }", timeout=15_000)
+                page.wait_for_timeout(200)  # a late onerror/onload would have fired by now
+                facts = page.evaluate(FACTS_JS)
+            finally:
+                context.close()
+            facts["dialogs"] = dialogs
+            facts["errors"] = [f"{t} [{u}]" for t, u in errors if not allowed_console(t, u)]
+            facts["refused"] = refused
+            out[rel] = facts
+    return out
+
+
+def test_payloads_run_nothing_and_add_no_element(hostile_pages):
+    problems = []
+    for rel, f in hostile_pages.items():
+        handlers = [h for h in f["handlers"] if h.split("=", 1)[1] not in THEME_HANDLERS]
+        for what, found in (("dialogs", f["dialogs"]), ("img src=x", f["imgX"]), ("svg onload", f["svgOnload"]),
+                            ("injected scripts", f["injected"]), ("inline handlers", handlers),
+                            ("comments from data", f["comments"]), ("javascript:/alert links", f["links"]),
+                            ("console errors", f["errors"]), ("requests off 127.0.0.1", f["refused"])):
+            if found:
+                problems.append(f"{rel}: {what}: {found}")
+    assert not problems, "markup from data became markup:\n" + "\n".join(problems)
+
+
+def test_pages_keep_navigation_and_footer(hostile_pages):
+    broken = [rel for rel, f in hostile_pages.items() if rel.startswith("book/") and not (f["nav"] and f["footer"])]
+    assert not broken, f"pages that lost their navigation or footer: {broken}"
+
+
+def test_data_is_shown_verbatim(hostile_pages):
+    def text(rel: str) -> str:
+        assert rel in hostile_pages, f"{rel} not built"
+        return hostile_pages[rel]["text"]
+
+    assert f"“{QUOTE}”" in text("book/editions/2022/02_enterprises.html"), "the claim's quote is not shown verbatim"
+    assert INDICATOR_NAME in text("book/editions/2022/02_enterprises.html"), "the indicator's name is not shown verbatim"
+    assert f"“{REGISTER}”" in text("book/editions/2022/08_factcheck.html"), "the register entry is not shown verbatim"
+    assert f"“{QUOTE}”" in text("book/index.html"), "the featured quote is not shown verbatim on the landing page"
+    assert CHAPTER_TITLE in text("book/editions/2022/02_enterprises.html"), "the chapter title is not shown verbatim"
+    assert f"江门日报{IMG}" in text("book/editions/2022/02_enterprises.html"), "the publisher is not shown verbatim"
+    assert SCRIPT + IMG in text("book/about.html"), "the correction is not shown verbatim"
+
+
+def test_claim_review_parses_and_quotes_the_payloads(hostile_pages):
+    f = hostile_pages["book/editions/2022/08_factcheck.html"]
+    assert len(f["jsonld"]) == 1 and f["jsonld"][0]["ok"], f"the JSON-LD does not parse: {f['jsonld']}"
+    graph = f["jsonld"][0]["doc"]["@graph"]
+    review = next(n for n in graph if n.get("identifier") == "2022-hostile")
+    assert review["claimReviewed"] == QUOTE
+    assert review["itemReviewed"]["author"]["name"] == f"江门日报{IMG}"
+    article = next(n for n in graph if n.get("@id") == f"#source-{ARTICLE}")
+    assert article["headline"].endswith(SVG)
+
+
+def test_downloads_quote_the_payloads(hostile_book):
+    table = (hostile_book / "_downloads" / "verdicts-2022.csv").read_text(encoding="utf-8-sig")
+    rows = {r["claim_id"]: r for r in csv.DictReader(table.splitlines())}
+    assert rows["2022-hostile"]["原文"] == QUOTE
+    assert IMG in rows["2022-hostile"]["来源"]
+
+
+def test_javascript_url_is_refused_in_one_line(tmp_path):
+    """A ``javascript:`` address does not get as far as a page: the schema refuses it, naming the cell."""
+    from buildcopies import REPO, run_cli
+
+    data = shutil.copytree(REPO / "data", tmp_path / "data")
+    header, sources = _rows(data / "sources.csv")
+    row = next(i for i, s in enumerate(sources) if s["source_id"] == ARTICLE)
+    sources[row]["url"] = JS_URL
+    _write(data / "sources.csv", header, sources)
+    result = run_cli(REPO, "validate", "--data", str(data), timeout=120)
+    errors = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 2, f"exit {result.returncode}: {result.stderr[-1000:]}"
+    assert len(errors) == 1 and errors[0].startswith("error: "), f"not one line: {result.stderr[-1000:]}"
+    assert "sources.csv" in errors[0] and "url" in errors[0] and f"row {row + 2}" in errors[0], errors[0]
