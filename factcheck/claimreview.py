@@ -13,7 +13,7 @@ from data can close it or open a comment.
 
 from __future__ import annotations
 
-from .judged import Edition
+from .edition import Edition
 from .present import Html, json_for_script, safe_url
 from .vocabulary import BEST, BY_CODE, WORST
 

@@ -47,7 +47,8 @@ def _judge(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     from .downloads import write_csv
-    from .judged import Edition, stage
+    from .edition import Edition
+    from .judged import stage
     from .params import check_year
 
     year = check_year(args.year)

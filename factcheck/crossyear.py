@@ -7,12 +7,12 @@ from pathlib import Path
 import altair as alt
 
 from .charts import ZONE
+from .edition import Edition
 from .errors import InputError, where
 from .figures import ranks, series
-from .judged import Edition
 from .present import Html, esc, paragraph
 from .vocabulary import BY_CODE
-from .wording import qty, span
+from .words import qty, span
 
 SERIES = (("rd_intensity", [ZONE, "江门市", "全国"]), ("high_value_patents_per_10k", [ZONE, "全国"]),
           ("high_tech_enterprises", [ZONE]))

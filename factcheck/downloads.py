@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from . import chapters
-from .judged import Edition
+from .edition import Edition
 
 COLUMNS = ["claim_id", "章节", "原文", "文章中的数字", "结论", "verdict", "理由", "怎么算的", "可能的解释", "来源"]
 

@@ -12,10 +12,10 @@ import altair as alt
 
 from . import chapters
 from .charts import ZONE, count_axis, finish, place_scale, verdict_scale
-from .judged import Edition
+from .edition import Edition
 from .precision import format_number
 from .vocabulary import BY_CODE, CODES, TARGET_STATUS
-from .wording import listing, qty
+from .words import listing, qty
 
 WIDTH = "container"
 

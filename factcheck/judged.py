@@ -12,7 +12,7 @@
 
 The file is JSON with sorted keys and one value per line, so a change of verdict shows as a small diff;
 it is written only when its content changes, so the notebooks reading it are re-executed only then.
-:class:`Edition` is how a notebook reads it back.
+:class:`factcheck.edition.Edition` is how a page reads it back.
 """
 
 from __future__ import annotations
@@ -24,18 +24,16 @@ import os
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import chapters, wording
 from .diagnose import diagnose
+from .edition import FORMAT, path_for
 from .engine import Judge, Judgement
-from .errors import InputError, where
-from .load import Dataset, note_read
+from .load import Dataset
 from .precision import Interval
 from .vocabulary import CODES, KINDS
 
-FORMAT = 1
 FIGURE_FIELDS = ("indicator", "geography", "period", "value", "decimals", "qualifier", "unit", "source_id",
                  "period_note", "claim_id")
 """What the charts need of a figure: a note or a quote changed elsewhere does not re-execute any page."""
@@ -134,10 +132,6 @@ def text(doc: dict) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def path_for(out_dir: str | Path, year: int) -> Path:
-    return Path(out_dir) / f"{year}.json"
-
-
 def write_all(ds: Dataset, out_dir: str | Path, years: Iterable[int] | None = None) -> dict[int, bool]:
     """Judge ``years`` (default: every edition) and write their files; return which files changed."""
     judge = Judge(ds)
@@ -169,74 +163,3 @@ def stage(data: Path, out: Path, year: int | None = None) -> dict[int, bool]:
     if year is not None:
         ds.require_year(year)
     return write_all(ds, out, [year] if year is not None else None)
-
-
-# ---- reading ------------------------------------------------------------------------------------
-@dataclass
-class Edition:
-    """A judged file, read back: what a notebook of the edition shows."""
-
-    doc: dict
-    path: Path
-
-    @classmethod
-    def read(cls, judged_dir: str | Path, year: int) -> Edition:
-        path = path_for(judged_dir, year)
-        if not path.is_file():
-            raise InputError(f"no judged file for {year}; run python -m factcheck judge first", file=where(path))
-        note_read(path)
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        if doc.get("format") != FORMAT:
-            raise InputError(f"was written by another version (format {doc.get('format')}); judge again",
-                             file=where(path))
-        return cls(doc, path)
-
-    @property
-    def year(self) -> int:
-        return int(self.doc["year"])
-
-    @property
-    def claims(self) -> list[dict]:
-        return self.doc["claims"]
-
-    @property
-    def sources(self) -> dict[str, dict]:
-        return self.doc["sources"]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return self.doc["counts"]
-
-    def in_chapter(self, chapter: str) -> list[dict]:
-        return [j for j in self.claims if j["chapter"] == chapter]
-
-    def register(self, chapter: str | None = None) -> list[dict]:
-        return [r for r in self.doc["register"] if chapter is None or r["chapter"] == chapter]
-
-    def chapter_counts(self, chapter: str) -> dict[str, int]:
-        return self.doc["chapters"][chapter]
-
-    def published_chapters(self) -> list[str]:
-        """The chapters with at least one statistic to check: only these are published."""
-        return [c for c in chapters.ids() if self.doc["chapters"][c]["total"]]
-
-    def claim(self, claim_id: str) -> dict:
-        for j in self.claims:
-            if j["claim_id"] == claim_id:
-                return j
-        raise KeyError(claim_id)
-
-    def figures(self, indicator: str, geography: str | None = None, period: int | None = None) -> list[dict]:
-        return [f for f in self.doc["figures"] if f["indicator"] == indicator
-                and (geography is None or f["geography"] == geography) and (period is None or f["period"] == period)]
-
-    def figure_text(self, indicator: str, geography: str, period: int | None = None) -> str:
-        """A figure as prose shows it (``超过700家``), or 未找到."""
-        found = self.figures(indicator, geography, period or self.year)
-        if not found:
-            return "未找到"
-        f = found[0]
-        return wording.qty(f["value"], f["decimals"], f["qualifier"], f["unit"])
-
-    def indicator(self, indicator: str) -> dict:
-        return self.doc["indicators"][indicator]

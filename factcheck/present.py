@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from . import chapters
-from .judged import Edition
+from .edition import Edition
 from .vocabulary import BY_CODE, CODES, KINDS, TIERS, badge_style
 
 
@@ -69,7 +69,7 @@ def quote(j: dict) -> str:
 
 def claimed(j: dict) -> str:
     """The figure as the article states it, in words: ``超过15.7亿元``, ``135.71%``."""
-    from .wording import qty
+    from .words import qty
 
     return qty(j["value"], j["decimals"], j["qualifier"], j["unit"])
 

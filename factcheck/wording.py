@@ -15,54 +15,13 @@ No program names, claim ids, binding names or interval brackets: ranges read 在
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
-from .precision import format_number
 from .vocabulary import BY_CODE, COPY_KINDS, KINDS, TARGET_STATUS
+from .words import listing, number, qty, qty_text, span
 
-QUALIFIER_WORDS = {"=": "", ">": "超过", "≥": "不少于", "<": "不到", "≤": "不超过", "≈": "约"}
 RESULT = {"reproduced": "相符", "consistent": "算得通", "inconsistent": "不符", "unverifiable": "无法核实"}
-
-
-# ---- small pieces -------------------------------------------------------------------------------
-def qty(value: float | None, decimals: int, qualifier: str, unit: str) -> str:
-    """A figure as prose: ``超过15.7亿元``, ``约282亿元``, ``660家``."""
-    if value is None:
-        return ""
-    return f"{QUALIFIER_WORDS.get(qualifier, '')}{format_number(value, max(decimals, 0))}{unit}"
-
-
-def number(x: float, digits: int = 2) -> str:
-    return format_number(x, digits)
-
-
-def listing(items: Sequence[str], last: str = "和") -> str:
-    """``甲`` · ``甲和乙`` · ``甲、乙和丙`` (``last="或"`` for alternatives)."""
-    items = [i for i in items if i]
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return "、".join(items[:-1]) + last + items[-1]
-
-
-def span(lo: float | None, hi: float | None, lo_open: bool = False, hi_open: bool = False, digits: int = 2,
-         unit: str = "") -> str:
-    """A range in words: ``在2.54到2.66之间`` · ``超过299.05`` · ``不超过3`` · ``约5.2`` (one value)."""
-    lo = -math.inf if lo is None else lo
-    hi = math.inf if hi is None else hi
-    if math.isinf(lo) and math.isinf(hi):
-        return "可以是任何数"
-    if math.isinf(hi):
-        return f"{'超过' if lo_open else '不少于'}{number(lo, digits)}{unit}"
-    if math.isinf(lo):
-        return f"{'不到' if hi_open else '不超过'}{number(hi, digits)}{unit}"
-    a, b = number(lo, digits), number(hi, digits)
-    if a == b:
-        return f"约为{a}{unit}"
-    return f"在{a}{unit}到{b}{unit}之间"
 
 
 def source_name(sources: Mapping[str, dict], source_id: str) -> str:
@@ -102,25 +61,17 @@ def _why_stated(j: Mapping, sources: Mapping[str, dict]) -> str:
     claimed = qty(j["value"], j["decimals"], j["qualifier"], j["unit"])
     against = [c for c in j.get("corroboration", []) if not c["agrees"]]
     if against:
-        who = listing([f"{c['publisher']}给出的{_qty_text(c['text'])}" for c in against])
+        who = listing([f"{c['publisher']}给出的{qty_text(c['text'])}" for c in against])
         return f"文章的{claimed}与{who}矛盾。"
     agree = j.get("corroboration", [])
     independent = [c for c in agree if c["independent"]]
     if independent:
-        who = listing([f"{c['publisher']}({_qty_text(c['text'])})" for c in independent])
+        who = listing([f"{c['publisher']}({qty_text(c['text'])})" for c in independent])
         return f"无从重算;独立来源{who}给出相同的数字。"
     if agree:
         who = listing([c["publisher"] for c in agree])
         return f"无从重算;{who}也给出这一数字,但它与文章同出一源,不算独立佐证。"
     return "文章给出的基础数字,无从重算;本书也未找到其他来源给出同一数字。"
-
-
-def _qty_text(text: str) -> str:
-    """A claimed text of the judged file (``>700家``) in words (``超过700家``)."""
-    for symbol, word in QUALIFIER_WORDS.items():
-        if symbol != "=" and text.startswith(symbol):
-            return word + text[len(symbol):]
-    return text
 
 
 def _why_target(j: Mapping, sources: Mapping[str, dict]) -> str:
@@ -130,15 +81,15 @@ def _why_target(j: Mapping, sources: Mapping[str, dict]) -> str:
     due = t.get("due")
     if t["status"] == "no_date":
         latest = actuals[-1] if actuals else None
-        now = f"目前找到的最近实际值是{latest['period']}年的{_qty_text(latest['text'])}。" if latest else "也未找到实际值。"
+        now = f"目前找到的最近实际值是{latest['period']}年的{qty_text(latest['text'])}。" if latest else "也未找到实际值。"
         return f"目标{goal},文章没有给出期限,无法判断是否达成;{now}"
     at_due = [a for a in actuals if a["period"] == due]
     if t["status"] in ("met", "missed", "unclear"):
         a = at_due[0]
         verdict = {"met": "已达成", "missed": "未达成", "unclear": "无法判断是否达成"}[t["status"]]
-        return f"目标到{due}年{goal};{due}年实际{_qty_text(a['text'])}({source_name(sources, a['source_id'])}),{verdict}。"
+        return f"目标到{due}年{goal};{due}年实际{qty_text(a['text'])}({source_name(sources, a['source_id'])}),{verdict}。"
     earlier = [a for a in actuals if a["period"] < due]
-    progress = (f"目前找到的最近实际值是{earlier[-1]['period']}年的{_qty_text(earlier[-1]['text'])}"
+    progress = (f"目前找到的最近实际值是{earlier[-1]['period']}年的{qty_text(earlier[-1]['text'])}"
                 if earlier else "目前未找到实际值")
     if t["status"] == "not_due":
         return f"目标到{due}年{goal},尚未到期;{progress}。"
@@ -156,7 +107,7 @@ def _why_formula(j: Mapping, sources: Mapping[str, dict]) -> str:
     digits = max(j["decimals"], 2) + 1
     if r["weak"]:
         w = r["weak"][0]
-        return (f"与文章中的另一个数字({w['what']}{_qty_text(w['text'])})相符,但那个数字本身"
+        return (f"与文章中的另一个数字({w['what']}{qty_text(w['text'])})相符,但那个数字本身"
                 f"{BY_CODE[w['verdict']].label},所以无法据此核实。")
     if j.get("condition"):
         c = j["condition"]
@@ -274,14 +225,14 @@ def steps(j: Mapping, sources: Mapping[str, dict]) -> list[str]:
         for u in decisive["used"]:
             out.append(_used_text(u, sources))
         for w in decisive["weak"]:
-            out.append(f"所依据的{w['what']}{_qty_text(w['text'])}本身的结论是“{BY_CODE[w['verdict']].label}”。")
+            out.append(f"所依据的{w['what']}{qty_text(w['text'])}本身的结论是“{BY_CODE[w['verdict']].label}”。")
     for c in j.get("corroboration", []):
         independent = "独立来源" if c["independent"] else "与文章同出一源,不算独立"
         agrees = "相符" if c["agrees"] else "矛盾"
-        out.append(f"{c['publisher']}给出{_qty_text(c['text'])},与文章{agrees}({independent})。")
+        out.append(f"{c['publisher']}给出{qty_text(c['text'])},与文章{agrees}({independent})。")
     if j.get("target"):
         for a in j["target"].get("actuals", []):
-            out.append(f"{a['period']}年实际{_qty_text(a['text'])}({source_name(sources, a['source_id'])})。")
+            out.append(f"{a['period']}年实际{qty_text(a['text'])}({source_name(sources, a['source_id'])})。")
     for s in j.get("searched", []):
         out.append(_searched_text(s, sources))
     for sid in j.get("low_tier", []):

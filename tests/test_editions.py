@@ -85,7 +85,7 @@ def new_data(tmp_path_factory) -> Path:
 
 
 def test_verdicts_for_a_year_that_only_exists_in_a_temporary_folder(new_data: Path, tmp_path: Path) -> None:
-    from factcheck.judged import Edition
+    from factcheck.edition import Edition
     from factcheck.judged import stage as judge
 
     assert NEW_YEAR in judge(new_data, tmp_path, NEW_YEAR)

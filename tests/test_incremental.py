@@ -524,7 +524,7 @@ def test_loading_notes_every_file_read(make_package, tmp_path):
 
 
 def test_reading_a_judged_file_notes_it(make_package, tmp_path):
-    from factcheck.judged import Edition
+    from factcheck.edition import Edition
     from factcheck.judged import stage as judge
     from factcheck.load import reads
 
@@ -643,7 +643,7 @@ def test_a_real_kernel_reports_the_files_it_read(make_package, tmp_path):
                                                             "language": "python"}})
     nb.cells = [nbformat.v4.new_code_cell("year = 2022\nchapter = 'ip'\njudged_dir = 'judged'",
                                           metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("from factcheck.judged import Edition\nfrom factcheck.chapters import get\n"
+                nbformat.v4.new_code_cell("from factcheck.edition import Edition\nfrom factcheck.chapters import get\n"
                                           "edition = Edition.read(judged_dir, year)\ntitle = get(chapter).title\n"
                                           "open('here.txt', 'w').write('x')")]
     nbformat.write(nb, src)

@@ -51,7 +51,7 @@ EXPORTS = ("charts", "verdicts", "zip", "pdf")
 FLOOR_SOURCE = """from IPython.display import display
 import altair
 from factcheck import charts, claimreview, crossyear, figures, present
-from factcheck.judged import Edition
+from factcheck.edition import Edition
 """
 
 
@@ -191,7 +191,8 @@ def prepare_jupyter_book(copy: Path, year: int) -> None:
     from factcheck import chapters
     from factcheck.build import toc
     from factcheck.charts import write_vega_bundle
-    from factcheck.judged import Edition, write_all
+    from factcheck.edition import Edition
+    from factcheck.judged import write_all
     from factcheck.validate import validate
 
     layout = Layout(copy)

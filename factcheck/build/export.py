@@ -94,6 +94,7 @@ def embed_font(svg: str) -> str:
     subsetter.subset(part)
     buffer = io.BytesIO()
     part.flavor = "woff"
+    part.recalcTimestamp = False  # the font's "modified" stays the source's: the same chart, the same bytes
     part.save(buffer)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     style = (f"<style>@font-face{{font-family:'{FONT_NAME}';src:url(data:font/woff;base64,{data}) format('woff');}}"
@@ -170,7 +171,7 @@ def chart_files(html_dir: Path, cache: Path | None = None) -> list[Path]:
 # ---- verdicts and the data package --------------------------------------------------------------
 def verdict_csvs(judged_dir: Path, dest: Path) -> list[Path]:
     from ..downloads import write_csv
-    from ..judged import Edition
+    from ..edition import Edition
 
     years = sorted(int(p.stem) for p in Path(judged_dir).glob("[0-9][0-9][0-9][0-9].json"))
     return [write_csv(Edition.read(judged_dir, y), dest) for y in years]

@@ -6,8 +6,9 @@ published copy:
 * the notebook's source (``notebooks/NN_*.ipynb``),
 * its parameters (``year``, ``data_dir``),
 * the files it actually read: its judged file and ``book/chapters.yml`` (each executed notebook reports
-  them, see :func:`factcheck.load.reads`; a judged file is rewritten only when its content changes),
-* the package code (``factcheck/**.py``, plus ``requirements.txt`` and the Python version),
+  them, see :func:`factcheck.load.reads`; a judged file is rewritten only when its content changes), and
+  the ``factcheck`` modules its kernel imported (the pages import no engine code),
+* what it runs on: ``requirements.txt`` and the Python version,
 
 or when its published copy (``book/editions/<year>/*.ipynb``, ``book/index.ipynb``,
 ``book/cross_year.ipynb``) is missing or is not the copy that build wrote. The book is rebuilt only when
@@ -66,6 +67,15 @@ def code_hash(package: Path, root: Path) -> str:
     items.append(("requirements.txt", sha_file(root / "requirements.txt")))
     items.append(("python", f"{sys.version_info.major}.{sys.version_info.minor}"))
     return sha_of(items)
+
+
+def env_hash(root: Path) -> str:
+    """What a page's kernel runs on besides the code it imports: the pinned requirements, the Python version.
+
+    A page is keyed on this and on the files it read, its imported ``factcheck`` modules among them (the
+    kernel reports them), so a change to the engine re-executes a page only through its judged file."""
+    return sha_of([("requirements.txt", sha_file(root / "requirements.txt")),
+                   ("python", f"{sys.version_info.major}.{sys.version_info.minor}")])
 
 
 def book_sources(root: Path) -> list[Path]:
@@ -167,7 +177,7 @@ class Manifest:
         if rec is None:
             return "not built before"
         if rec.get("code") != code:
-            return "package code changed"
+            return "requirements or Python changed"
         if rec.get("source") != source or rec.get("source_sha") != source_sha:
             return "notebook source changed"
         if rec.get("parameters") != parameters:

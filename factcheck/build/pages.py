@@ -32,6 +32,11 @@ SPHINX_DESIGN = re.compile(r'\s*<link rel="stylesheet" type="text/css" href="[^"
                            r'|\s*<script data-sd-tabs-storage-prefix="[^"]*" src="[^"]*_static/design-tabs\.js[^"]*"></script>')
 
 
+# The theme's download menu offers the page's source from _sources/, which is not published (html_copy_source
+# is off: a source can carry paths of the building machine); Jupyter Book 1 does not pass the switch through.
+SOURCE_DOWNLOAD = re.compile(r'\s*<li><a href="[^"]*_sources/[^"]*"[^>]*btn-download-source-button.*?</a>\s*</li>', re.S)
+
+
 def postprocess_html(html_dir: Path) -> None:
     """Apply the adjustments of the module docstring to every page under ``html_dir``."""
     for page in html_dir.rglob("*.html"):
@@ -39,7 +44,7 @@ def postprocess_html(html_dir: Path) -> None:
         cleaned = SEARCH_FIELD_LABEL.sub(r"\1", THEBE_SCRIPT.sub("", text))
         cleaned = THEME_SWITCH_ICON.sub(r'<i aria-hidden="true" class="theme-switch \1" data-mode="\2"></i>',
                                         cleaned.replace(*THEME_SWITCH_LABEL))
-        cleaned = FONTAWESOME_JS.sub("", cleaned)
+        cleaned = FONTAWESOME_JS.sub("", SOURCE_DOWNLOAD.sub("", cleaned))
         if 'class="factcheck-chart"' not in cleaned:
             cleaned = VEGA_BUNDLE_JS.sub("", cleaned)
         if not re.search(r'class="[^"]*\bsd-', cleaned):

@@ -3,10 +3,11 @@
 1. **Judge** (:func:`factcheck.judged.stage`): validate the data package once and write
    ``_build/judged/<year>.json`` for every edition; skipped when none of the files it read changed.
 2. **Execute** the pages of ``year`` (its overview, each chapter with something to check, its fact-check
-   page), the landing page (the latest full edition) and the cross-year chapter, each a papermill run of
-   a template in ``notebooks/``. Only pages whose template, parameters, read files (the judged file,
-   ``book/chapters.yml``) or package code changed run again (:mod:`.manifest`), in parallel, one kernel a
-   core, into ``book/editions/.<year>.staging``; the staging folder then replaces the edition.
+   page), the landing page (the latest full edition), the cross-year chapter and the about page, each a
+   papermill run of a template in ``notebooks/``. Only pages whose template, parameters or read files (the
+   judged file, ``book/chapters.yml``, the ``factcheck`` modules the kernel imported) changed run again
+   (:mod:`.manifest`), in parallel, one kernel a core, into ``book/editions/.<year>.staging``; the staging
+   folder then replaces the edition.
 3. **Navigate**: ``_toc.yml`` is written from what is published (:mod:`.toc`).
 4. **Book**: ``jupyter-book build -W -n --keep-going`` into ``_build/next``, the pages adjusted
    (:mod:`.pages`), the downloads added (:mod:`.export`), then ``_build/html`` replaced.
@@ -35,7 +36,7 @@ from ..params import PARAMETERS, check_data_dir, check_year
 from . import toc
 from .guard import guarded, stop_orphans
 from .layout import ABOUT, CROSS_YEAR, INDEX, Layout
-from .manifest import Hasher, Manifest, book_hash, code_hash, rel
+from .manifest import Hasher, Manifest, book_hash, code_hash, env_hash, rel
 
 STAMP_KEYS = ("papermill", "execution")
 CELL_TIMEOUT = int(os.environ.get("FACTCHECK_CELL_TIMEOUT", "300"))
@@ -113,6 +114,8 @@ _fc, _load = _sys.modules.get("factcheck"), _sys.modules.get("factcheck.load")
 print({TRACE_PREFIX!r} + _json.dumps({{
     "package": list(_fc.__path__)[0] if _fc else None,
     "reads": ([str(p) for p in _load.reads()] if hasattr(_load, "reads") else None) if _load else [],
+    "modules": sorted(getattr(m, "__file__", None) or "" for n, m in list(_sys.modules.items())
+                      if n == "factcheck" or n.startswith("factcheck.")),
 }}))"""
 
 
@@ -203,7 +206,7 @@ def _trusted_reads(job: Job, trace: dict | None) -> list[Path] | None:
         log(f"{job.target.name}: the kernel imported factcheck from {package}, not {job.package}; "
             "it will run every build")
         return None
-    return [Path(p) for p in trace["reads"]]
+    return [Path(p) for p in [*trace["reads"], *trace.get("modules", [])] if p]
 
 
 def cores() -> int:
@@ -367,7 +370,7 @@ def plan(layout: Layout, year: int, index_year: int, latest: int, published: lis
         job.source_sha = sha(job.source)
         job.package = layout.package
     if manifest is not None:
-        code = code or code_hash(layout.package, layout.root)
+        code = code or env_hash(layout.root)
         for job in jobs:
             target = rel(job.target, layout.root)
             reason = manifest.stale(target=target, source=rel(job.source, layout.root), source_sha=job.source_sha,
@@ -394,7 +397,7 @@ def judge_stage(layout: Layout, data: Path, manifest: Manifest, code: str) -> tu
 
 
 def _published(layout: Layout, year: int) -> list[str]:
-    from ..judged import Edition
+    from ..edition import Edition
 
     return Edition.read(layout.judged, year).published_chapters()
 
@@ -419,7 +422,8 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
                          parameter="year")
     published_years = sorted(set(toc.published_years(layout)) | {year})
     index_year = toc.latest_full(layout, [y for y in published_years if y in years])
-    jobs = plan(layout, year, index_year, max(years), _published(layout, year), manifest=manifest, code=code)
+    env = env_hash(layout.root)
+    jobs = plan(layout, year, index_year, max(years), _published(layout, year), manifest=manifest, code=env)
     todo = [j for j in jobs if not j.skipped]
     for template in {j.source for j in todo}:
         expected = {"year", "judged_dir"} | ({"chapter"} if template.stem == "chapter" else set())
@@ -473,7 +477,7 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
     for job in todo:
         manifest.record_notebook(
             target=rel(job.target, layout.root), source=rel(job.source, layout.root), source_sha=job.source_sha,
-            parameters=job.parameters, code=code,
+            parameters=job.parameters, code=env,
             reads=None if job.reads is None else {rel(p, layout.root): sha(p) for p in job.reads},
             output_sha=sha(job.target), seconds=job.seconds)
     manifest.write()

@@ -36,7 +36,18 @@ ARTICLE = "jmrb-2023"
 QUOTE = f"据称{IMG}新落户企业42家{SVG}{CLOSE}{COMMENT}"
 REGISTER = f"第9届{SCRIPT}论坛"
 INDICATOR_NAME = f"新落户企业{SVG}"
-CHAPTER_TITLE = f"创新主体{IMG}{COMMENT}"
+CHAPTER_TITLE = f"创新主体<img src=y onerror=alert(8)>{COMMENT}"  # its own number: the page title's bug apart
+PRINT_HEADER_BUG = (
+    "sphinx-book-theme's print header <div id=jb-print-docs-body><h1> inserts the page title unescaped (the "
+    "theme's striptags unescapes entities), so a page title with markup becomes live HTML: with the chapter title "
+    "'创新主体<img src=y onerror=alert(8)>' from book/chapters.yml the image is created and alert(8) fires on "
+    "2022/02_enterprises.html (a bogus comment opens at '<!--'). Fix in factcheck/build/pages.py postprocess_html: "
+    "re-escape (or drop) the text of #jb-print-docs-body h1 (the book prints its own PDF), and/or refuse <, > "
+    "and & in the titles of book/chapters.yml (factcheck/chapters.py)")
+SMARTQUOTES_BUG = (
+    "the heading of a chapter is not its title verbatim: Sphinx smartquotes turns '--' of the title in "
+    "book/chapters.yml into an en dash ('<!--' shows as '<!–') in the <h1> and <title> (the navigation keeps it); "
+    "fix: smartquotes = False in the sphinx config of _config.yml (the headings are the only Markdown text)")
 SEARCH_TERM = "新落户企业"
 THEME_HANDLERS = {"window.print()", "toggleFullScreen()"}  # the theme's own onclick buttons
 
@@ -134,32 +145,43 @@ def make_hostile(folder: Path) -> None:
 
 
 FACTS_JS = """() => {
-  const handlers = [];
+  const where = node => {
+    const el = node.nodeType === 1 ? node : node.parentElement;
+    return el && el.closest('#jb-print-docs-body') ? 'print header' : 'page';
+  };
+  const found = [];
+  const note = (what, node, detail) => found.push({what, where: where(node), detail: String(detail).slice(0, 160)});
   document.querySelectorAll('*').forEach(el => {
-    for (const a of el.attributes) { if (/^on/i.test(a.name)) { handlers.push(el.tagName + ' ' + a.name + '=' + a.value); } }
+    for (const a of el.attributes) {
+      if (/^on/i.test(a.name) && !THEME.includes(a.value)) { note('inline handler', el, el.tagName + ' ' + a.name + '=' + a.value); }
+    }
   });
-  const comments = [];
+  document.querySelectorAll('img').forEach(i => {
+    if (['x', 'y'].includes(i.getAttribute('src'))) { note('img from data', i, i.outerHTML); }
+  });
+  document.querySelectorAll('svg[onload]').forEach(e => note('svg onload', e, e.outerHTML));
+  [...document.scripts].filter(s => !s.type && /^\\s*alert\\(/.test(s.textContent)).forEach(s => note('script from data', s, s.outerHTML));
   const w = document.createTreeWalker(document, NodeFilter.SHOW_COMMENT);
-  while (w.nextNode()) { if (/script|alert/i.test(w.currentNode.data)) { comments.push(w.currentNode.data.slice(0, 80)); } }
-  const links = [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))
-    .filter(h => /^\\s*javascript:/i.test(h) || /alert\\(/.test(h));
+  while (w.nextNode()) { if (/<script|alert\\(/i.test(w.currentNode.data)) { note('comment from data', w.currentNode, w.currentNode.data); } }
+  document.querySelectorAll('a[href]').forEach(a => {
+    const h = a.getAttribute('href');
+    if (/^\\s*javascript:/i.test(h) || /alert\\(/.test(h)) { note('link from data', a, h); }
+  });
   const jsonld = [...document.querySelectorAll('script[type="application/ld+json"]')].map(s => {
     try { return {ok: true, doc: JSON.parse(s.textContent)}; } catch (e) { return {ok: false, error: String(e)}; }
   });
   const main = document.querySelector('article.bd-article');
+  const nav = document.querySelector('nav.bd-docs-nav');
   return {
-    imgX: [...document.querySelectorAll('img')].filter(i => i.getAttribute('src') === 'x').length,
-    svgOnload: [...document.querySelectorAll('svg[onload]')].length,
-    injected: [...document.scripts].filter(s => !s.type && /^\\s*alert\\(/.test(s.textContent)).map(s => s.outerHTML.slice(0, 120)),
-    handlers: handlers,
-    comments: comments,
-    links: links,
+    found: found,
     jsonld: jsonld,
     text: main ? main.textContent : '',
+    navText: nav ? nav.textContent : '',
+    h1: (document.querySelector('article.bd-article h1') || {textContent: ''}).textContent,
     nav: !!document.querySelector('nav.bd-docs-nav a[href]'),
     footer: !!document.querySelector('.bd-footer-content'),
   };
-}"""
+}""".replace("THEME", json.dumps(sorted(THEME_HANDLERS)))
 
 
 @pytest.fixture(scope="module")
@@ -199,17 +221,32 @@ def hostile_pages(hostile_book, browser) -> dict[str, dict]:
     return out
 
 
-def test_payloads_run_nothing_and_add_no_element(hostile_pages):
-    problems = []
+def _findings(hostile_pages, print_header: bool) -> list[str]:
+    """What markup from data did (``print_header``: through the theme's print header, else elsewhere)."""
+    out = []
     for rel, f in hostile_pages.items():
-        handlers = [h for h in f["handlers"] if h.split("=", 1)[1] not in THEME_HANDLERS]
-        for what, found in (("dialogs", f["dialogs"]), ("img src=x", f["imgX"]), ("svg onload", f["svgOnload"]),
-                            ("injected scripts", f["injected"]), ("inline handlers", handlers),
-                            ("comments from data", f["comments"]), ("javascript:/alert links", f["links"]),
-                            ("console errors", f["errors"]), ("requests off 127.0.0.1", f["refused"])):
-            if found:
-                problems.append(f"{rel}: {what}: {found}")
+        for x in f["found"]:
+            if (x["where"] == "print header") == print_header:
+                out.append(f"{rel}: {x['what']} ({x['where']}): {x['detail']}")
+        dialogs = [d for d in f["dialogs"] if (d == "8") == print_header]
+        errors = [e for e in f["errors"] if e.endswith("/y]") == print_header]
+        for what, items in (("dialogs", dialogs), ("console errors", errors)):
+            if items:
+                out.append(f"{rel}: {what}: {items}")
+        if f["refused"] and not print_header:
+            out.append(f"{rel}: requests off 127.0.0.1: {f['refused']}")
+    return out
+
+
+def test_payloads_run_nothing_and_add_no_element(hostile_pages):
+    problems = _findings(hostile_pages, print_header=False)
     assert not problems, "markup from data became markup:\n" + "\n".join(problems)
+
+
+@pytest.mark.xfail(strict=True, reason=PRINT_HEADER_BUG)
+def test_page_title_stays_text_in_the_print_header(hostile_pages):
+    problems = _findings(hostile_pages, print_header=True)
+    assert not problems, "a page title became markup:\n" + "\n".join(problems)
 
 
 def test_pages_keep_navigation_and_footer(hostile_pages):
@@ -226,9 +263,15 @@ def test_data_is_shown_verbatim(hostile_pages):
     assert INDICATOR_NAME in text("book/editions/2022/02_enterprises.html"), "the indicator's name is not shown verbatim"
     assert f"“{REGISTER}”" in text("book/editions/2022/08_factcheck.html"), "the register entry is not shown verbatim"
     assert f"“{QUOTE}”" in text("book/index.html"), "the featured quote is not shown verbatim on the landing page"
-    assert CHAPTER_TITLE in text("book/editions/2022/02_enterprises.html"), "the chapter title is not shown verbatim"
+    assert CHAPTER_TITLE in hostile_pages["book/index.html"]["navText"], "the chapter title is not in the navigation"
     assert f"江门日报{IMG}" in text("book/editions/2022/02_enterprises.html"), "the publisher is not shown verbatim"
     assert SCRIPT + IMG in text("book/about.html"), "the correction is not shown verbatim"
+
+
+@pytest.mark.xfail(strict=True, reason=SMARTQUOTES_BUG)
+def test_chapter_heading_is_the_title_verbatim(hostile_pages):
+    h1 = hostile_pages["book/editions/2022/02_enterprises.html"]["h1"]
+    assert h1.startswith(CHAPTER_TITLE), f"the heading reads {h1!r}"
 
 
 def test_claim_review_parses_and_quotes_the_payloads(hostile_pages):

@@ -173,8 +173,9 @@ def test_postprocess_fixes_the_theme_markup(tmp_path):
 # ---- ClaimReview ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def edition_2022(tmp_path_factory):
+    from factcheck.edition import Edition, path_for
     from factcheck.engine import Judge
-    from factcheck.judged import Edition, edition, path_for
+    from factcheck.judged import edition
     from factcheck.validate import validate
 
     ds = validate(REPO / "data")
