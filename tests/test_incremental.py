@@ -32,7 +32,8 @@ from factcheck.build.manifest import Manifest
 from factcheck.errors import InputError
 
 REPO = Path(__file__).resolve().parent.parent
-
+PAGE_MODULES = ("edition", "present", "figures", "charts", "chapters", "words", "vocabulary", "load")
+"""Modules a page's kernel imports (what a real kernel reports, see test_a_real_kernel_reports_the_files_it_read)."""
 
 def page(chapter: str) -> str:
     return f"{chapters.get(chapter).page}.ipynb"
@@ -147,6 +148,8 @@ def repo(tmp_path, make_package, monkeypatch) -> Repo:
             job.reads = sorted(judged.glob("*.json"))
         else:
             job.reads = [judged / f"{p['year']}.json", (root / "book" / "chapters.yml").resolve()]
+        # as a real kernel reports them: the modules the pages import (no engine code)
+        job.reads += [(root / "factcheck" / f"{m}.py").resolve() for m in PAGE_MODULES]
         with lock:
             r.executed.append(str(job.target.relative_to(root)))
         job.ended = time.perf_counter()
@@ -194,7 +197,8 @@ def test_first_build_judges_executes_every_page_and_records_what_each_read(repo)
     assert repo.edition() == sorted(Path(p).name for p in PAGES_2022)
     m = json.loads(repo.layout.manifest.read_text(encoding="utf-8"))
     assert sorted(m["notebooks"]) == executed
-    assert sorted(m["notebooks"][PAGES_2022[0]]["reads"]) == ["_build/judged/2022.json", "book/chapters.yml"]
+    assert sorted(m["notebooks"][PAGES_2022[0]]["reads"]) == ["_build/judged/2022.json", "book/chapters.yml",
+                                                              *sorted(f"factcheck/{m}.py" for m in PAGE_MODULES)]
     assert sorted(m["notebooks"][CROSS]["reads"]) == ["_build/judged/2022.json", "_build/judged/2023.json"]
     assert m["notebooks"][page_of(repo, "ip")]["parameters"]["chapter"] == "ip"
     assert {"claims.csv", "sources.csv", "inputs.csv", "articles/art.txt"} <= set(m["judged"]["files"])
@@ -227,14 +231,16 @@ def test_page_code_change_executes_every_page(repo):
     with (repo.root / "factcheck" / "present.py").open("a", encoding="utf-8") as fh:
         fh.write("\nPAGE_RULE = 2\n")
     assert repo.build() == repo.all()
-    assert set(repo.report.reasons.values()) == {"package code changed"}
+    assert set(repo.report.reasons.values()) == {"data file factcheck/present.py changed"}
     assert repo.books
 
 
-def test_new_package_module_executes_everything(repo):
+def test_a_module_no_page_imports_executes_nothing_but_rebuilds_the_book(repo):
     repo.build()
     (repo.root / "factcheck" / "extra.py").write_text("", encoding="utf-8")
-    assert repo.build() == repo.all()
+    assert repo.build() == []
+    assert repo.report.judged  # the judged stage is keyed on the whole package
+    assert repo.books[-1:]  # and the book on its code
 
 
 def test_engine_wording_change_of_one_claim_executes_only_the_pages_of_its_edition(repo, monkeypatch):
@@ -657,5 +663,8 @@ def test_a_real_kernel_reports_the_files_it_read(make_package, tmp_path):
     assert os.getcwd() == cwd
     assert (tmp_path / "out" / "here.txt").exists()  # the kernel ran in the staging folder
     assert job.reads is not None, "the kernel's report of what it read was not trusted"
-    assert sorted(p.name for p in job.reads) == ["2023.json", "chapters.yml"]
+    assert [p.name for p in job.reads][:2] == ["2023.json", "chapters.yml"]
+    modules = {p.name for p in job.reads[2:]}
+    assert {"edition.py", "chapters.py", "load.py"} <= modules
+    assert not modules & {"engine.py", "diagnose.py", "wording.py", "formula.py", "validate.py"}
     assert [c for c in nbformat.read(staging, as_version=4).cells if runner.TRACE_TAG in c.metadata.get("tags", [])] == []

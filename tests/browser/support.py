@@ -70,10 +70,6 @@ BUGS: list[Bug] = [
         "factcheck/charts.py count_axis(): tickMinStep=1 does not stop Vega-Lite 6.4 from ticking 0, 0.5, 1, 1.5, 2 "
         "on a domain up to 2, so format 'd' labels them 0, 1, 1, 2, 2 (2021 overview, 2022 创新主体); give the axis "
         "explicit integer values (values=list(range(0, top + 1, step))) or tickCount=min(top, 5)"),
-    Bug("sources-link", "links", r"_sources/",
-        "every page: the theme's 下载此页面 dropdown links ../_sources/ (class btn-download-source-button), which "
-        "is no longer published: a dead link; drop the download dropdown (sphinx html_theme_options "
-        "use_download_button: false, or remove it in factcheck/build/pages.py)"),
     Bug("corrections-ids", "prose", r"^claim id ",
         "book/about.html, 更正记录: data/corrections.csv 'what' texts name claim ids (与2022-hte-new合并为同一个数字), "
         "shown as is by factcheck/present.py corrections(); write the merged figure's quote instead (or map ids "

@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from factcheck.claimreview import BEST, WORST
-from factcheck.vocabulary import BY_CODE
+from factcheck.vocabulary import BEST, BY_CODE, WORST
 
 from .support import expected_pages
 
