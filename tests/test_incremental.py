@@ -199,7 +199,8 @@ def test_first_build_judges_executes_every_page_and_records_what_each_read(repo)
     assert sorted(m["notebooks"]) == executed
     assert sorted(m["notebooks"][PAGES_2022[0]]["reads"]) == ["_build/judged/2022.json", "book/chapters.yml",
                                                               *sorted(f"factcheck/{m}.py" for m in PAGE_MODULES)]
-    assert sorted(m["notebooks"][CROSS]["reads"]) == ["_build/judged/2022.json", "_build/judged/2023.json"]
+    assert sorted(m["notebooks"][CROSS]["reads"]) == ["_build/judged/2022.json", "_build/judged/2023.json",
+                                                      *sorted(f"factcheck/{m}.py" for m in PAGE_MODULES)]
     assert m["notebooks"][page_of(repo, "ip")]["parameters"]["chapter"] == "ip"
     assert {"claims.csv", "sources.csv", "inputs.csv", "articles/art.txt"} <= set(m["judged"]["files"])
     assert sorted(m["judged"]["outputs"]) == ["2022.json", "2023.json"]

@@ -101,6 +101,16 @@ def judged(book):
 
 
 @pytest.fixture(scope="session")
+def latest_full(book) -> int:
+    """The edition the landing page presents: the latest whose judged file checks a whole article."""
+    docs = [json.loads(p.read_text(encoding="utf-8")) for p in (book.parent / "judged").glob("[0-9][0-9][0-9][0-9].json")]
+    full = [d["year"] for d in docs if d.get("full")]
+    if not full:
+        pytest.fail(f"no judged file next to {book} checks a whole article")
+    return max(full)
+
+
+@pytest.fixture(scope="session")
 def site(book):
     with chromium.serve(book) as base:
         yield base

@@ -5,6 +5,10 @@ Which book: ``FACTCHECK_BOOK`` (a path to a built ``_build/html``, relative to t
 working directory; ``make browser`` sets ``FACTCHECK_BOOK=_build/html``), else the reference build of
 :mod:`buildcopies` that the slow tests share (``conftest.book``). The pages to test are known before the
 book is: the files of ``FACTCHECK_BOOK`` when it is set, else those the repository's ``_toc.yml`` names.
+
+Product bugs the checks find are listed in :data:`BUGS` (file, what, suggested fix): where only a known bug
+shows, a page's test is an expected failure, and each bug has its own strict expected failure that turns
+into a failure once the bug is fixed, so its entry is then removed.
 """
 
 from __future__ import annotations

@@ -3,8 +3,6 @@ out, the filters narrow the table."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from factcheck.vocabulary import CODES
@@ -15,14 +13,9 @@ pytestmark = pytest.mark.browser
 TARGET = "2022-pct-growth"  # a featured figure that the landing page and the overview link to
 
 
-def _latest_full(book) -> int:
-    docs = [json.loads(p.read_text(encoding="utf-8")) for p in (book.parent / "judged").glob("[0-9][0-9][0-9][0-9].json")]
-    return max(d["year"] for d in docs if d.get("full"))
-
-
 @pytest.fixture(scope="module")
-def factcheck_page(book, new_page, site):
-    year = _latest_full(book)
+def factcheck_page(book, latest_full, new_page, site):
+    year = latest_full
     pages = sorted((book / "book" / "editions" / str(year)).glob("*_factcheck.html"))
     assert len(pages) == 1, f"the {year} edition has no single fact-check page: {pages}"
     rel = pages[0].relative_to(book).as_posix()

@@ -17,15 +17,6 @@ pytestmark = pytest.mark.browser
 LANDING = "book/index.html"
 
 
-def _latest_full(book) -> int:
-    import json
-
-    docs = [json.loads(p.read_text(encoding="utf-8")) for p in (book.parent / "judged").glob("[0-9][0-9][0-9][0-9].json")]
-    full = [d["year"] for d in docs if d.get("full")]
-    assert full, "no judged edition checks a whole article"
-    return max(full)
-
-
 def _featured(book_root, year: int) -> list[str]:
     with (book_root / "data" / "claims.csv").open(encoding="utf-8-sig", newline="") as fh:
         return [r["claim_id"] for r in csv.DictReader(fh)
@@ -40,29 +31,33 @@ def landing(new_page, site):
     context.close()
 
 
-def test_findings_state_the_counts_of_the_latest_full_edition(book, judged, landing):
-    year = _latest_full(book)
+def test_findings_state_the_counts_of_the_latest_full_edition(latest_full, judged, landing):
+    year = latest_full
     counts = judged(year)["counts"]
-    section = landing.locator("section", has=landing.locator("h2", has_text="核查发现")).first
-    text = re.sub(r"\s+", "", section.inner_text())
+    shown = landing.evaluate("""() => {
+      const h2 = [...document.querySelectorAll('article.bd-article h2')].find(h => h.textContent.includes('核查发现'));
+      return h2 ? h2.parentElement.innerText : '';
+    }""")
+    assert shown, "no section 核查发现 on the landing page"
+    text = re.sub(r"\s+", "", shown)
     assert f"列出{counts['total']}个统计数字" in text, f"the findings do not say {counts['total']} figures: {text[:300]}"
     said = re.search(r"重算[::](.+?)。", text)
     assert said, f"the findings do not list the verdicts: {text[:300]}"
     wanted = [f"{counts[c]}个{BY_CODE[c].label}" for c in CODES if counts.get(c)]
     assert re.split("、|和", said.group(1)) == wanted, (
         f"the findings say {said.group(1)!r}; the judged file of {year} has {', '.join(wanted)}")
-    bad = [line for line in section.inner_text().splitlines() if len(line) > 400]
+    bad = [line for line in shown.splitlines() if len(line) > 400]
     assert not bad, f"the findings are not plain short lines: {bad[:1]}"
 
 
-def test_featured_figures_link_to_their_cards(book, book_root, landing, site):
-    year = _latest_full(book)
+def test_featured_figures_link_to_their_cards(latest_full, book_root, landing, new_page):
+    year = latest_full
     wanted = _featured(book_root, year)
     assert wanted, f"claims.csv marks no featured figure for {year}"
     links = landing.eval_on_selector_all(".featured a[href]", "els => els.map(a => a.href)")
     by_id = {urlparse(h).fragment.removeprefix("claim-"): h for h in links}
     assert sorted(by_id) == sorted(wanted), f"the landing page links {sorted(by_id)}, claims.csv features {wanted}"
-    page = landing.context.new_page()
+    context, page, refused, _ = new_page()
     try:
         for cid, href in by_id.items():
             page.goto(href, wait_until="load")
@@ -78,11 +73,12 @@ def test_featured_figures_link_to_their_cards(book, book_root, landing, site):
             assert found["target"] == f"claim-{cid}", f"{href}: the card is not the :target"
             assert 0 <= found["top"] < found["height"], f"{href}: the card is not scrolled into view"
     finally:
-        page.close()
+        context.close()
+    assert not refused, refused
 
 
-def test_navigation_starts_with_the_latest_full_edition(book, landing):
-    year = _latest_full(book)
+def test_navigation_starts_with_the_latest_full_edition(latest_full, landing):
+    year = latest_full
     entries = landing.eval_on_selector_all(
         "nav.bd-docs-nav ul.bd-sidenav:not(.bd-sidenav__home-link) > li.toctree-l1 > a",
         "els => els.map(a => a.getAttribute('href'))")
@@ -111,9 +107,9 @@ def test_editions_fold_their_chapters(book, landing):
         assert not details.evaluate("d => d.open"), f"the {year} edition does not fold again"
 
 
-def test_next_page_is_the_latest_full_editions_overview(book, site, landing):
-    year = _latest_full(book)
-    page = landing.context.new_page()
+def test_next_page_is_the_latest_full_editions_overview(latest_full, site, new_page):
+    year = latest_full
+    context, page, _, _ = new_page()
     try:
         page.goto(site + LANDING, wait_until="load")
         link = page.locator("a.right-next")
@@ -123,4 +119,4 @@ def test_next_page_is_the_latest_full_editions_overview(book, site, landing):
         assert page.url == urljoin(site, f"book/editions/{year}/00_overview.html"), f"下一页 went to {page.url}"
         assert f"{year}年版概览" in page.locator("h1").first.inner_text()
     finally:
-        page.close()
+        context.close()
