@@ -61,6 +61,8 @@ def chapters(path: Path = FILE) -> tuple[Chapter, ...]:
         if not isinstance(item, dict) or not all(isinstance(item.get(k), str) and item.get(k) for k in
                                                  ("id", "title", "intro")):
             raise InputError(f"chapter {number} needs the texts id, title and intro", file=w)
+        if any(ch in item["title"] + item["id"] for ch in "<>&\"'`\\"):
+            raise InputError(f"chapter {number}: a title or id may not contain < > & \" ' ` or \\", file=w)
         charts = []
         for spec in item.get("charts") or []:
             if isinstance(spec, str) and spec in CHART_KINDS and spec != "series":

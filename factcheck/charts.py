@@ -51,9 +51,14 @@ def verdict_scale(codes: list[str] | None = None) -> alt.Scale:
     return alt.Scale(domain=[BY_CODE[c].label for c in codes], range=[BY_CODE[c].colour for c in codes])
 
 
-def count_axis(title: str | None = None) -> alt.Axis:
-    """Counts have whole-number ticks."""
-    return alt.Axis(title=title, tickMinStep=1, format="d")
+def count_axis(title: str | None, top: float) -> alt.Axis:
+    """Counts have whole-number ticks, at most six of them, from 0 to at least ``top``."""
+    steps = [m * 10 ** e for e in range(0, 9) for m in (1, 2, 5)]
+    step = next(s for s in steps if top / s <= 5)
+    values = list(range(0, int(top) + step + 1, step))
+    while len(values) > 2 and values[-2] >= top:
+        values.pop()
+    return alt.Axis(title=title, values=values, format="d")
 
 
 def finish(chart: alt.TopLevelMixin, *, title: str, subtitle: str, source: str, alt_text: str,

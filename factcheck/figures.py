@@ -41,7 +41,8 @@ def verdict_counts(edition: Edition) -> alt.TopLevelMixin:
     total, bad = edition.counts["total"], edition.counts["inconsistent"]
     chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
         y=alt.Y("章节:N", sort=[titles[c] for c in edition.published_chapters()], title=None),
-        x=alt.X("数字个数:Q", axis=count_axis("数字个数"), stack="zero"),
+        x=alt.X("数字个数:Q", axis=count_axis("数字个数", max(
+            (edition.chapter_counts(c)["total"] for c in edition.published_chapters()), default=1)), stack="zero"),
         color=alt.Color("结论:N", scale=verdict_scale(present), title=None, sort=[BY_CODE[c].label for c in present]),
         order=alt.Order("顺序:Q"),
         tooltip=["章节:N", "结论:N", "数字个数:Q"],
@@ -77,7 +78,7 @@ def ranks(edition: Edition, chapter: str = "ranking") -> alt.TopLevelMixin | Non
         place = f"第{int(f['value'])}位" if exact else f"{int(f['value'])}名以外"
         rows.append({"评价年度": str(y), "名次": int(f["value"]), "说明": f"{place},{zones}", "标注": place,
                      "名次类型": "名次" if exact else "只知在此名次之外", "来源": edition.sources[f["source_id"]]["publisher"]})
-    x = alt.X("评价年度:O", scale=alt.Scale(domain=[str(y) for y in years]), axis=alt.Axis(labelAngle=0), title="评价年度")
+    x = alt.X("评价年度:O", scale=alt.Scale(domain=[str(y) for y in years]), axis=alt.Axis(labelAngle=0, labelOverlap="parity"), title="评价年度")
     top = max(100, max(r["名次"] for r in rows) + 10)
     y = alt.Y("名次:Q", scale=alt.Scale(reverse=True, domain=[1, top], nice=False),
               axis=alt.Axis(title="名次(越靠上越好)", tickMinStep=1, format="d", values=[1, 25, 50, 75, 100]))
@@ -133,19 +134,23 @@ def targets(edition: Edition, chapter: str) -> alt.TopLevelMixin | None:
         years = sorted({r["年份"] for r in actual if r["年份"].isdigit()} | ({str(due)} if due else set()))
         if due is None:
             years.append("未定期限")
-        x = alt.X("年份:O", scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0), title=None)
+        x = alt.X("年份:O", scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0, labelOverlap="parity"), title=None)
         whole = edition.indicator(j["indicator"])["whole"]
-        y = alt.Y("数值:Q", title=unit, axis=count_axis(unit) if whole else alt.Axis(title=unit),
+        top = max([r["数值"] for r in actual + goal], default=1)
+        y = alt.Y("数值:Q", title=unit, axis=count_axis(unit, top) if whole else alt.Axis(title=unit),
                   scale=alt.Scale(zero=True))
-        layer = alt.layer(
-            alt.Chart(alt.Data(values=actual)).mark_line(color="#c05621").encode(x=x, y=y),
-            alt.Chart(alt.Data(values=actual)).mark_point(filled=True, size=70, color="#c05621").encode(
-                x=x, y=y, tooltip=["说明:N"]),
+        layers = [
             alt.Chart(alt.Data(values=goal)).mark_point(shape="diamond", filled=False, size=140, strokeWidth=2,
                                                         color="#2b6cb0").encode(x=x, y=y, tooltip=["说明:N"]),
             alt.Chart(alt.Data(values=goal)).mark_text(dy=-14, fontSize=11, color="#2b6cb0").encode(
                 x=x, y=y, text=alt.value("目标")),
-        ).properties(width=WIDTH, height=110, title=alt.TitleParams(f"{name}:{status}", fontSize=13))
+        ]
+        if actual:  # an empty layer would be an unlabelled mark for screen readers
+            layers[:0] = [alt.Chart(alt.Data(values=actual)).mark_line(color="#c05621").encode(x=x, y=y),
+                          alt.Chart(alt.Data(values=actual)).mark_point(filled=True, size=70, color="#c05621").encode(
+                              x=x, y=y, tooltip=["说明:N"])]
+        layer = alt.layer(*layers).properties(width=WIDTH, height=110,
+                                              title=alt.TitleParams(f"{name}:{status}", fontSize=13))
         panels.append(layer)
         data += [{"目标": name, **{k: v for k, v in r.items()}} for r in goal + actual]
     counted = {s: statuses.count(s) for s in dict.fromkeys(statuses)}
@@ -225,8 +230,10 @@ def series(edition: Edition, indicator: str, places: list[str]) -> alt.TopLevelM
                      "来源": edition.sources[f["source_id"]]["publisher"]})
     years = [str(y) for y in range(min(int(r["年份"]) for r in rows), max(int(r["年份"]) for r in rows) + 1)]
     present_places = [p for p in places if any(r["地域"] == p for r in rows)]
-    x = alt.X("年份:O", scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0), title=None)
-    y = alt.Y("数值:Q", title=meta["unit"], axis=count_axis(meta["unit"]) if meta["whole"] else alt.Axis(title=meta["unit"]))
+    x = alt.X("年份:O", scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0, labelOverlap="parity"), title=None)
+    top = max(r["数值"] for r in rows)
+    y = alt.Y("数值:Q", title=meta["unit"],
+              axis=count_axis(meta["unit"], top) if meta["whole"] else alt.Axis(title=meta["unit"]))
     colour = alt.Color("地域:N", scale=place_scale(present_places), title=None)
     chart = alt.layer(
         alt.Chart(alt.Data(values=rows)).mark_line().encode(x=x, y=y, color=colour),
@@ -270,7 +277,7 @@ def editions(editions: list[Edition]) -> alt.TopLevelMixin:
             for e in editions for c in present if e.counts[c]]
     chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
         y=alt.Y("版本:N", title=None, sort=[f"{e.year}年版" for e in editions]),
-        x=alt.X("数字个数:Q", axis=count_axis("数字个数"), stack="zero"),
+        x=alt.X("数字个数:Q", axis=count_axis("数字个数", max(e.counts["total"] for e in editions)), stack="zero"),
         color=alt.Color("结论:N", scale=verdict_scale(present), title=None, sort=[BY_CODE[c].label for c in present]),
         order=alt.Order("顺序:Q"), tooltip=["版本:N", "结论:N", "数字个数:Q"],
     ).properties(width=WIDTH, height=alt.Step(30))

@@ -74,6 +74,11 @@ def claimed(j: dict) -> str:
     return qty(j["value"], j["decimals"], j["qualifier"], j["unit"])
 
 
+def search_terms(j: dict) -> str:
+    """The figure as a word of its own, for the book's search (the quote runs it into its unit: 135.71%)."""
+    return f'<span class="search-terms" hidden> {esc(j["figure"])} {esc(claimed(j))} </span>'
+
+
 def count_words(counts: dict[str, int]) -> str:
     """``1个数字有误、2个算得通和5个只是陈述`` in the vocabulary's order."""
     parts = [f"{counts[c]}个{BY_CODE[c].label}" for c in CODES if counts.get(c)]
@@ -115,7 +120,7 @@ def card(edition: Edition, j: dict, *, heading: str = "h3") -> str:
         f'data-chapter="{esc(j["chapter"])}">'
         f'<{heading} class="claim-head">{badge(j)} <span class="claimed">{esc(claimed(j))}</span>'
         f'<span class="claim-what">{esc(what)}</span></{heading}>'
-        f'<blockquote class="claim-quote">“{quote(j)}”</blockquote>'
+        f'<blockquote class="claim-quote">“{quote(j)}”</blockquote>{search_terms(j)}'
         f'<p class="claim-why">{esc(j["why"])}</p>'
         f'<details class="claim-details"><summary>展开:怎么算的</summary>'
         f'<ul class="steps">{steps}</ul>{candidates_html}{repeats_html}'

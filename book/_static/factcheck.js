@@ -33,3 +33,12 @@
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();
+
+/* The book's search splits a query into words. Sphinx's default splits at every "." and then drops
+   all-digit words, so a search for 135.71 found nothing: keep a decimal number whole. Defined before
+   searchtools.js, which uses a splitQuery already defined. */
+var splitQuery = function (query) {
+  return query
+    .split(/(?:[^\p{Letter}\p{Number}_.%\p{Emoji_Presentation}]|(?<!\p{Number})\.|\.(?!\p{Number}))+/gu)
+    .filter(function (term) { return term; });
+};
