@@ -5,7 +5,9 @@ SHELL := /bin/bash
 
 YEAR ?= 2022
 DATA ?= data
-JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+ifeq ($(origin JOBS),undefined)
+JOBS := $(shell nproc 2>/dev/null || echo 2)
+endif
 PORT ?= 8000
 PYTHON ?= python3
 VENV := .venv
