@@ -3,8 +3,8 @@
 * sphinx-thebe writes ``THEBE_JS_URL`` (a CDN address) into every page, twice, although live code is
   off: removed, so no CDN address is left in the book and the theme's "already declared" error is gone;
 * two theme buttons get accessible names that match what they show (axe finds no serious violation);
-* the theme's print header (which repeats the page title unescaped) goes, and the sidebar's fold toggles
-  get a name;
+* the theme's print header (which repeats the page title unescaped) is escaped again, and the sidebar's
+  fold toggles get a name;
 * Font Awesome's 1.5 MB script (redundant with the theme's icon webfont) goes, and so do the vega
   bundle and sphinx-design's assets on pages that don't use them (every page under the 2 MB budget);
 * the page source links (``_sources``) are not published (``html_show_sourcelink: false``), and no
@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -39,8 +40,9 @@ SPHINX_DESIGN = re.compile(r'\s*<link rel="stylesheet" type="text/css" href="[^"
 SOURCE_DOWNLOAD = re.compile(r'\s*<li><a href="[^"]*_sources/[^"]*"[^>]*btn-download-source-button.*?</a>\s*</li>', re.S)
 
 
-# The theme's print header repeats the page title without escaping it: drop it (the page shows its title).
-PRINT_TITLE = re.compile(r'(<div id="jb-print-docs-body" class="onlyprint">\s*)<h1>.*?</h1>', re.S)
+# The theme's print header repeats the page title without escaping it: escape it again (chapter titles are
+# refused with markup anyway, see factcheck.chapters).
+PRINT_TITLE = re.compile(r'(<div id="jb-print-docs-body" class="onlyprint">\s*<h1>)(.*?)(</h1>)', re.S)
 # The sidebar's fold toggles hold only an icon marked presentational: give them a name.
 NAV_TOGGLE = '<summary><span class="toctree-toggle" role="presentation">'
 NAV_TOGGLE_NAMED = '<summary aria-label="展开或收起本版各章"><span class="toctree-toggle" role="presentation">'
@@ -54,7 +56,8 @@ def postprocess_html(html_dir: Path) -> None:
         cleaned = THEME_SWITCH_ICON.sub(r'<i aria-hidden="true" class="theme-switch \1" data-mode="\2"></i>',
                                         cleaned.replace(*THEME_SWITCH_LABEL))
         cleaned = FONTAWESOME_JS.sub("", SOURCE_DOWNLOAD.sub("", cleaned))
-        cleaned = PRINT_TITLE.sub(r"\1", cleaned).replace(NAV_TOGGLE, NAV_TOGGLE_NAMED)
+        cleaned = PRINT_TITLE.sub(lambda m: m.group(1) + html.escape(html.unescape(m.group(2))) + m.group(3), cleaned)
+        cleaned = cleaned.replace(NAV_TOGGLE, NAV_TOGGLE_NAMED)
         if 'class="factcheck-chart"' not in cleaned:
             cleaned = VEGA_BUNDLE_JS.sub("", cleaned)
         if not re.search(r'class="[^"]*\bsd-', cleaned):

@@ -58,31 +58,7 @@ class Bug:
         return bool(re.search(self.page, rel) and re.search(self.problem, problem))
 
 
-BUGS: list[Bug] = [
-    Bug("nav-summary-name", "axe", r"^summary-name ",
-        "factcheck/build/pages.py: the sidebar's collapsible editions are sphinx-book-theme <details><summary> "
-        "holding only a chevron (<span role=presentation>): no accessible name, axe summary-name (serious) on "
-        "every page; fix in postprocess_html, e.g. <summary aria-label=\"展开或收起本版各章\">"),
-    Bug("tier-contrast", "axe", r"^color-contrast .*\.tier$",
-        "book/_static/factcheck.css: .claim-sources .tier is #718096 on white at .85em (contrast 4.0:1 < 4.5:1), "
-        "axe color-contrast (serious) on every chapter page; use #4a5568"),
-    Bug("empty-mark-aria", "axe", r"^svg-img-alt ",
-        "factcheck/figures.py targets(): a target without actual values draws empty line/point layers that Vega "
-        "renders as <g role=graphics-symbol> without a label, axe svg-img-alt (serious) on 2022/07_industry; "
-        "leave the actual-value layers out when there are none (or mark_line(aria=False)/mark_point(aria=False))"),
-    Bug("count-half-ticks", "count-axis", r"repeats tick labels",
-        "factcheck/charts.py count_axis(): tickMinStep=1 does not stop Vega-Lite 6.4 from ticking 0, 0.5, 1, 1.5, 2 "
-        "on a domain up to 2, so format 'd' labels them 0, 1, 1, 2, 2 (2021 overview, 2022 创新主体); give the axis "
-        "explicit integer values (values=list(range(0, top + 1, step))) or tickCount=min(top, 5)"),
-    Bug("corrections-ids", "prose", r"^claim id ",
-        "book/about.html, 更正记录: data/corrections.csv 'what' texts name claim ids (与2022-hte-new合并为同一个数字), "
-        "shown as is by factcheck/present.py corrections(); write the merged figure's quote instead (or map ids "
-        "to quotes in corrections())", page=r"about\.html$"),
-    Bug("rank-years-overlap", "phone-overlap", r"'20\d\d' and '20\d\d' overlap \(X-axis titled '评价年度'",
-        "factcheck/figures.py ranks(): the x axis (评价年度, 11 years, labelAngle=0) lets Vega draw every year, so at "
-        "390 px the labels run together (20142015…2024) on 01_ranking and 跨年比较; set labelOverlap "
-        "('parity'/'greedy') on that axis (or labelAngle=-45, or a theme-wide axis labelOverlap)"),
-]
+BUGS: list[Bug] = []
 
 
 def known_bugs(kind: str, rel: str, problems: list[str]) -> tuple[list[str], list[Bug]]:

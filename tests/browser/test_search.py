@@ -16,12 +16,6 @@ TERM = "高价值发明专利"
 FIGURE = "135.71"
 WANTED = {TERM: {"book/editions/2022/04_ip.html"},
           FIGURE: {"book/editions/2022/04_ip.html", "book/editions/2022/08_factcheck.html"}}
-DIGITS_BUG = ("search.html: a figure cannot be found. Sphinx's searchtools.js splits the query '135.71' at the "
-              "dot and drops every all-digit term (queryTerm.match(/^\\d+$/)), and jieba indexed the figure as the "
-              "single term '135.71%'. Fix: define splitQuery in book/_static/factcheck.js (loaded before "
-              "searchtools.js, which keeps a splitQuery already defined) so that numbers keep their dot "
-              "(e.g. split on /[^\\p{L}\\p{N}_.]+/u), and index numbers without their % (a Sphinx search-language "
-              "subclass of the zh splitter, or a dictionary entry per figure)")
 
 
 def _index(book) -> dict:
@@ -63,7 +57,7 @@ def test_the_index_knows_the_whole_term(book):
     assert "book/editions/2022/04_ip" in [index["docnames"][d] for d in docs]
 
 
-@pytest.mark.parametrize("term", [TERM, pytest.param(FIGURE, marks=pytest.mark.xfail(strict=True, reason=DIGITS_BUG))])
+@pytest.mark.parametrize("term", [TERM, FIGURE])
 def test_search_page_finds(searched, term):
     hits, summary, *_ = searched[term]
     found = {h.split("?")[0].split("#")[0] for h in hits}
