@@ -11,7 +11,8 @@ d. a rebuild after a change to ``book/methods.md``: the book is rebuilt, the dat
    from the cache, the PDF is printed again (its input changed);
 e. the no-op ``make book``, and one data change (a note of ``inputs.csv``, which no page shows);
 f. nbval on the published pages with pytest-xdist;
-g. peak memory of each process tree (sampled every 50 ms).
+g. peak memory of each process tree (sampled every 50 ms): the execution alone (``build --no-book``: the
+   judged stage and the pages) against Jupyter Book's whole build, and the whole build with its PDF.
 
 Every build runs in a fresh copy of the repository (no ``_build``), its kernels importing the copy's
 package. Medians of ``--runs`` runs; the two cold builds alternate. Prints a table and writes
@@ -288,6 +289,11 @@ def main(argv: list[str] | None = None) -> int:
                 note(name, fn(*fn_args))
             cold = results["cold: ours (factcheck build)"][-1]
             n = cold.executed
+            pages = fresh_copy(tmp, f"pages-{i}")
+            note("cold: ours, judge and execute only (build --no-book)", measure(
+                [sys.executable, "-m", "factcheck", "build", "--year", str(args.year), "--jobs", str(args.jobs),
+                 "--no-book"], pages, environment(pages)))
+            shutil.rmtree(pages, ignore_errors=True)
             note("execution floor: papermill, imports only", floor(ours, n, args.jobs))
             note("no-op: make book", make_book(ours, args.year, args.jobs))
             with (ours / "book" / "methods.md").open("a", encoding="utf-8") as fh:
@@ -343,6 +349,9 @@ def main(argv: list[str] | None = None) -> int:
     print("  after book/methods.md changed: " + ", ".join(
         f"{k} {v:.1f} s" for k, v in summary["rebuild_after_methods_change_phases_s"].items()))
     print(f"  pages re-executed after an inputs.csv note changed: {summary['executed_after_note_change']:.0f}")
+    print(f"  peak memory: execution (build --no-book) {summary['peak_mb']['cold: ours, judge and execute only (build --no-book)']:.0f} MB"
+          f" vs Jupyter Book {summary['peak_mb'][jb_name]:.0f} MB; our whole build {summary['peak_mb'][ours_name]:.0f} MB"
+          " (Chromium printing the PDF)")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")

@@ -66,31 +66,30 @@ def _page_label(rel: Path) -> str:
 
 
 @functools.cache
-def _font():
+def _font_number() -> int:
+    """Which font of the collection is the Simplified Chinese one."""
     from fontTools.ttLib import TTCollection
 
     if not FONT_FILE.is_file():
-        raise InputError(f"{FONT_FILE} not found: install Debian's fonts-noto-cjk (make browser-deps)")
-    for font in TTCollection(str(FONT_FILE)).fonts:
+        raise InputError(f"{FONT_FILE} not found: install Debian's fonts-noto-cjk (make system-deps)")
+    for number, font in enumerate(TTCollection(str(FONT_FILE), lazy=True).fonts):
         if FONT_NAME in str(font["name"].getDebugName(1)):
-            return font
+            return number
     raise InputError(f"{FONT_FILE} has no {FONT_NAME}")
 
 
 def embed_font(svg: str) -> str:
     """Put the glyphs the SVG's text uses into it, as a WOFF web font: it draws without the reader's fonts."""
     from fontTools import subset
+    from fontTools.ttLib import TTFont
 
     chars = {ch for text in re.findall(r">([^<]+)</text>", svg) for ch in text} | set("0123456789.,:;%-()")
-    font = _font()
+    part = TTFont(str(FONT_FILE), fontNumber=_font_number(), lazy=True)  # read only what the subset needs
     options = subset.Options()
     options.flavor = "woff"
     options.name_IDs = ["*"]
     subsetter = subset.Subsetter(options)
     subsetter.populate(text="".join(sorted(chars)))
-    import copy
-
-    part = copy.deepcopy(font)
     subsetter.subset(part)
     buffer = io.BytesIO()
     part.flavor = "woff"
@@ -102,21 +101,36 @@ def embed_font(svg: str) -> str:
     return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + style, svg, count=1)
 
 
-def _svg_for(spec: dict, chart_id: str, cache: Path | None) -> str:
+def _draw(spec: dict) -> str:
     import vl_convert
 
     from ..charts import VEGA_LITE_VERSION, export_spec
 
-    cached = cache / vl_convert.__version__ / f"{chart_id}.svg" if cache else None
-    if cached is not None and cached.is_file():
-        return cached.read_text(encoding="utf-8")
-    svg = embed_font(vl_convert.vegalite_to_svg(export_spec(spec), vl_version=VEGA_LITE_VERSION))
-    if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_text(svg, encoding="utf-8")
-        tmp.replace(cached)
-    return svg
+    return embed_font(vl_convert.vegalite_to_svg(export_spec(spec), vl_version=VEGA_LITE_VERSION))
+
+
+def _svgs(specs: dict[str, dict], cache: Path | None) -> dict[str, str]:
+    """Every chart's SVG: from the cache when this spec was drawn before by this vl-convert, else drawn, the
+    charts spread over the cores (vl-convert and the font subsetting each take a fraction of a second)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    import vl_convert
+
+    folder = cache / vl_convert.__version__ if cache else None
+    out = {cid: (folder / f"{cid}.svg").read_text(encoding="utf-8") for cid in specs
+           if folder is not None and (folder / f"{cid}.svg").is_file()}
+    todo = [cid for cid in specs if cid not in out]
+    if todo:
+        workers = max(1, min(len(todo), os.cpu_count() or 1))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for cid, svg in zip(todo, pool.map(_draw, [specs[c] for c in todo]), strict=True):
+                out[cid] = svg
+                if folder is not None:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    tmp = folder / f"{cid}.tmp"
+                    tmp.write_text(svg, encoding="utf-8")
+                    tmp.replace(folder / f"{cid}.svg")
+    return out
 
 
 def csv_text(rows: list[dict]) -> str:
@@ -134,12 +148,15 @@ def chart_files(html_dir: Path, cache: Path | None = None) -> list[Path]:
     out_dir = html_dir / CHART_DIR
     decoder = json.JSONDecoder()
     written: dict[str, Path] = {}
+    edits: list[tuple[Path, str, list[tuple[int, str]]]] = []
+    specs: dict[str, dict] = {}
     for page in sorted(html_dir.rglob("*.html")):
         rel = page.relative_to(html_dir)
         if rel.parts[0].startswith("_"):
             continue
         text = page.read_text(encoding="utf-8")
-        pieces, pos, n = [], 0, 0
+        links_at: list[tuple[int, str]] = []
+        n = 0
         for m in FIGURE.finditer(text):
             chart_id = m.group(1)
             start = text.find(SPEC_START, m.end())
@@ -151,20 +168,26 @@ def chart_files(html_dir: Path, cache: Path | None = None) -> list[Path]:
                 spec, _ = decoder.raw_decode(text, start + len(SPEC_START))
             except json.JSONDecodeError as exc:
                 raise InputError(f"chart {chart_id} on {rel}: its spec does not parse ({exc})") from None
-            if chart_id not in written:
-                out_dir.mkdir(parents=True, exist_ok=True)
-                (out_dir / f"{chart_id}.svg").write_text(_svg_for(spec, chart_id, cache), encoding="utf-8")
-                (out_dir / f"{chart_id}.csv").write_text(csv_text(spec.get("usermeta", {}).get("data", [])),
-                                                         encoding="utf-8", newline="")
-                written[chart_id] = out_dir / f"{chart_id}.svg"
+            specs.setdefault(chart_id, spec)
             base = Path(os.path.relpath(html_dir, page.parent)).as_posix() + f"/{CHART_DIR}/{chart_id}"
             name = f"{_page_label(rel)}-{n}"
-            links = (f'<p class="chart-download"><a href="{base}.csv" download="{name}.csv">下载数据(CSV)</a> · '
-                     f'<a href="{base}.svg" download="{name}.svg" type="image/svg+xml">下载此图(SVG)</a></p>')
-            pieces += [text[pos:close], links]
-            pos = close
-        if pieces:
-            page.write_text("".join(pieces) + text[pos:], encoding="utf-8")
+            links_at.append((close, f'<p class="chart-download"><a href="{base}.csv" download="{name}.csv">下载数据(CSV)'
+                                    f'</a> · <a href="{base}.svg" download="{name}.svg" type="image/svg+xml">'
+                                    "下载此图(SVG)</a></p>"))
+        if links_at:
+            edits.append((page, text, links_at))
+    for chart_id, svg in _svgs(specs, cache).items():
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / f"{chart_id}.svg").write_text(svg, encoding="utf-8")
+        (out_dir / f"{chart_id}.csv").write_text(csv_text(specs[chart_id].get("usermeta", {}).get("data", [])),
+                                                 encoding="utf-8", newline="")
+        written[chart_id] = out_dir / f"{chart_id}.svg"
+    for page, text, links_at in edits:
+        pieces, pos = [], 0
+        for at, links in links_at:
+            pieces += [text[pos:at], links]
+            pos = at
+        page.write_text("".join(pieces) + text[pos:], encoding="utf-8")
     return sorted(written.values())
 
 

@@ -463,7 +463,7 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
                 report.book_reason = "its sources changed"
             if report.book_reason:
                 log(f"build the book: {report.book_reason}")
-                report.phases.update(build_book(layout, data, key))
+                report.phases.update(build_book(layout, data, book_hash(layout.root, code)))
                 report.book_built = True
                 manifest.book = book_hash(layout.root, code, data)  # build_book may have written _static
     except BaseException:
