@@ -112,6 +112,7 @@ def _draw(spec: dict) -> str:
 def _svgs(specs: dict[str, dict], cache: Path | None) -> dict[str, str]:
     """Every chart's SVG: from the cache when this spec was drawn before by this vl-convert, else drawn, the
     charts spread over the cores (vl-convert and the font subsetting each take a fraction of a second)."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     import vl_convert
@@ -122,7 +123,9 @@ def _svgs(specs: dict[str, dict], cache: Path | None) -> dict[str, str]:
     todo = [cid for cid in specs if cid not in out]
     if todo:
         workers = max(1, min(len(todo), os.cpu_count() or 1))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # spawned, not forked: this process has threads, and vl-convert's JavaScript runtime may be running in
+        # it (it wrote the vega bundle); neither survives a fork (a forked worker hangs)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             for cid, svg in zip(todo, pool.map(_draw, [specs[c] for c in todo]), strict=True):
                 out[cid] = svg
                 if folder is not None:
