@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .errors import InputError, where
 from .numbers import NumberError, decimals_of, parse_decimal
+from .params import check_data_dir
 from .schema import BY_NAME
 
 MAX_BYTES = 2_000_000
@@ -339,11 +340,7 @@ class _Cells:
 
 def load(data_dir: str | Path) -> Dataset:
     """Read every table of ``data_dir``; article texts are read when first used."""
-    root = Path(data_dir)
-    if not root.exists():
-        raise InputError(f"data folder {root} does not exist", parameter="data_dir")
-    if not root.is_dir():
-        raise InputError(f"{root} is a file, not a data folder", parameter="data_dir")
+    root = check_data_dir(data_dir)
 
     def cells(table: str) -> list[_Cells]:
         return [_Cells(root / f"{table}.csv", r) for r in read_rows(root, table)]

@@ -28,17 +28,14 @@ from .errors import InputError, where
 from .formula import FormulaError, parse_formula
 from .load import MAX_BYTES, MAX_ROWS, Claim, Dataset, load, note_read
 from .numbers import decimals_of, figure_value, same_number, token_offsets
+from .params import check_data_dir
 from .register import unaccounted
 from .schema import BY_NAME, TABLES, descriptor
 
 
 def validate(data_dir: str | Path) -> Dataset:
     """Validate ``data_dir`` and return its records; raise :class:`InputError` on the first problem."""
-    root = Path(data_dir)
-    if not root.exists():
-        raise InputError(f"data folder {root} does not exist", parameter="data_dir")
-    if not root.is_dir():
-        raise InputError(f"{root} is a file, not a data folder", parameter="data_dir")
+    root = check_data_dir(data_dir)
     check_descriptor(root / "datapackage.json")
     for table in TABLES:
         check_csv_text(root / table.path, table.header)
