@@ -80,7 +80,7 @@ def diagnose(judge: Judge, claim: Claim) -> list[dict]:
 def _passes(judge: Judge, claim: Claim, refs: list[Reference], target: Interval | None = None,
             periods: dict[str, Period] | None = None) -> Reading | None:
     readings = judge.readings(claim, refs, target=target, periods=periods)
-    best = readings[Judge.decide(readings)]
+    best = readings[judge.decide(readings)]
     return best if best.verdict in ("reproduced", "consistent") else None
 
 

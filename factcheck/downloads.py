@@ -30,13 +30,19 @@ def _sources(edition: Edition, j: dict) -> str:
     return ";".join(parts)
 
 
+def cell(text: str) -> str:
+    """A text cell Excel will not run as a formula (a leading = + - @ is quoted with an apostrophe)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def rows(edition: Edition) -> list[list[str]]:
     titles = {c.id: c.title for c in chapters.chapters()}
     out = []
     for j in edition.claims:
         candidates = [f"{n}. {c}" for n, c in enumerate(j["candidates"], start=1)]
-        out.append([j["claim_id"], titles.get(j["chapter"], j["chapter"]), j["quote"], j["figure"], j["label"],
-                    j["verdict"], j["why"], " ".join(j["steps"]), " ".join(candidates), _sources(edition, j)])
+        out.append([cell(text) for text in (
+            j["claim_id"], titles.get(j["chapter"], j["chapter"]), j["quote"], j["figure"], j["label"], j["verdict"],
+            j["why"], " ".join(j["steps"]), " ".join(candidates), _sources(edition, j))])
     return out
 
 

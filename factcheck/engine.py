@@ -61,6 +61,7 @@ class Used:
     items: list[str] = field(default_factory=list)
     interval: Interval | None = None
     whole: bool = False
+    period_note: str = ""  # what the period means (which evaluation, 年末, a doubtful year)
 
     @property
     def exact(self) -> bool:
@@ -82,6 +83,7 @@ class Reading:
     implied_what: str = ""
     implied_unit: str = ""
     wholes: list[int] = field(default_factory=list)
+    loose: bool = False  # the implied range is a unit or more wide: any printed figure would fit
     missing: list[str] = field(default_factory=list)
     bare: bool = False  # the figure is itself the missing input (全市第一 needs every district's figure)
     left_out: list[str] = field(default_factory=list)  # optional inputs not found (a partial series)
@@ -139,6 +141,7 @@ class Judge:
     def __init__(self, ds: Dataset) -> None:
         self.ds = ds
         self._done: dict[str, Judgement] = {}
+        self._judging: set[str] = set()
         self._formulas: dict[str, tuple[list[Reference], Formula | None]] = {}
 
     # ---- whole editions ------------------------------------------------------------------------
@@ -154,6 +157,13 @@ class Judge:
         return self._done.get(claim_id) or self._judge(claim_id)
 
     def _judge(self, claim_id: str) -> Judgement:
+        self._judging.add(claim_id)
+        try:
+            return self._judge_claim(claim_id)
+        finally:
+            self._judging.discard(claim_id)
+
+    def _judge_claim(self, claim_id: str) -> Judgement:
         claim = self.ds.claims[claim_id]
         for ref in self.refs(claim):  # the claims it uses first: their verdicts bound this one's
             if ref.kind == "claim" and ref.target not in self._done:
@@ -245,8 +255,16 @@ class Judge:
         return Used(ref.name, self.describe(ref.target, ref.geography, period.year), f.value, f.decimals,
                     f.qualifier, f.unit, "input", source_id=f.source_id, period=period.year, stand_in=period.proxy,
                     independent=self.independent(claim.source_id, f.source_id), claim_id=f.claim_id,
+                    claim_verdict=self._verdict_of_figure(f.claim_id),
                     interval=self.interval(f.value, f.decimals, f.qualifier, f.indicator),
-                    whole=self.ds.indicators[f.indicator].whole)
+                    whole=self.ds.indicators[f.indicator].whole, period_note=f.period_note)
+
+    def _verdict_of_figure(self, claim_id: str) -> str:
+        """The verdict of the article claim a figure comes from ('' for an outside input, or while that claim
+        is itself being judged: figures can refer to each other through their indicators)."""
+        if not claim_id or claim_id in self._judging:
+            return ""
+        return self.verdict_of(claim_id) or ""
 
     def _searched(self, ref: Reference, period: Period) -> dict | None:
         """What was searched for an input not found (``searches.csv``); None for anything but an input."""
@@ -284,10 +302,11 @@ class Judge:
                   if f.claim_id != claim.claim_id and f.source_id != claim.source_id]
         for f in others:
             src = self.ds.sources[f.source_id]
+            theirs = self.interval(f.value, f.decimals, f.qualifier, f.indicator)
             j.corroboration.append({
                 "source_id": f.source_id, "publisher": src.publisher, "tier": src.tier,
-                "text": claimed_text(f.value, f.decimals, f.qualifier, f.unit),
-                "agrees": own.intersects(self.interval(f.value, f.decimals, f.qualifier, f.indicator)),
+                "text": claimed_text(f.value, f.decimals, f.qualifier, f.unit), "period_note": f.period_note,
+                "agrees": own.intersects(theirs), "same": own == theirs,  # the same figure, or only no contradiction
                 "independent": self.independent(claim.source_id, f.source_id),
             })
         j.verdict = "inconsistent" if any(not c["agrees"] for c in j.corroboration) else "stated"
@@ -362,16 +381,16 @@ class Judge:
         plan = self.plan(refs) if periods is None else [(periods, [], True)]
         return [self.evaluate(claim, formula, refs, p, changes, primary, target) for p, changes, primary in plan]
 
-    @staticmethod
-    def decide(readings: list[Reading]) -> int:
+    def decide(self, readings: list[Reading]) -> int:
         """The reading that decides: the strongest, the primary one on a tie. A missing period judged by its
-        stand-ins when every stand-in contradicts the figure."""
+        stand-ins when every stand-in contradicts the figure: the one from the most reliable source."""
         best = max(range(len(readings)), key=lambda i: (STRENGTH[readings[i].verdict], readings[i].primary))
         primary = readings[0]
         if primary.status in ("implied", "missing") and primary.verdict == "unverifiable":
             proxies = [i for i, r in enumerate(readings[1:], start=1) if _stand_in_only(r)]
             if proxies and all(readings[i].verdict == "inconsistent" for i in proxies):
-                best = proxies[0]
+                best = min(proxies, key=lambda i: max((self.ds.sources[u.source_id].tier for u in readings[i].used
+                                                        if u.stand_in and u.source_id), default=9))
         return best
 
     def evaluate(self, claim: Claim, formula: Formula, refs: list[Reference], periods: dict[str, Period],
@@ -414,7 +433,10 @@ class Judge:
                 known = {k: u.interval for k, u in used.items()}
                 r.wholes = [n for n in implied.whole_numbers(limit=50)
                             if formula.bound({**known, m.name: Interval.point(n)}).intersects(target)][:6]
-                r.verdict = "consistent" if r.wholes else "inconsistent"
+                # a whole number can be missed only when the range is narrower than one: a wider one always
+                # holds one, and the check could not have failed
+                r.loose = not implied.bounded or implied.hi - implied.lo >= 1
+                r.verdict = "inconsistent" if not r.wholes else "unverifiable" if r.loose else "consistent"
             else:
                 r.verdict = "unverifiable"
             return self._weaken(r)
@@ -450,7 +472,7 @@ class Judge:
         """An agreement with a claim that is itself wrong or unverifiable proves nothing."""
         r.weak = [{"claim_id": u.claim_id, "verdict": u.claim_verdict, "what": u.what,
                    "text": claimed_text(u.value, u.decimals, u.qualifier, u.unit)}
-                  for u in r.used if u.kind == "claim" and u.claim_verdict in WEAK]
+                  for u in r.used if u.claim_id and u.claim_verdict in WEAK]
         if r.weak and r.verdict in ("reproduced", "consistent"):
             r.verdict = "unverifiable"
         return r

@@ -76,8 +76,10 @@ def ranks(edition: Edition, chapter: str = "ranking") -> alt.TopLevelMixin | Non
             continue
         exact = f["qualifier"] == "="
         place = f"第{int(f['value'])}位" if exact else f"{int(f['value'])}名以外"
-        rows.append({"评价年度": str(y), "名次": int(f["value"]), "说明": f"{place},{zones}", "标注": place,
-                     "名次类型": "名次" if exact else "只知在此名次之外", "来源": edition.sources[f["source_id"]]["publisher"]})
+        doubt = any(w in (f["period_note"] or "") for w in ("推断", "存疑", "未写明"))
+        rows.append({"评价年度": str(y), "名次": int(f["value"]), "说明": f"{place},{zones}", "标注": place + ("*" if doubt else ""),
+                     "名次类型": "名次" if exact else "只知在此名次之外", "来源": edition.sources[f["source_id"]]["publisher"],
+                     "所指年度": f["period_note"] or ""})
     x = alt.X("评价年度:O", scale=alt.Scale(domain=[str(y) for y in years]), axis=alt.Axis(labelAngle=0, labelOverlap="parity"), title="评价年度")
     top = max(100, max(r["名次"] for r in rows) + 10)
     y = alt.Y("名次:Q", scale=alt.Scale(reverse=True, domain=[1, top], nice=False),
@@ -89,7 +91,7 @@ def ranks(edition: Edition, chapter: str = "ranking") -> alt.TopLevelMixin | Non
         alt.Chart(alt.Data(values=rows)).mark_point(filled=True, size=80, color="#c05621").encode(
             x=x, y=y, shape=alt.Shape("名次类型:N", title=None, scale=alt.Scale(
                 domain=["名次", "只知在此名次之外"], range=["circle", "triangle-down"])),
-            tooltip=["评价年度:N", "说明:N", "来源:N"]),
+            tooltip=["评价年度:N", "说明:N", "所指年度:N", "来源:N"]),
         alt.Chart(alt.Data(values=rows)).mark_text(dy=-14, fontSize=11, color="#2d3748").encode(x=x, y=y, text="标注:N"),
     ]
     if gaps:
@@ -103,12 +105,14 @@ def ranks(edition: Edition, chapter: str = "ranking") -> alt.TopLevelMixin | Non
     bounds = [r for r in rows if r["名次类型"] != "名次" and int(r["评价年度"]) > int(last["评价年度"])]
     if bounds:
         title += f";{bounds[-1]['评价年度']}年度在{bounds[-1]['标注']}"
-    subtitle = "国家高新区综合评价名次,越靠上越好;虚线为“50强”;标“未找到”的年度没有找到名次"
+    subtitle = "国家高新区综合评价名次,越靠上越好;虚线为“50强”;标“未找到”的年度没有找到名次" + (
+        ";标*的名次,其评价年度是推断的" if any(r["标注"].endswith("*") for r in rows) else "")
     text = ";".join(f"{r['评价年度']}年度{r['说明']}" for r in rows) + (
         ";" + "、".join(g["评价年度"] for g in gaps) + "年度名次未找到" if gaps else "")
     sources = _publishers(edition, [f["source_id"] for f in found])
     return finish(chart, title=title, subtitle=subtitle, source=sources, alt_text=f"{title}。{text}。",
-                  data=[{"评价年度": r["评价年度"], "名次": r["名次"], "说明": r["说明"], "来源": r["来源"]} for r in rows])
+                  data=[{"评价年度": r["评价年度"], "名次": r["名次"], "说明": r["说明"], "所指年度": r["所指年度"],
+                         "来源": r["来源"]} for r in rows])
 
 
 # ---- targets --------------------------------------------------------------------------------------
@@ -177,13 +181,13 @@ def readings(edition: Edition, chapter: str) -> alt.TopLevelMixin | None:
                 continue
             label = "按文章所指年份" if r["primary"] else listing(
                 [f"按{c['year']}年" + ("代替" if c["stand_in"] else "") for c in r["changes"]])
-            result = "相符" if r["verdict"] in ("reproduced", "consistent") else "不符"
+            result = "相符" if r["status"] == "match" else "不符"
             rows.append({"读法": label, "数值": round(r["recomputed"], 4), "结果": result,
                          "说明": f"{label}重算为{format_number(r['recomputed'], 3)},{result}"})
         if not rows:
             continue
         n += 1
-        mismatches += all(r["结果"] == "不符" for r in rows)
+        mismatches += any(r["结果"] == "不符" and r["读法"] == "按文章所指年份" for r in rows)
         name = edition.indicator(j["indicator"])["name_zh"]
         article = [{"读法": "文章", "数值": j["value"], "结果": "文章的数字", "说明": f"文章:{j['figure']}{j['unit']}"}]
         all_rows = article + rows
@@ -203,8 +207,8 @@ def readings(edition: Edition, chapter: str) -> alt.TopLevelMixin | None:
         data += [{"数字": f"{name}(文章:{j['figure']}{j['unit']})", **r} for r in all_rows]
     if not panels:
         return None
-    title = (f"按公开数据重算的{n}个数字中,{mismatches}个在文章所说的年份上不符" if mismatches
-             else f"按公开数据重算的{n}个数字都找得到相符的读法")
+    title = (f"按公开数据重算的{n}个数字中,{mismatches}个按文章所指的年份算不符" if mismatches
+             else f"按公开数据重算的{n}个数字,按文章所指的年份算没有不符的")
     chart = alt.vconcat(*panels, spacing=16)
     sources = _publishers(edition, sorted({u["source_id"] for j in edition.in_chapter(chapter)
                                            for r in (j.get("readings") or []) for u in r["used"] if u["source_id"]}))
@@ -223,7 +227,7 @@ def series(edition: Edition, indicator: str, places: list[str]) -> alt.TopLevelM
     for f in sorted(found, key=lambda f: (f["geography"], f["period"])):
         if any(r["地域"] == f["geography"] and r["年份"] == str(f["period"]) for r in rows):
             continue
-        flagged = "(经核查有误)" if f["verdict"] == "inconsistent" else ""
+        flagged = "(与文中其他数字矛盾)" if f["verdict"] == "inconsistent" else ""
         origin = "文章" if f["claim_id"] else "外部来源"
         rows.append({"年份": str(f["period"]), "地域": f["geography"], "数值": f["value"],
                      "说明": qty(f["value"], f["decimals"], f["qualifier"], f["unit"]) + flagged, "出处": origin,

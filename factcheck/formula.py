@@ -3,8 +3,13 @@
 A formula is arithmetic only: ``+ - * /``, parentheses, numbers, bound names, ``Min``/``Max``/``Abs``,
 and ``**`` with a small whole-number literal as exponent. Anything else is refused before it is ever
 evaluated, and so is a formula too long or too deeply nested to be a check of a printed figure
-(:data:`MAX_LENGTH`, :data:`MAX_DEPTH`): evaluation then takes time proportional to the formula's length,
-so no formula can hang a build. Nothing is expanded symbolically.
+(:data:`MAX_LENGTH`, :data:`MAX_DEPTH`), or binding more than :data:`MAX_INPUTS` names (checked by
+:mod:`factcheck.validate`): one evaluation takes time proportional to the formula's length and a bound at
+most 2**12 of them, so no formula can hang a build. Nothing is expanded symbolically.
+
+A bound is taken from the corners of the inputs' box, which is exact for the formulas of this book (each
+monotone in each input: ratios, growth rates, shares, sums, minimums) but not for one that turns back
+within the box (a division by a difference that can reach zero).
 
 :class:`Formula` gives, for a claim's formula,
 
@@ -32,6 +37,8 @@ MAX_LENGTH = 400
 """Characters: the longest formula a claim may have."""
 MAX_DEPTH = 12
 """Operators nested in one another: ``(a / b - 1) * 100`` has depth 3."""
+MAX_INPUTS = 12
+"""Names a formula may bind: its range is found from the 2**n corners of its inputs' box."""
 MAX_EXPONENT = 4
 """The largest exponent ``**`` may take, as a whole-number literal."""
 _BIG = 1e12

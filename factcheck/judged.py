@@ -137,6 +137,10 @@ def write_all(ds: Dataset, out_dir: str | Path, years: Iterable[int] | None = No
     judge = Judge(ds)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if years is None:  # every edition: a file of a year the data no longer have is not kept
+        for old in out.glob("[0-9][0-9][0-9][0-9].json"):
+            if int(old.stem) not in ds.years:
+                old.unlink()
     changed = {}
     for year in sorted(years or ds.years):
         start = time.perf_counter()

@@ -55,6 +55,10 @@ class Interval:
         hi_ok = self.hi < other.hi or (self.hi == other.hi and (self.hi_open or not other.hi_open))
         return lo_ok and hi_ok
 
+    @property
+    def bounded(self) -> bool:
+        return not (math.isinf(self.lo) or math.isinf(self.hi))
+
     def whole_numbers(self, limit: int = 50) -> list[int]:
         """The integers in the interval (at most ``limit`` of them, the smallest first)."""
         if math.isinf(self.lo):

@@ -36,7 +36,7 @@ def safe_url(url: object) -> str | None:
 
 def link(url: object, text: str) -> str:
     href = safe_url(url)
-    return f'<a href="{esc(href)}" rel="noopener">{esc(text)}</a>' if href else esc(text)
+    return f'<a href="{esc(href)}" rel="nofollow noopener noreferrer">{esc(text)}</a>' if href else esc(text)
 
 
 def json_for_script(data: object) -> str:
@@ -71,6 +71,8 @@ def claimed(j: dict) -> str:
     """The figure as the article states it, in words: ``超过15.7亿元``, ``135.71%``."""
     from .words import qty
 
+    if not any(ch.isdigit() for ch in j["figure"]):  # 三分之二, 首位: as printed
+        return j["figure"]
     return qty(j["value"], j["decimals"], j["qualifier"], j["unit"])
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from . import chapters
 from .bindings import Reference, parse_bindings
 from .errors import InputError, where
-from .formula import FormulaError, parse_formula
+from .formula import MAX_INPUTS, FormulaError, parse_formula
 from .load import MAX_BYTES, MAX_ROWS, Claim, Dataset, load, note_read
 from .numbers import decimals_of, figure_value, same_number, token_offsets
 from .params import check_data_dir
@@ -387,6 +387,8 @@ def _check_bindings(ds: Dataset, c: Claim, fail) -> None:
     if c.check == "formula":
         if not c.formula:
             raise fail("formula", "check 'formula' needs a formula")
+        if len(refs) > MAX_INPUTS:
+            raise fail("bindings", f"binds {len(refs)} names; a formula may use at most {MAX_INPUTS} inputs")
         try:
             formula = parse_formula(c.formula, [r.name for r in refs])
             optional = [r.name for r in refs if r.optional]

@@ -64,13 +64,21 @@ def _why_stated(j: Mapping, sources: Mapping[str, dict]) -> str:
         who = listing([f"{c['publisher']}给出的{qty_text(c['text'])}" for c in against])
         return f"文章的{claimed}与{who}矛盾。"
     agree = j.get("corroboration", [])
-    independent = [c for c in agree if c["independent"]]
-    if independent:
-        who = listing([f"{c['publisher']}({qty_text(c['text'])})" for c in independent])
-        return f"无从重算;独立来源{who}给出相同的数字。"
-    if agree:
-        who = listing([c["publisher"] for c in agree])
-        return f"无从重算;{who}也给出这一数字,但它与文章同出一源,不算独立佐证。"
+    parts = []
+    for independent in (True, False):
+        group = [c for c in agree if c["independent"] == independent]
+        same = [c for c in group if c.get("same", True)]
+        near = [c for c in group if not c.get("same", True)]
+        source = "独立来源" if independent else ""
+        if same:
+            parts.append(f"{source}{listing([c['publisher'] for c in same])}给出相同的数字")
+        if near:
+            parts.append(f"{source}{listing([c['publisher'] for c in near])}给出的是"
+                         f"{listing([qty_text(c['text']) for c in near])},与文章不矛盾")
+        if group and not independent:
+            parts[-1] += ",但与文章同出一源,不算独立佐证"
+    if parts:
+        return "无从重算;" + ";".join(parts) + "。"
     return "文章给出的基础数字,无从重算;本书也未找到其他来源给出同一数字。"
 
 
@@ -107,32 +115,39 @@ def _why_formula(j: Mapping, sources: Mapping[str, dict]) -> str:
     digits = max(j["decimals"], 2) + 1
     if r["weak"]:
         w = r["weak"][0]
-        return (f"与文章中的另一个数字({w['what']}{qty_text(w['text'])})相符,但那个数字本身"
-                f"{BY_CODE[w['verdict']].label},所以无法据此核实。")
+        state = ("与文章的其他数字或公开数据矛盾" if w["verdict"] == "inconsistent" else "本身无法核实")
+        return (f"与{w['what']}{qty_text(w['text'])}相符,但那个数字{state}(见它的核查),所以无法据此核实。")
     if j.get("condition"):
         c = j["condition"]
-        other = f"按{c['year']}年的{c['what']}重算为{number(r['recomputed'], digits)}" if r.get(
-            "recomputed") is not None else f"按{c['year']}年的{c['what']}推算"
+        other = (f"按{c['year']}年的{c['what']}重算为{_value(r, digits)}" if r.get("recomputed") is not None
+                 else f"按{c['year']}年的{c['what']}推算")
+        fits = "与文章一致" if _exact(r, j) else "计入舍入和估计的范围后与文章相容"
         first = _short(primary, j, digits)
-        return f"只有当它指{c['year']}年时才算得通:{other}{_estimates(r)},与文章一致;{first}。"
+        return (f"只有当它指{c['year']}年({c['what']}用{c['year']}年的数字)时才算得通:{other}{_estimates(r)},"
+                f"{fits};{first}。")
     if r["status"] == "missing":
         return _why_missing(r)
     if r["status"] == "implied":
         return _why_implied(r, j)
-    value = number(r["recomputed"], digits) if r.get("recomputed") is not None else "无意义"
+    if _enumerated(r) and r["verdict"] == "inconsistent":
+        items = next(u for u in r["used"] if u["kind"] == "items")
+        return (f"文中只列出{number(items['value'], 0)}项,与所说的{claimed}对不上;是数字有误还是漏列了项目,"
+                "需查原文件。")
+    value = _value(r, digits)
     if r.get("tolerance"):
         stand = [u for u in r["used"] if u.get("stand_in")]
         what = listing([u["stands_for"] for u in stand])
         in_out = "在" if r["verdict"] != "inconsistent" else "超出"
         tail = "之内,算得通" if r["verdict"] != "inconsistent" else ",不符"
         return (f"{what}的数字未找到,用相邻年份({listing([str(u['period']) + '年' for u in stand])})的数字代替,"
-                f"重算为{value},{in_out}代替所允许的±{number(r['tolerance'] * 100, 0)}%误差{tail}。")
+                f"重算为{value},{in_out}代替所允许的±{number(r['tolerance'] * 100, 0)}%误差{tail}。"
+                + (_pair(r, j) if r["verdict"] == "inconsistent" else ""))
     if r["verdict"] == "inconsistent":
         lo, hi, lo_open, hi_open = _interval(r.get("spread"))
         rounding = ""
         if lo is not None and hi is not None and number(lo, digits) != number(hi, digits):
             rounding = f",计入输入数字的舍入也只{span(lo, hi, lo_open, hi_open, digits)}"
-        return f"重算为{value}{rounding},与文章的{claimed}不符。"
+        return f"重算为{value}{rounding},与文章的{claimed}不符。" + _pair(r, j)
     if r["left_out"]:
         return (f"已找到的数字都支持这一说法,但{listing(r['left_out'])}未找到,"
                 "无法完整核实。")
@@ -140,6 +155,32 @@ def _why_formula(j: Mapping, sources: Mapping[str, dict]) -> str:
         return f"用独立来源的数据重算为{value},与文章的{claimed}一致。"
     reasons = _not_independent(r, sources)
     return f"重算为{value},与文章的{claimed}一致;{reasons}。"
+
+
+def _value(r: Mapping, digits: int) -> str:
+    """The recomputed number, with the side it is open to when an input is only a bound (超15.7亿元 …)."""
+    if r.get("recomputed") is None:
+        return "无意义"
+    lo, hi, _, _ = _interval(r.get("spread"))
+    text = number(r["recomputed"], digits)
+    return f"不少于{text}" if hi is None and lo is not None else f"不超过{text}" if lo is None and hi is not None else text
+
+
+def _exact(r: Mapping, j: Mapping) -> bool:
+    return r.get("recomputed") is not None and number(r["recomputed"], j["decimals"]) == number(j["value"], j["decimals"])
+
+
+def _enumerated(r: Mapping) -> bool:
+    return any(u["kind"] == "items" for u in r["used"]) and len(r["used"]) == 1
+
+
+def _pair(r: Mapping, j: Mapping) -> str:
+    """For an error between two figures of the same article: either may be the wrong one."""
+    own = [u for u in r["used"] if u["kind"] == "claim" and u["source_id"] == j["source_id"]]
+    if not own:
+        return ""
+    others = listing([f"{u['what']}{qty(u['value'], u['decimals'], u['qualifier'], u['unit'])}" for u in own])
+    return f"文章的{others}与这个数字不能同时成立,错的可能是其中任何一个。"
 
 
 def _estimates(r: Mapping) -> str:
@@ -186,7 +227,7 @@ def _used_name(u: Mapping, sources: Mapping[str, dict]) -> str:
 
 def _why_missing(r: Mapping) -> str:
     if r.get("bare"):
-        return f"核对需要{r['missing'][0]},本书未找到;文章的数字本身就是这一结果。"
+        return f"核对需要{r['missing'][0]},本书未找到;文章给出的正是这个数字,无从核对。"
     if len(r["missing"]) > 1:
         return f"核对需要{listing(r['missing'])},都未找到。"
     return f"核对需要{r['missing'][0]},本书未找到。"
@@ -195,13 +236,16 @@ def _why_missing(r: Mapping) -> str:
 def _why_implied(r: Mapping, j: Mapping) -> str:
     lo, hi, lo_open, hi_open = _interval(r.get("implied"))
     what, unit = r["implied_what"], r.get("implied_unit", "")
-    if r["verdict"] == "consistent":
+    if r["wholes"]:
         wholes = [f"{n}{unit}" for n in r["wholes"][:5]]
         shown = listing(wholes, "或") + ("等" if len(r["wholes"]) > 5 else "")
+        if r.get("loose"):
+            return (f"{what}未找到;按文章的数字它可以是{shown},这个范围总能容下整数,所以算不出矛盾,"
+                    "也无法据此核实。")
         return f"{what}未找到;按文章的数字它应为{shown},是可能的整数,与文章相容。"
     if r["verdict"] == "inconsistent":
         return (f"{what}未找到;按文章的数字它{span(lo, hi, lo_open, hi_open, 3, unit)},"
-                f"不是整数,而这是一个计数,所以文章的数字不可能同时成立。")
+                f"不是整数,而这是一个计数,所以文章的这几个数字不可能同时成立,错的可能是其中任何一个。")
     return f"{what}未找到;按文章的数字它{span(lo, hi, lo_open, hi_open, 2, unit)}。"
 
 
@@ -213,8 +257,9 @@ def steps(j: Mapping, sources: Mapping[str, dict]) -> list[str]:
         return out
     readings = j.get("readings") or []
     digits = max(j["decimals"], 2) + 1
+    dated = any(u["kind"] == "input" for r in readings for u in r["used"]) or any(r["missing"] for r in readings)
     for i, r in enumerate(readings):
-        name = "按文章所指年份" if r["primary"] else "另一种读法:" + listing(
+        name = ("按文章所指年份" if dated else "算式") if r["primary"] else "另一种读法:" + listing(
             [f"{c['what']}{'用' if c['stand_in'] else '按'}{c['year']}年"
              + ("的数字代替" if c["stand_in"] else "") for c in r["changes"]])
         body = _reading_text(r, digits)
@@ -280,7 +325,8 @@ def _used_text(u: Mapping, sources: Mapping[str, dict]) -> str:
     who = s.get("publisher", "")
     independent = "独立来源" if u["independent"] else "与文章同出一源"
     stand = ",用作相邻年份的代替" if u.get("stand_in") else ""
-    return f"{value}:{u['what']},来自{who}({independent}{stand})。"
+    note = f"所指时期:{u['period_note']}。" if u.get("period_note") else ""
+    return f"{value}:{u['what']},来自{who}({independent}{stand})。{note}"
 
 
 def _searched_text(s: Mapping, sources: Mapping[str, dict]) -> str:
@@ -317,7 +363,8 @@ def diagnosis(d: Mapping, j: Mapping) -> str:
     if kind == "misprint":
         shown = listing(d["candidates"][:6], "或") + ("等" if d["count"] > 6 else "")
         who = "文章的这个数字" if d["own"] else f"文章的{d['what']}"
-        return f"如果{who}“{d['printed']}”是误植(差一位),原应为{shown}:共{d['count']}个这样的数能使算式成立。"
+        return (f"如果{who}“{d['printed']}”是误植(一个字符之差),原应为{shown}:共{d['count']}个这样的数"
+                "能使算式成立。")
     if kind == "total":
         return f"如果所比的是{d['geography']}而不是{d['instead_of']}的{d['what']}:{result},就相符。"
     return ""

@@ -6,6 +6,7 @@ Pages use these to show figures; :mod:`factcheck.wording` uses them to write the
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 from .precision import format_number
@@ -18,7 +19,11 @@ def qty(value: float | None, decimals: int, qualifier: str, unit: str) -> str:
     """A figure as prose: ``超过15.7亿元``, ``约282亿元``, ``660家``."""
     if value is None:
         return ""
-    return f"{QUALIFIER_WORDS.get(qualifier, '')}{format_number(value, max(decimals, 0))}{unit}"
+    shown = format_number(value, max(decimals, 0))
+    if unit == "位":  # a place in a ranking
+        return {"=": f"第{shown}位", ">": f"{shown}名以外", "≥": f"第{shown}名或以后", "≤": f"前{shown}名以内",
+                "<": f"第{shown}名以前"}.get(qualifier, f"约第{shown}位")
+    return f"{QUALIFIER_WORDS.get(qualifier, '')}{shown}{unit}"
 
 
 def number(x: float, digits: int = 2) -> str:
@@ -53,8 +58,9 @@ def span(lo: float | None, hi: float | None, lo_open: bool = False, hi_open: boo
 
 
 def qty_text(text: str) -> str:
-    """A claimed text of a judged file (``>700家``) in words (``超过700家``)."""
-    for symbol, word in QUALIFIER_WORDS.items():
-        if symbol != "=" and text.startswith(symbol):
-            return word + text[len(symbol):]
-    return text
+    """A claimed text of a judged file (``>700家``, ``>50位``) in words (``超过700家``, ``50名以外``)."""
+    m = re.fullmatch(r"([=>≥<≤≈]?)(-?[0-9.]+)(.*)", text)
+    if not m:
+        return text
+    value = m.group(2)
+    return qty(float(value), len(value.split(".")[1]) if "." in value else 0, m.group(1) or "=", m.group(3))

@@ -56,13 +56,13 @@ def test_the_known_errors_are_inconsistent_with_candidate_explanations(v2022, cl
 
 def test_the_multiple_of_a_wrong_figure_is_unverifiable(v2022):
     j = v2022["2022-hv-multiple"]
-    assert j["verdict"] == "unverifiable" and "15.53" in j["why"] and "数字有误" in j["why"]
+    assert j["verdict"] == "unverifiable" and "15.53" in j["why"] and "矛盾" in j["why"]
 
 
 def test_the_rd_intensity_agrees_only_as_a_2021_figure(v2022):
     j = v2022["2022-rd-intensity"]
     assert j["verdict"] == "consistent" and j["condition"]["year"] == 2021
-    assert "只有当它指2021年时才算得通" in j["why"] and "预计数" in j["why"]
+    assert "只有当它指2021年" in j["why"] and "才算得通" in j["why"] and "预计数" in j["why"]
 
 
 def test_the_patents_growth_implies_a_whole_base(v2022):

@@ -35,7 +35,7 @@ def test_lists_join_as_chinese_does(items, last, text):
 
 @pytest.mark.parametrize("value, decimals, qualifier, unit, text", [
     (15.7, 1, ">", "亿元", "超过15.7亿元"), (282, 0, "≈", "亿元", "约282亿元"), (10, 0, "≥", "家", "不少于10家"),
-    (50, 0, "≤", "位", "不超过50位"), (660, 0, "=", "家", "660家"), (5.2, 1, "=", "%", "5.2%"), (2.50, 2, "=", "倍", "2.5倍"),
+    (50, 0, "≤", "位", "前50名以内"), (50, 0, ">", "位", "50名以外"), (53, 0, "=", "位", "第53位"), (660, 0, "=", "家", "660家"), (5.2, 1, "=", "%", "5.2%"), (2.50, 2, "=", "倍", "2.5倍"),
 ])
 def test_a_quantity_reads_with_its_qualifier_as_a_word(value, decimals, qualifier, unit, text):
     assert wording.qty(value, decimals, qualifier, unit) == text
@@ -77,3 +77,11 @@ def test_every_candidate_kind_has_a_sentence():
     for d in cases:
         text = wording.diagnosis(d, j)
         assert text and wording.clean(text, arithmetic=True) is None, text
+
+
+@pytest.mark.parametrize("text, safe", [("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("+1", "'+1"), ("-2", "'-2"),
+                                        ("@x", "'@x"), ("正常", "正常"), ("", "")])
+def test_download_cells_never_run_as_excel_formulas(text, safe):
+    from factcheck.downloads import cell
+
+    assert cell(text) == safe

@@ -35,6 +35,7 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..downloads import cell
 from ..errors import InputError
 from .browser import guard_network, launch, serve, wait_for_charts
 from .pages import postprocess_html
@@ -117,7 +118,10 @@ def _svgs(specs: dict[str, dict], cache: Path | None) -> dict[str, str]:
 
     import vl_convert
 
-    folder = cache / vl_convert.__version__ if cache else None
+    from ..charts import VEGA_LITE_VERSION
+
+    code = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent.parent / "charts.py").read_bytes())
+    folder = cache / f"{vl_convert.__version__}-{VEGA_LITE_VERSION}-{code.hexdigest()[:12]}" if cache else None
     out = {cid: (folder / f"{cid}.svg").read_text(encoding="utf-8") for cid in specs
            if folder is not None and (folder / f"{cid}.svg").is_file()}
     todo = [cid for cid in specs if cid not in out]
@@ -142,7 +146,7 @@ def csv_text(rows: list[dict]) -> str:
     columns = list(dict.fromkeys(k for r in rows for k in r))
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows([{k: cell(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows])
     return "\ufeff" + buffer.getvalue()
 
 
@@ -404,10 +408,11 @@ def finish(root: Path, html_dir: Path, *, data_dir: Path, judged_dir: Path, work
     verdicts = verdict_csvs(judged_dir, downloads)
     seconds["verdicts"] = time.perf_counter() - t
     t = time.perf_counter()
-    zip_key = _key(data_dir, judged_dir)
+    zip_key = hashlib.sha256((_key(data_dir, judged_dir) + _key(Path(__file__))).encode()).hexdigest()
     cached_zip = cache / "exports" / f"{zip_key[:16]}-{DATA_ZIP}"
     if not cached_zip.is_file():
-        shutil.rmtree(cache / "exports" / "zip", ignore_errors=True)
+        for old in (cache / "exports").glob(f"*-{DATA_ZIP}"):
+            old.unlink()
         data_zip(data_dir, verdicts, cached_zip)
     shutil.copy2(cached_zip, downloads / DATA_ZIP)
     seconds["zip"] = time.perf_counter() - t

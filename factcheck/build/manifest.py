@@ -3,8 +3,8 @@
 The runner re-executes a notebook only when one of its inputs changed since the build that produced its
 published copy:
 
-* the notebook's source (``notebooks/NN_*.ipynb``),
-* its parameters (``year``, ``data_dir``),
+* its template (``notebooks/overview|chapter|factcheck|index|cross_year|about.ipynb``),
+* its parameters (``year``, ``chapter``, ``judged_dir``),
 * the files it actually read: its judged file and ``book/chapters.yml`` (each executed notebook reports
   them, see :func:`factcheck.load.reads`; a judged file is rewritten only when its content changes), and
   the ``factcheck`` modules its kernel imported (the pages import no engine code),
@@ -12,8 +12,8 @@ published copy:
 
 or when its published copy (``book/editions/<year>/*.ipynb``, ``book/index.ipynb``,
 ``book/cross_year.ipynb``) is missing or is not the copy that build wrote. The book is rebuilt only when
-one of its sources (``_config.yml``, ``_toc.yml``, everything under ``book/``) or the package code
-changed, or ``_build/html`` is missing. The judged stage is skipped when none of the data files it read
+one of its sources (``_config.yml``, ``_toc.yml``, everything under ``book/``), the package code or the data
+folder (its files go into the downloads) changed, or ``_build/html`` is missing. The judged stage is skipped when none of the data files it read
 changed and the judged files are there.
 
 This module is on the no-op path of ``make book``: it imports nothing heavier than ``hashlib`` and ``json``.

@@ -36,7 +36,7 @@ from ..params import PARAMETERS, check_data_dir, check_year
 from . import toc
 from .guard import guarded, stop_orphans
 from .layout import ABOUT, CROSS_YEAR, INDEX, Layout
-from .manifest import Hasher, Manifest, book_hash, code_hash, env_hash, rel
+from .manifest import Hasher, Manifest, book_hash, code_hash, env_hash, rel, sha_file
 
 STAMP_KEYS = ("papermill", "execution")
 CELL_TIMEOUT = int(os.environ.get("FACTCHECK_CELL_TIMEOUT", "300"))
@@ -147,7 +147,11 @@ def execute(job: Job) -> Job:
             raise BuildError(f"{job.target.name}: a cell ran longer than {CELL_TIMEOUT} s "
                              "(FACTCHECK_CELL_TIMEOUT); stopped") from None
         raise BuildError(f"{job.target.name} could not be executed: {type(exc).__name__}: {exc}") from None
-    job.reads = _trusted_reads(job, tidy(job.staging, year=job.parameters.get("year"), title=job.title))
+    edition_page = job.staging.parent.name.startswith(".") and job.staging.parent.name.endswith(".staging")
+    judged = (sha_file(job.staging.parent / job.parameters["judged_dir"] / f"{job.parameters['year']}.json")
+              if edition_page else None)
+    job.reads = _trusted_reads(job, tidy(job.staging, year=job.parameters.get("year"), title=job.title,
+                                         judged=judged))
     job.ended = time.perf_counter()
     job.seconds = job.ended - job.started
     return job
@@ -156,14 +160,17 @@ def execute(job: Job) -> Job:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$])")
 
 
-def tidy(path: Path, *, year: int | None, title: str = "") -> dict | None:
+def tidy(path: Path, *, year: int | None, title: str = "", judged: str | None = None) -> dict | None:
     """Hide the injected parameters, fill ``{{year}}`` and ``{{chapter_title}}`` (escaped) into the headings,
-    drop run stamps (determinism), remove the trace cell and return what it reported."""
+    drop run stamps (determinism), note the hash of the judged file the page shows (``judged``), remove the
+    trace cell and return what it reported."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
     for key in STAMP_KEYS:
         nb.metadata.pop(key, None)
+    if judged:
+        nb.metadata["factcheck"] = {"judged_sha256": judged}
     reads = None
     cells = []
     for cell in nb.cells:
@@ -347,10 +354,8 @@ def _relative(path: Path, start: Path) -> str:
     return os.path.relpath(path.resolve(), start.resolve())
 
 
-def plan(layout: Layout, year: int, index_year: int, latest: int, published: list[str],
-         manifest: Manifest | None = None, code: str | None = None) -> list[Job]:
-    """The pages to execute: ``year``'s overview, published chapters and fact-check page, the landing page,
-    the cross-year chapter and the about page. Each job is marked skipped when ``manifest`` shows none of its inputs changed."""
+def edition_pages(layout: Layout, year: int, published: list[str]) -> list[Job]:
+    """An edition's pages: its overview, each chapter with something to check, its fact-check page."""
     jobs = []
     edition = layout.editions / str(year)
     staging = layout.editions / f".{year}.staging"
@@ -361,6 +366,18 @@ def plan(layout: Layout, year: int, index_year: int, latest: int, published: lis
         title = chapters.get(extra["chapter"]).title if extra else ""
         jobs.append(Job(layout.template(template), edition / f"{name}.ipynb", staging / f"{name}.ipynb",
                         {"year": year, **extra, "judged_dir": judged}, title=title))
+    return jobs
+
+
+def plan(layout: Layout, year: int, index_year: int, latest: int, published: list[str],
+         manifest: Manifest | None = None, code: str | None = None, others: dict[int, list[str]] | None = None
+         ) -> list[Job]:
+    """The pages to execute: ``year``'s edition (and those of ``others``: year → published chapters), the landing
+    page, the cross-year chapter and the about page. Each job is marked skipped when ``manifest`` shows none of its
+    inputs changed."""
+    jobs = edition_pages(layout, year, published)
+    for other, its_chapters in sorted((others or {}).items()):
+        jobs += edition_pages(layout, other, its_chapters)
     book_judged = _relative(layout.judged, layout.book)
     for name, y in ((INDEX, index_year), (CROSS_YEAR, latest), (ABOUT, latest)):
         jobs.append(Job(layout.template(name), layout.book / f"{name}.ipynb", layout.book / f".{name}.staging.ipynb",
@@ -402,6 +419,32 @@ def _published(layout: Layout, year: int) -> list[str]:
     return Edition.read(layout.judged, year).published_chapters()
 
 
+def shown_judged(page: Path) -> str | None:
+    """The hash of the judged file a published page was executed from (None when it does not say)."""
+    try:
+        return json.loads(page.read_text(encoding="utf-8"))["metadata"]["factcheck"]["judged_sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def stale_editions(layout: Layout, year: int, years: list[int]) -> dict[int, list[str]]:
+    """The other published editions whose pages no longer show their judged file (a data or engine change
+    reached them): year → chapters to publish. They are executed again with ``year``'s, so no page of the
+    book keeps verdicts its downloads no longer have."""
+    out = {}
+    for other in toc.published_years(layout):
+        if other == year or other not in years:
+            continue
+        current = sha_file(layout.judged / f"{other}.json")
+        published = _published(layout, other)
+        expected = {j.target.name for j in edition_pages(layout, other, published)}
+        folder = layout.editions / str(other)
+        existing = {p.name for p in folder.glob("*.ipynb")}
+        if existing != expected or any(shown_judged(folder / name) != current for name in existing):
+            out[other] = published
+    return out
+
+
 # ---- the whole build ----------------------------------------------------------------------------
 @guarded(recover)  # one build at a time; SIGTERM restores and exits (see guard.py)
 def build(year: object, data_dir: object, *, workers: int | None = None, layout: Layout | None = None,
@@ -423,31 +466,36 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
     published_years = sorted(set(toc.published_years(layout)) | {year})
     index_year = toc.latest_full(layout, [y for y in published_years if y in years])
     env = env_hash(layout.root)
-    jobs = plan(layout, year, index_year, max(years), _published(layout, year), manifest=manifest, code=env)
+    others = stale_editions(layout, year, years)
+    for other in others:
+        log(f"edition {other}: its judged file changed, its pages are executed again too")
+    jobs = plan(layout, year, index_year, max(years), _published(layout, year), manifest=manifest, code=env,
+                others=others)
     todo = [j for j in jobs if not j.skipped]
     for template in {j.source for j in todo}:
         expected = {"year", "judged_dir"} | ({"chapter"} if template.stem == "chapter" else set())
         check_notebook(template, expected)
     for job in todo:
         log(f"execute {rel(job.target, layout.root)}: {job.reason}")
-    edition_dir = layout.editions / str(year)
-    staging_dir = layout.editions / f".{year}.staging"
-    wanted = {j.target.name for j in jobs if j.target.parent == edition_dir}
-    stale = {p.name for p in edition_dir.glob("*.ipynb")} - wanted if edition_dir.is_dir() else set()
     moved: list[tuple[Path, Path | None]] = []
     try:
         t = time.perf_counter()
         report.workers = run_jobs(jobs, workers)
         report.phases["execute"] = time.perf_counter() - t
         report.peak_parallel = peak_parallel(jobs)
-        if staging_dir.exists() or stale:
-            # The staged folder becomes the edition: carry over the published pages that were not executed;
-            # pages no longer published (a chapter with nothing left to check) are dropped.
-            staging_dir.mkdir(parents=True, exist_ok=True)
-            for name in wanted:
-                if not (staging_dir / name).exists() and (edition_dir / name).is_file():
-                    shutil.copy2(edition_dir / name, staging_dir / name)
-            moved.append((edition_dir, swap_in(staging_dir, edition_dir)))
+        for edition_year in [year, *sorted(others)]:
+            edition_dir = layout.editions / str(edition_year)
+            staging_dir = layout.editions / f".{edition_year}.staging"
+            wanted = {j.target.name for j in jobs if j.target.parent == edition_dir}
+            stale = {p.name for p in edition_dir.glob("*.ipynb")} - wanted if edition_dir.is_dir() else set()
+            if staging_dir.exists() or stale:
+                # The staged folder becomes the edition: carry over the published pages that were not executed;
+                # pages no longer published (a chapter with nothing left to check) are dropped.
+                staging_dir.mkdir(parents=True, exist_ok=True)
+                for name in wanted:
+                    if not (staging_dir / name).exists() and (edition_dir / name).is_file():
+                        shutil.copy2(edition_dir / name, staging_dir / name)
+                moved.append((edition_dir, swap_in(staging_dir, edition_dir)))
         for job in jobs:
             if job.target.parent == layout.book and job.staging.exists():
                 moved.append((job.target, swap_in(job.staging, job.target)))
