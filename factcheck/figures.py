@@ -99,9 +99,9 @@ def ranks(edition: Edition, chapter: str = "ranking") -> alt.TopLevelMixin | Non
             x=x, y=alt.value(250), text=alt.value("未找到"), tooltip=["评价年度:N", "说明:N"]))
     chart = alt.layer(*layers).properties(width=WIDTH, height=260)
     first, last = exact_rows[0], exact_rows[-1]
-    title = f"江门高新区的名次从{first['评价年度']}年度的第{first['名次']}位升至{last['评价年度']}年度的第{last['名次']}位"
+    title = f"江门高新区的名次从{first['评价年度']}年度的{first['标注']}升至{last['评价年度']}年度的{last['标注']}"
     if first["名次"] <= last["名次"]:
-        title = f"江门高新区的名次:{first['评价年度']}年度第{first['名次']}位,{last['评价年度']}年度第{last['名次']}位"
+        title = f"江门高新区的名次:{first['评价年度']}年度{first['标注']},{last['评价年度']}年度{last['标注']}"
     bounds = [r for r in rows if r["名次类型"] != "名次" and int(r["评价年度"]) > int(last["评价年度"])]
     if bounds:
         title += f";{bounds[-1]['评价年度']}年度在{bounds[-1]['标注']}"
