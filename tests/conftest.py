@@ -23,7 +23,7 @@ What ``make_package(tmp_path, claims=..., inputs=..., indicators=..., sources=..
 * writes ``sources.csv``, ``indicators.csv``, ``inputs.csv`` and ``claims.csv`` whose headers are the
   field names of the copied schema (so the fixture follows schema changes);
 * writes the article text file(s) and returns the folder (a :class:`pathlib.Path`), ready for
-  ``factcheck.data.load``.
+  ``factcheck.validate.validate``.
 
 Rows are dicts; every value is written with ``str()`` (``None`` → empty cell). Pass numbers as
 **strings** whenever the printed precision matters: ``"5.70"`` has two decimals, ``5.7`` only one.

@@ -107,7 +107,7 @@ def _serve_in_thread(directory: Path) -> Iterator[str]:
 def chromium_missing() -> str | None:
     """Why Chromium can't run here (None when it can)."""
     if not Path(CHROMIUM).is_file():
-        return f"{CHROMIUM} not found: install Debian's chromium and fonts-noto-cjk (make browser-deps)"
+        return f"{CHROMIUM} not found: install Debian's chromium and fonts-noto-cjk (make system-deps)"
     return None
 
 
@@ -117,7 +117,7 @@ def chinese_font_missing() -> str | None:
         found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout.strip()
     else:
         found = next((str(p) for p in Path("/usr/share/fonts").rglob("*CJK*")), "") if Path("/usr/share/fonts").is_dir() else ""
-    return None if found else "no Chinese font installed: install Debian's fonts-noto-cjk (make browser-deps)"
+    return None if found else "no Chinese font installed: install Debian's fonts-noto-cjk (make system-deps)"
 
 
 @contextlib.contextmanager
