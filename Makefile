@@ -91,7 +91,7 @@ browser: $(STAMP) system-deps npm-deps
 ## make serve [PORT=8000]: preview the built book on http://127.0.0.1:PORT/
 serve: $(STAMP)
 	@test -f _build/html/index.html || { echo "make serve: no _build/html; run make book first" >&2; exit 2; }
-	$(PY) -m factcheck.build.serve --port "$$FACTCHECK_PORT"
+	$(PY) -m factcheck.publish.serve --port "$$FACTCHECK_PORT"
 
 ## make bench: judging, execution against its floor, the cold build against Jupyter Book's, no-op, exports
 bench: $(STAMP) system-deps

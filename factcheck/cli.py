@@ -92,7 +92,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build.runner import build
+    from .publish.runner import build
 
     report = build(args.year, args.data, workers=args.jobs, book=not args.no_book, force=args.force)
     book = "built" if report.book_built else "not built" if args.no_book else "up to date"

@@ -1,7 +1,7 @@
 """Helpers for the slow and fault tests: throw-away copies of the repository, the real CLI, tree hashes.
 
 The build always works on the repository its ``factcheck`` package was imported from (see
-``factcheck.build.layout.ROOT``), so every command here runs with ``PYTHONPATH`` pointing at the copy:
+``factcheck.publish.layout.ROOT``), so every command here runs with ``PYTHONPATH`` pointing at the copy:
 the copy's own package (and, through the inherited environment, the notebooks' kernels) is used, and
 the real repository is never written.
 
@@ -270,8 +270,8 @@ FAKE_DRIVER = r"""
 import json, shutil, sys, time
 from pathlib import Path
 
-from factcheck.build import runner
-from factcheck.build.manifest import Manifest, rel, unrel
+from factcheck.publish import runner
+from factcheck.publish.manifest import Manifest, rel, unrel
 
 opts = json.loads(sys.argv[1])
 layout = runner.Layout()
@@ -324,7 +324,7 @@ print("FAKE-BUILD " + json.dumps({
 
 def fake_build(root: Path, year: str = YEAR, *, data: str = "data", execute: str = "fake", book: str = "fake",
                env: dict[str, str] | None = None) -> dict:
-    """Run ``factcheck.build.runner.build`` in the copy ``root``, in a fresh process (the copy's package).
+    """Run ``factcheck.publish.runner.build`` in the copy ``root``, in a fresh process (the copy's package).
 
     ``execute="fake"`` replaces each notebook execution by a copy of the published notebook (or of its
     template when there is none) that reports the files the real kernel read last time, as the copy's

@@ -209,7 +209,7 @@ def expected_parameters(template: str) -> set[str]:
 
 @pytest.mark.parametrize("case", CHECK_CASES, ids=ids(CHECK_CASES))
 def test_notebook_check_case(case, tmp_path, monkeypatch):
-    from factcheck.build.runner import check_notebook
+    from factcheck.publish.runner import check_notebook
 
     (tmp_path / "notebooks").mkdir()
     path = Path(shutil.copy(REPO / "notebooks" / case["notebook"]["file"], tmp_path / "notebooks"))
@@ -245,7 +245,7 @@ def test_the_negative_zero_package_is_valid_with_zero(tmp_path, capfd, monkeypat
 
 def test_good_inputs_pass(tmp_path, capfd, monkeypatch):
     """The edits are the only fault: the untouched data validates, and the templates pass the check."""
-    from factcheck.build.runner import check_notebook
+    from factcheck.publish.runner import check_notebook
 
     shutil.copytree(REPO / "data", tmp_path / "data")
     monkeypatch.chdir(tmp_path)
@@ -354,13 +354,13 @@ def test_a_bug_exits_1_with_one_internal_error_line(tmp_path, capfd, monkeypatch
 
 
 def test_a_build_error_exits_1(capfd, monkeypatch):
-    import factcheck.build.runner
+    import factcheck.publish.runner
     from factcheck.errors import BuildError
 
     def broken(*args, **kwargs):
         raise BuildError("jupyter-book build failed (simulated)")
 
-    monkeypatch.setattr(factcheck.build.runner, "build", broken)
+    monkeypatch.setattr(factcheck.publish.runner, "build", broken)
     code, out, err = run_main(["build", "--year", YEAR], capfd)
     assert code == 1 and err == "internal error: jupyter-book build failed (simulated)\n", (code, err)
 

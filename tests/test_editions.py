@@ -97,8 +97,8 @@ def test_verdicts_for_a_year_that_only_exists_in_a_temporary_folder(new_data: Pa
 
 
 def test_unknown_year_fails_at_once_listing_the_years(tmp_path: Path) -> None:
-    from factcheck.build import runner
     from factcheck.load import load
+    from factcheck.publish import runner
 
     data = Path(__file__).resolve().parent.parent / "data"
     years = ", ".join(map(str, load(data).years))

@@ -27,9 +27,9 @@ import pytest
 from buildcopies import YEAR, copy_tree, fake_build, published, reference_build, tree_hash
 
 from factcheck import chapters
-from factcheck.build import runner
-from factcheck.build.manifest import Manifest, sha_file
 from factcheck.errors import InputError
+from factcheck.publish import runner
+from factcheck.publish.manifest import Manifest, sha_file
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE_MODULES = ("edition", "present", "figures", "charts", "chapters", "words", "vocabulary", "load")

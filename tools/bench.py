@@ -41,8 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from factcheck.build.layout import Layout  # noqa: E402
-from factcheck.build.runner import cores, plan, tidy  # noqa: E402
+from factcheck.publish.layout import Layout  # noqa: E402
+from factcheck.publish.runner import cores, plan, tidy  # noqa: E402
 
 IGNORE = shutil.ignore_patterns(".git", ".venv", "_build", ".pytest_cache", ".hypothesis", ".ruff_cache",
                                 "node_modules", "__pycache__", ".ipynb_checkpoints", ".*.staging",
@@ -160,7 +160,7 @@ def floor(copy: Path, n: int, jobs: int) -> Run:
     script = f"""
 import nbformat, sys, time
 from pathlib import Path
-from factcheck.build.runner import Job, run_jobs
+from factcheck.publish.runner import Job, run_jobs
 src = Path({str(copy / "_build" / "floor.ipynb")!r})
 nb = nbformat.v4.new_notebook(metadata={{"kernelspec": {{"name": "python3", "display_name": "Python 3", "language": "python"}}}})
 nb.cells = [nbformat.v4.new_code_cell("year = 2022\\njudged_dir = 'x'", metadata={{"tags": ["parameters"]}}),
@@ -190,10 +190,10 @@ def prepare_jupyter_book(copy: Path, year: int) -> None:
     import papermill
 
     from factcheck import chapters
-    from factcheck.build import toc
     from factcheck.charts import write_vega_bundle
     from factcheck.edition import Edition
     from factcheck.judged import write_all
+    from factcheck.publish import toc
     from factcheck.validate import validate
 
     layout = Layout(copy)

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.build import browser as chromium
+from factcheck.publish import browser as chromium
 
 from .support import (
     ALLOWED_CONSOLE_ERRORS,

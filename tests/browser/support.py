@@ -36,7 +36,7 @@ ALLOWED_CONSOLE_ERRORS = [
      "a browser may ask for /favicon.ico; the book has no favicon (logo and favicon unset in _config.yml)"),
 ]
 #: axe violations of impact serious/critical that are tolerated: (rule id, target selector regex, why).
-#: Empty: what axe found in the theme's markup is fixed in factcheck.build.pages.
+#: Empty: what axe found in the theme's markup is fixed in factcheck.publish.pages.
 AXE_ALLOWED: list[tuple[str, str, str]] = []
 AXE_FAILING_IMPACTS = {"serious", "critical"}
 
@@ -194,7 +194,7 @@ def page_factory(browser, site: str):
         page = context.new_page()
         refused: list[str] = []
         errors: list[tuple[str, str]] = []
-        from factcheck.build.browser import guard_network
+        from factcheck.publish.browser import guard_network
 
         guard_network(page, site, refused)
         page.on("console", lambda m: errors.append((m.text, m.location.get("url", ""))) if m.type == "error" else None)

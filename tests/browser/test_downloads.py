@@ -17,8 +17,8 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from factcheck.build import export
 from factcheck.downloads import COLUMNS
+from factcheck.publish import export
 
 from .support import bug_params, check, expected_pages, pdf_pages_text, plain
 

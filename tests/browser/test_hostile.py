@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.build import browser as chromium
+from factcheck.publish import browser as chromium
 
 from .support import allowed_console, page_factory, pages_in
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from factcheck import claimreview
-from factcheck.build import export
-from factcheck.build.pages import postprocess_html
+from factcheck.publish import export
+from factcheck.publish.pages import postprocess_html
 from factcheck.vocabulary import BY_CODE, CODES
 
 from .support import _FONT_FILE, pages_of_toc, pdf_pages_text, plain, prose_problems, sentence_problems

@@ -15,7 +15,7 @@ import re
 from .. import chapters
 from .layout import Layout
 
-HEADER = "# Written by the build (factcheck/build/toc.py) from the published editions; edit book/chapters.yml, not this.\n"
+HEADER = "# Written by the build (factcheck/publish/toc.py) from the published editions; edit book/chapters.yml, not this.\n"
 PAGES_AFTER = ("book/cross_year", "book/methods", "book/about")
 
 

@@ -1,4 +1,4 @@
-"""The build machinery: execute the notebooks, build the book, export its downloads.
+"""The publishing pipeline: execute the notebooks, build the book, export its downloads.
 
 Apart from the domain (:mod:`factcheck`), which it imports and which never imports it:
 :mod:`.layout` (where things are), :mod:`.guard` (one build at a time, graceful stops), :mod:`.manifest`

@@ -1,11 +1,11 @@
 """Faults around a build: one build at a time, a graceful stop on SIGTERM, no orphans after SIGKILL.
 
-* :func:`guarded` wraps :func:`factcheck.build.runner.build`. It holds an exclusive lock on
+* :func:`guarded` wraps :func:`factcheck.publish.runner.build`. It holds an exclusive lock on
   ``_build/.lock`` for the whole build (the operating system drops it when the process dies, even by
   SIGKILL), so a second build of the same repository stops at once with a clear message instead of
   tearing down the first one's staging folders.
 * While the build runs, SIGTERM, SIGINT (except inside IPython) and SIGHUP stop it gracefully: the kernels and jupyter-book
-  are stopped, :func:`factcheck.build.runner.recover` puts the last good edition back and removes the
+  are stopped, :func:`factcheck.publish.runner.recover` puts the last good edition back and removes the
   staging folders, one ``error:`` line is printed and the process exits with ``128 + signal``.
   ``_build/html`` is only ever replaced by a finished book, so it needs nothing.
 * A build killed by SIGKILL cannot clean up: its kernels notice and exit by themselves, but a running

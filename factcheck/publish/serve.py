@@ -11,7 +11,7 @@ from .layout import Layout
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m factcheck.build.serve", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m factcheck.publish.serve", description=__doc__)
     parser.add_argument("--port", default="8000")
     args = parser.parse_args(argv)
     if not args.port.isdigit() or not 0 < int(args.port) < 65536:
