@@ -5,7 +5,7 @@ period before a misprint, a misprint of one digit before a different total) and 
 figures must move. Nothing here changes a verdict: the reader sees the failing arithmetic and the
 candidates, never a silently "fixed" number. Candidates are data (:mod:`factcheck.wording` writes them).
 
-The search is bounded: at most :data:`MAX_EDITS` one-keystroke variants of a figure are tried, each with
+The search is bounded: at most :data:`factcheck.slips.MAX_EDITS` one-keystroke variants of a figure are tried, each with
 one recomputation per reading.
 """
 
@@ -14,53 +14,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .bindings import Period, Reference
-from .engine import Judge, Reading
+from .engine import Judge, Judgement, Reading
 from .load import Claim
 from .numbers import decimals_of
 from .precision import Interval, figure_interval, format_number
+from .slips import printed_edits
+from .vocabulary import SUPPORT
 
 COST = {"period": 1, "swap": 2, "base": 2, "enumeration": 2, "misprint": 3, "total": 3}
 KINDS = tuple(COST)
 MAX_CANDIDATES = 8
-MAX_EDITS = 400
-"""Variants of one printed figure tried at most (a six-digit figure has about 250)."""
 MAX_HITS = 12
 """A misprint explains nothing when more than this many one-keystroke variants would fit."""
-
-
-def printed_edits(text: str) -> list[str]:
-    """Every number one keystroke away from ``text``: a digit dropped, added, changed or two swapped,
-    or the decimal point moved by one place."""
-    text = text.strip()
-    digits = "0123456789"
-    out: set[str] = set()
-    for i in range(len(text)):
-        out.add(text[:i] + text[i + 1:])
-        for d in digits:
-            out.add(text[:i] + d + text[i + 1:])
-    for i in range(len(text) + 1):
-        for d in digits:
-            out.add(text[:i] + d + text[i:])
-    for i in range(len(text) - 1):
-        out.add(text[:i] + text[i + 1] + text[i] + text[i + 2:])
-    plain = text.replace(".", "")
-    point = text.index(".") if "." in text else len(text)
-    for shift in (-1, 1):
-        p = point + shift
-        if 0 < p < len(plain) + 1:
-            out.add(plain[:p] + ("." + plain[p:] if p < len(plain) else ""))
-    good = []
-    for t in out:
-        if not t or t == text or t.startswith(".") or t.endswith(".") or t.count(".") > 1:
-            continue
-        if len(t) > 1 and t[0] == "0" and t[1] != ".":
-            continue
-        try:
-            if float(t) > 0 and float(t) != float(text):
-                good.append(t)
-        except ValueError:
-            continue
-    return sorted(good, key=lambda t: (abs(float(t) - float(text)), t))[:MAX_EDITS]
 
 
 def diagnose(judge: Judge, claim: Claim) -> list[dict]:
@@ -81,7 +46,7 @@ def _passes(judge: Judge, claim: Claim, refs: list[Reference], target: Interval 
             periods: dict[str, Period] | None = None) -> Reading | None:
     readings = judge.readings(claim, refs, target=target, periods=periods)
     best = readings[judge.decide(readings)]
-    return best if best.verdict in ("reproduced", "consistent") else None
+    return best if best.verdict in SUPPORT else None
 
 
 def _candidate(kind: str, result: Reading, distance: float, **facts) -> dict:
@@ -208,4 +173,103 @@ def _totals(judge: Judge, claim: Claim, refs: list[Reference]) -> list[dict]:
             if result:
                 out.append(_candidate("total", result, 1.0, what=judge.ds.indicators[ref.target].name_zh,
                                       geography=geo, instead_of=ref.geography))
+    return out
+
+
+# ---- which printed figure is wrong ------------------------------------------------------------------
+SERIES_FITS = 1.5
+"""A printed figure within this factor a year of the same indicator's nearest figure elsewhere fits it."""
+SERIES_OFF = 3.0
+"""Beyond this factor a year it is out of line: a level does not move threefold in a year."""
+SCORE = {"off": 2, "near": 1, "fits": -1, None: 0}
+
+
+def culprit(judge: Judge, claim: Claim, j: Judgement, diagnoses: list[dict]) -> dict | None:
+    """Of the article's printed figures a failing check rests on, which is most likely the wrong one, how
+    sure (``likely``, ``possible``, ``unknown``), and why.
+
+    Each suspect (the checked figure, and every figure of the same article the check uses) is weighed
+    against the same indicator and place in other editions and outside series (the nearest period, from
+    another source): a figure out of line with its series by :data:`SERIES_OFF` or more a year is
+    suspect, one within :data:`SERIES_FITS` fits. A one-keystroke misprint of a suspect that makes the
+    check hold *and* fits its series counts for it too. ``likely`` needs the first suspect out of line and
+    the next one fitting; ``possible`` only that the first stands out. The outside inputs are weighed the
+    other way: what the printed figures imply for them (52 ÷ 15.53 gives 3.35万 residents) against what
+    the source says. Levels only: a growth rate (an indicator that may be negative) has no series to
+    weigh. None when the check rests on fewer than two printed figures."""
+    r = j.reading
+    if claim.check != "formula" or r is None or r.status not in ("mismatch", "implied"):
+        return None
+    rows = [claim] + [judge.ds.claims[u.claim_id] for u in r.used
+                      if u.claim_id and u.source_id == claim.source_id and u.claim_id != claim.claim_id]
+    if len(rows) < 2:
+        return None
+    suspects = [_suspect(judge, claim, row, diagnoses) for row in rows]
+    ranked = sorted(suspects, key=lambda s: -s["score"])
+    top, second = ranked[0], ranked[1]
+    if top["score"] >= SCORE["off"] and second["score"] <= SCORE["fits"]:
+        confidence = "likely"
+    elif top["score"] >= SCORE["near"] and top["score"] > second["score"]:
+        confidence = "possible"
+    else:
+        confidence = "unknown"
+    return {"claim_id": top["claim_id"] if confidence != "unknown" else "", "checked": claim.claim_id,
+            "confidence": confidence, "suspects": ranked, "implied": _implied_inputs(judge, claim, r)}
+
+
+def _suspect(judge: Judge, claim: Claim, row: Claim, diagnoses: list[dict]) -> dict:
+    series = _nearest(judge, row, claim.source_id)
+    fit = None
+    if series:
+        per_year = series["ratio"] ** (1 / max(1, abs(series["period"] - int(row.period or row.year))))
+        fit = "fits" if per_year <= SERIES_FITS else "off" if per_year >= SERIES_OFF else "near"
+    fixes = []
+    if series and fit != "fits":
+        limit = SERIES_FITS ** max(1, abs(series["period"] - int(row.period or row.year)))
+        for d in diagnoses:
+            if d["kind"] == "misprint" and d.get("claim_id") == row.claim_id:
+                fixes += [t for t in d["candidates"] if _ratio(float(t), series["value"]) <= limit]
+        fixes = sorted(set(fixes), key=lambda t: (abs(float(t) - series["value"]), t))[:3]
+    return {"claim_id": row.claim_id, "figure": row.figure, "value": row.value, "decimals": row.decimals,
+            "qualifier": row.qualifier, "unit": row.unit, "what": judge.describe(row.indicator, row.geography, row.period),
+            "series": series, "fit": fit, "fixes": fixes, "score": SCORE[fit] + (1 if fixes else 0)}
+
+
+def _ratio(a: float, b: float) -> float:
+    return max(a / b, b / a)
+
+
+def _nearest(judge: Judge, row: Claim, article: str) -> dict | None:
+    """The same indicator and place at the nearest other period, from a source other than the article."""
+    if judge.ds.indicators[row.indicator].minimum < 0 or not row.value or row.value <= 0:
+        return None
+    period = int(row.period or row.year)
+    found = [f for f in judge.ds.figures_of(row.indicator)
+             if f.geography == row.geography and f.period != period and f.source_id != article
+             and f.qualifier in ("=", "≈") and f.value > 0]
+    if not found:
+        return None
+    f = min(found, key=lambda f: (abs(f.period - period), judge.ds.sources[f.source_id].tier, f.period))
+    return {"value": f.value, "decimals": f.decimals, "qualifier": f.qualifier, "unit": f.unit, "period": f.period,
+            "source_id": f.source_id, "publisher": judge.ds.sources[f.source_id].publisher,
+            "edition": judge.ds.claims[f.claim_id].year if f.claim_id else None,
+            "ratio": _ratio(float(row.value), f.value)}
+
+
+def _implied_inputs(judge: Judge, claim: Claim, r: Reading) -> list[dict]:
+    """What the printed figures imply for each outside input of the check, when it is far from the source's."""
+    formula = judge.formula(claim)
+    names = {u.name: u for u in r.used}
+    out = []
+    for u in r.used:
+        if u.kind != "input" or u.claim_id or not u.value:
+            continue
+        known = {k: v.interval for k, v in names.items() if k != u.name and v.interval is not None}
+        implied = formula.solve(u.name, judge.claim_interval(claim), known)
+        if implied is None or not implied.bounded:
+            continue
+        mid = (implied.lo + implied.hi) / 2
+        if mid > 0 and _ratio(mid, u.value) >= SERIES_OFF:
+            out.append({"what": u.stands_for or u.what, "value": mid, "unit": u.unit, "used": u.value,
+                        "used_decimals": u.decimals, "used_what": u.what, "publisher": judge.ds.sources[u.source_id].publisher})
     return out

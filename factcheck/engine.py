@@ -2,17 +2,23 @@
 
 Verdicts (codes; the words readers see are in :mod:`factcheck.vocabulary`):
 
-``reproduced``    recomputed from inputs that all come from sources independent of the article, equal at
-                  the precision printed;
-``consistent``    agrees with the article's other figures or with public data, but not every input is
-                  independent (or a stand-in period, an estimate, or another reading of the period was
-                  needed: the judgement says which);
+``reproduced``    an independent source gives the same figure, or the figure is recomputed from inputs
+                  that all come from sources independent of the article, equal at the precision printed;
+``consistent``    agrees with outside data, but not every input is independent of the article (its own
+                  figures, a source of the same origin, a stand-in period, an estimate, or another reading
+                  of the period: the judgement says which);
+``internal``      only the article's own arithmetic holds: every input is the article's (53 − 50 = 3; its
+                  own list counted; a whole number implied by its own figures);
 ``inconsistent``  the recomputation, or a number the figure implies, contradicts the article itself or a
                   source;
-``unverifiable``  an input was not found, part of a series is missing, or the figure agrees only with
-                  another claim that is itself wrong or unverifiable;
-``stated``        a base figure with nothing to recompute; repeated elsewhere or not, and by whom;
+``unverifiable``  an input was not found, part of a series is missing, the figure agrees only with another
+                  claim that is itself wrong or unverifiable, or the check could not have failed;
+``stated``        a base figure with nothing to recompute, and no other source giving the same figure;
 ``target``        a plan target, judged at its due year (met, missed, not yet due, no date).
+
+A check that could not have failed is not support: a check that held is tried again with the other
+figures the article might plausibly have printed (:func:`factcheck.slips.alternatives`); when none of
+them would have been judged inconsistent, the verdict is ``unverifiable`` and says so (``vacuous``).
 
 A verdict is no stronger than its weakest input. Names, ordinals, awards and dates (``kind`` other than
 ``statistic``) are kept in the register with no verdict. The article never corroborates itself: a figure
@@ -30,12 +36,15 @@ from dataclasses import dataclass, field
 from .bindings import PROXY_TOLERANCE, Period, Reference, parse_bindings
 from .formula import Formula, FormulaError, parse_formula
 from .load import Claim, Dataset, Figure
-from .numbers import token_offsets
+from .numbers import decimals_of, token_offsets
 from .precision import Interval, figure_interval, format_number, matches_printed
-from .vocabulary import LOW_TIER
+from .slips import alternatives
+from .vocabulary import LOW_TIER, SUPPORT
 
-STRENGTH = {"reproduced": 3, "consistent": 2, "unverifiable": 1, "inconsistent": 0}
+STRENGTH = {"reproduced": 4, "consistent": 3, "internal": 2, "unverifiable": 1, "inconsistent": 0}
 """For a reading: how much it supports the figure (the best reading decides)."""
+BLAMEABLE = ("stated", "unverifiable")
+"""A figure a diagnosis may name as the wrong one of a pair: nothing of its own supports it."""
 WEAK = ("inconsistent", "unverifiable")
 """A recomputation that agrees only with a claim of these verdicts is itself unverifiable."""
 
@@ -85,6 +94,7 @@ class Reading:
     wholes: list[int] = field(default_factory=list)
     loose: bool = False  # the implied range is a unit or more wide: any printed figure would fit
     missing: list[str] = field(default_factory=list)
+    missing_refs: list[dict] = field(default_factory=list)  # [{indicator, geography, period}] of what is missing
     bare: bool = False  # the figure is itself the missing input (全市第一 needs every district's figure)
     left_out: list[str] = field(default_factory=list)  # optional inputs not found (a partial series)
     used: list[Used] = field(default_factory=list)
@@ -122,6 +132,8 @@ class Judgement:
     searched: list[dict] = field(default_factory=list)
     low_tier: list[str] = field(default_factory=list)
     diagnoses: list[dict] = field(default_factory=list)
+    culprit: dict | None = None  # which printed figure of a failing pair is most likely wrong (diagnose)
+    vacuous: dict | None = None  # {"tried": [...]}: the check held, but no other printed figure would have failed
     repeats: list[str] = field(default_factory=list)  # the article's other quotes of this figure
     featured: bool = False  # shown on the landing page
 
@@ -138,8 +150,13 @@ def claimed_text(value: float, decimals: int, qualifier: str, unit: str) -> str:
 class Judge:
     """Judges the statistics of a validated :class:`Dataset`, each once, inputs before the claims using them."""
 
-    def __init__(self, ds: Dataset) -> None:
+    def __init__(self, ds: Dataset, blame: dict[str, dict] | None = None) -> None:
+        """``blame``: for a failing check (its claim id), the diagnosis naming another printed figure as the
+        one most likely wrong (:func:`factcheck.diagnose.culprit`): the error is that figure's, and the
+        check's own figure cannot be judged by it."""
         self.ds = ds
+        self.blame = dict(blame or {})
+        self._blamed = {b["claim_id"]: checked for checked, b in self.blame.items()}
         self._done: dict[str, Judgement] = {}
         self._judging: set[str] = set()
         self._formulas: dict[str, tuple[list[Reference], Formula | None]] = {}
@@ -176,8 +193,22 @@ class Judge:
                 self._target(claim, j)
             else:
                 self._formula(claim, j)
+            self._apply_blame(j)
         self._done[claim_id] = j
         return j
+
+    def _apply_blame(self, j: Judgement) -> None:
+        """Move an error onto the figure a diagnosis names as the likely wrong one (see ``blame``)."""
+        if j.claim_id in self.blame and j.verdict == "inconsistent":
+            b = self.blame[j.claim_id]
+            j.verdict = "unverifiable"
+            j.culprit = {k: v for k, v in b.items() if k != "diagnoses"}
+            j.diagnoses = b.get("diagnoses", [])
+        if j.claim_id in self._blamed and j.verdict in BLAMEABLE:
+            b = self.blame[self._blamed[j.claim_id]]
+            j.verdict = "inconsistent"
+            j.culprit = {k: v for k, v in b.items() if k != "diagnoses"}
+            j.diagnoses = [d for d in b.get("diagnoses", []) if d.get("claim_id") == j.claim_id]
 
     # ---- figures -------------------------------------------------------------------------------
     def refs(self, claim: Claim) -> list[Reference]:
@@ -309,7 +340,15 @@ class Judge:
                 "agrees": own.intersects(theirs), "same": own == theirs,  # the same figure, or only no contradiction
                 "independent": self.independent(claim.source_id, f.source_id),
             })
-        j.verdict = "inconsistent" if any(not c["agrees"] for c in j.corroboration) else "stated"
+        same = [c for c in j.corroboration if c["same"]]
+        if any(not c["agrees"] for c in j.corroboration):
+            j.verdict = "inconsistent"
+        elif any(c["independent"] for c in same):
+            j.verdict = "reproduced"  # another, independent source gives the same figure
+        elif same:
+            j.verdict = "consistent"  # the same figure, but from a source of the article's own origin
+        else:
+            j.verdict = "stated"  # nothing to recompute, and nobody else gives the figure (or only a bound)
         j.low_tier = sorted({c["source_id"] for c in j.corroboration if c["tier"] >= LOW_TIER})
 
     def _target(self, claim: Claim, j: Judgement) -> None:
@@ -344,6 +383,7 @@ class Judge:
 
     def _formula(self, claim: Claim, j: Judgement) -> None:
         refs = self.refs(claim)
+        plan = self.plan(refs)
         readings = self.readings(claim, refs)
         best = self.decide(readings)
         j.readings, j.decisive = readings, best
@@ -353,12 +393,32 @@ class Judge:
             # agrees only under another reading of the period: never better than consistent, and says which
             verdict = "consistent"
             j.condition = {"year": chosen.changes[0]["year"], "what": chosen.changes[0]["what"]}
+        if verdict in SUPPORT:
+            tried = self.could_not_fail(claim, refs, plan[best][0])
+            if tried:
+                verdict, j.vacuous = "unverifiable", {"tried": tried}
         j.verdict = verdict
         for ref in refs:  # every input not found in its primary period: what was searched
             if ref.kind == "input" and self.resolve(ref, claim, ref.periods[0]) is None:
                 j.searched.append(self._searched(ref, ref.periods[0]))
         j.low_tier = sorted({u.source_id for u in chosen.used
                              if u.source_id and self.ds.sources[u.source_id].tier >= LOW_TIER})
+
+    def could_not_fail(self, claim: Claim, refs: list[Reference], periods: dict[str, Period]) -> list[str]:
+        """The other printed figures tried when none of them would have been judged inconsistent by the
+        same reading (the check could not have failed); an empty list when one would have."""
+        ind = self.ds.indicators[claim.indicator]
+        formula = self.formula(claim)
+        tried = []
+        for text in alternatives(float(claim.value or 0), claim.decimals, lower=ind.minimum, upper=ind.maximum,
+                                 whole=ind.whole):
+            target = figure_interval(float(text), decimals_of(text), claim.qualifier, lower=ind.minimum,
+                                     upper=ind.maximum, whole=ind.whole)
+            alternative = self.evaluate(claim, formula, refs, periods, [], True, target, (float(text), decimals_of(text)))
+            if alternative.verdict == "inconsistent":
+                return []
+            tried.append(text)
+        return tried
 
     # ---- readings ------------------------------------------------------------------------------
     def plan(self, refs: list[Reference]) -> list[tuple[dict[str, Period], list[dict], bool]]:
@@ -394,8 +454,12 @@ class Judge:
         return best
 
     def evaluate(self, claim: Claim, formula: Formula, refs: list[Reference], periods: dict[str, Period],
-                 changes: list[dict], primary: bool, target: Interval | None = None) -> Reading:
+                 changes: list[dict], primary: bool, target: Interval | None = None,
+                 printed: tuple[float, int] | None = None) -> Reading:
+        """One reading of ``claim`` (``target`` and ``printed``: another figure than the article's, as
+        (value, decimals), to ask what the same check says of it)."""
         target = target or self.claim_interval(claim)
+        printed_value, printed_decimals = printed or (float(claim.value or 0), claim.decimals)
         used: dict[str, Used] = {}
         missing: list[Reference] = []
         left_out: list[Reference] = []
@@ -417,6 +481,9 @@ class Judge:
             return r
         if missing:
             r.missing = [self.describe_ref(m, periods.get(m.name)) for m in missing]
+            r.missing_refs = [{"indicator": m.target, "geography": m.geography,
+                               "period": periods[m.name].year if m.name in periods else None}
+                              for m in missing if m.kind == "input"]
             if len(missing) > 1:
                 return r
             m = missing[0]
@@ -436,7 +503,8 @@ class Judge:
                 # a whole number can be missed only when the range is narrower than one: a wider one always
                 # holds one, and the check could not have failed
                 r.loose = not implied.bounded or implied.hi - implied.lo >= 1
-                r.verdict = "inconsistent" if not r.wholes else "unverifiable" if r.loose else "consistent"
+                r.verdict = ("inconsistent" if not r.wholes else "unverifiable" if r.loose
+                             else self._agreement(claim, list(used.values())))
             else:
                 r.verdict = "unverifiable"
             return self._weaken(r)
@@ -456,11 +524,12 @@ class Judge:
             r.status, r.verdict = ("match", "consistent") if ok else ("mismatch", "inconsistent")
         else:
             exact = all(u.exact for u in used.values()) and math.isfinite(point) and matches_printed(
-                point, float(claim.value or 0), claim.decimals, claim.qualifier)
+                point, printed_value, printed_decimals, claim.qualifier)
             independent = all(u.independent for u in used.values())
             if exact or spread.intersects(target):
                 strict = exact or all(u.exact for u in used.values())
-                r.status, r.verdict = "match", ("reproduced" if independent and strict else "consistent")
+                r.status = "match"
+                r.verdict = ("reproduced" if independent and strict else self._agreement(claim, list(used.values())))
             else:
                 r.status, r.verdict = "mismatch", "inconsistent"
         if r.left_out and r.verdict != "inconsistent":
@@ -468,12 +537,19 @@ class Judge:
         return self._weaken(r)
 
     @staticmethod
+    def _agreement(claim: Claim, used: list[Used]) -> str:
+        """An agreement that is not fully independent: with outside data (``consistent``), or only among the
+        article's own figures, lists and constants (``internal``)."""
+        outside = [u for u in used if u.kind in ("input", "claim") and u.source_id != claim.source_id]
+        return "consistent" if outside else "internal"
+
+    @staticmethod
     def _weaken(r: Reading) -> Reading:
         """An agreement with a claim that is itself wrong or unverifiable proves nothing."""
         r.weak = [{"claim_id": u.claim_id, "verdict": u.claim_verdict, "what": u.what,
                    "text": claimed_text(u.value, u.decimals, u.qualifier, u.unit)}
                   for u in r.used if u.claim_id and u.claim_verdict in WEAK]
-        if r.weak and r.verdict in ("reproduced", "consistent"):
+        if r.weak and r.verdict in SUPPORT:
             r.verdict = "unverifiable"
         return r
 

@@ -111,10 +111,8 @@ class Formula:
                     return ast.Name(id=values[node.id], ctx=ast.Load())
                 return node
 
-        out = ast.unparse(Sub().visit(_copy(self.tree)))
-        for name, word in (("Min", "最小值"), ("Max", "最大值"), ("Abs", "绝对值")):
-            out = out.replace(f"{name}(", f"{word}(")
-        return out.replace("*", "×").replace("/", "÷")
+        out = ast.unparse(Sub().visit(_copy(self.tree))).replace("*", "×").replace("/", "÷")
+        return _functions_in_words(out)
 
     def without(self, names: Sequence[str]) -> Formula:
         """Leave optional, unpublished inputs out of ``Min``/``Max``; anywhere else they are an error."""
@@ -136,6 +134,34 @@ class Formula:
         if _names(tree) & gone:
             raise FormulaError("an optional input (marked ?) may only appear inside Min or Max")
         return Formula(self.text, tree, frozenset(_names(tree)), _compile(tree))
+
+
+FUNCTION_WORDS = {"Min": "最小值", "Max": "最大值", "Abs": "绝对值"}
+
+
+def _functions_in_words(text: str) -> str:
+    """``Min(64, 62, 60)`` → ``最小值（64，62，60）``: a Chinese word takes full-width brackets and commas."""
+    out = text
+    for name, word in FUNCTION_WORDS.items():
+        while (at := out.find(name + "(")) >= 0:
+            start = at + len(name)
+            depth, end = 0, start
+            for end in range(start, len(out)):
+                depth += {"(": 1, ")": -1}.get(out[end], 0)
+                if depth == 0:
+                    break
+            inner = out[start + 1:end]
+            level, parts, current = 0, [], ""
+            for ch in inner:
+                level += {"(": 1, ")": -1}.get(ch, 0)
+                if ch == "," and level == 0:
+                    parts.append(current.strip())
+                    current = ""
+                else:
+                    current += ch
+            parts.append(current.strip())
+            out = out[:at] + word + "（" + "，".join(parts) + "）" + out[end + 1:]
+    return out
 
 
 def parse_formula(text: str, names: Sequence[str]) -> Formula:

@@ -27,9 +27,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import chapters, wording
-from .diagnose import diagnose
+from .diagnose import culprit, diagnose
 from .edition import FORMAT, path_for
-from .engine import Judge, Judgement
+from .engine import BLAMEABLE, Judge, Judgement
 from .load import Dataset
 from .precision import Interval
 from .vocabulary import CODES, KINDS
@@ -83,12 +83,35 @@ def counts(claims: Iterable[dict]) -> dict[str, int]:
     return out
 
 
+def explain(judge: Judge, j: Judgement) -> None:
+    """The candidate explanations of an error, and which of its printed figures is most likely wrong."""
+    if j.verdict == "inconsistent" and not j.diagnoses and not j.culprit:
+        claim = judge.ds.claims[j.claim_id]
+        j.diagnoses = diagnose(judge, claim)
+        j.culprit = culprit(judge, claim, j, j.diagnoses)
+
+
+def judge_all(ds: Dataset) -> Judge:
+    """Judge every edition. Where a diagnosis finds that another printed figure of a failing check is very
+    likely the wrong one (and nothing of its own supports that figure), judge again with the error moved
+    onto that figure: every count, list and dependent verdict then follows the figure the card names."""
+    first = Judge(ds)
+    blame = {}
+    for year in ds.years:
+        for j in first.judge_year(year):
+            explain(first, j)
+            c = j.culprit
+            if (c and c["confidence"] == "likely" and c["claim_id"] != j.claim_id
+                    and first.verdict_of(c["claim_id"]) in BLAMEABLE):
+                blame[j.claim_id] = {**c, "diagnoses": j.diagnoses}
+    return Judge(ds, blame=blame) if blame else first
+
+
 def edition(ds: Dataset, judge: Judge, year: int) -> dict:
-    """The judged file of one edition, as a dict."""
+    """The judged file of one edition, as a dict (``judge``: from :func:`judge_all`)."""
     judgements: list[Judgement] = judge.judge_year(year)
     for j in judgements:
-        if j.verdict == "inconsistent" and not j.diagnoses:
-            j.diagnoses = diagnose(judge, ds.claims[j.claim_id])
+        explain(judge, j)
     stats = [_plain(j) for j in judgements if j.verdict]
     register = [{"claim_id": j.claim_id, "kind": j.kind, "kind_label": KINDS[j.kind], "chapter": j.chapter,
                  "quote": j.quote, "figure": j.figure, "figure_offset": j.figure_offset,
@@ -134,7 +157,7 @@ def text(doc: dict) -> str:
 
 def write_all(ds: Dataset, out_dir: str | Path, years: Iterable[int] | None = None) -> dict[int, bool]:
     """Judge ``years`` (default: every edition) and write their files; return which files changed."""
-    judge = Judge(ds)
+    judge = judge_all(ds)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if years is None:  # every edition: a file of a year the data no longer have is not kept

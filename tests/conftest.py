@@ -301,13 +301,12 @@ def judge():
     """``judge(root, claim_id)``: validate the package at ``root``, judge its editions as the judged stage
     does, and return that claim as the judged file holds it (a dict with ``verdict``, ``label``, ``why``,
     ``steps``, ``candidates``, ``readings`` …; a name, ordinal, award or date comes from the register)."""
-    from factcheck.engine import Judge
-    from factcheck.judged import edition
+    from factcheck.judged import edition, judge_all
     from factcheck.validate import validate
 
     def _judge(root: Path, claim_id: str) -> dict:
         ds = validate(root)
-        doc = edition(ds, Judge(ds), ds.claims[claim_id].year)
+        doc = edition(ds, judge_all(ds), ds.claims[claim_id].year)
         for j in doc["claims"] + doc["register"]:
             if j["claim_id"] == claim_id:
                 return j

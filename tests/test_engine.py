@@ -52,7 +52,7 @@ def test_ratio_of_independent_inputs_is_reproduced(make_package, judge, tmp_path
          "formula": "rd / gdp * 100", "bindings": "rd=rd_expenditure@江门高新区@2022; gdp=gdp@江海区@2022"}],
         inputs=[gdp("302.1"), {"indicator": "rd_expenditure", "value": "16.28", "source_id": "other"}])
     j = judge(root, "2022-i")
-    assert j["verdict"] == "reproduced" and j["label"] == "重算相符"
+    assert j["verdict"] == "reproduced" and j["label"] == "独立数据相符"
     assert "16.28 ÷ 302.1 × 100 = 5.389" in " ".join(j["steps"])
     assert "统计局" in " ".join(j["steps"]) and "另一家报纸" in " ".join(j["steps"])
 
@@ -60,7 +60,7 @@ def test_ratio_of_independent_inputs_is_reproduced(make_package, judge, tmp_path
 def test_ratio_using_the_articles_own_figure_is_only_consistent(make_package, judge, tmp_path):
     root = make_package(tmp_path, claims=[rd_spend(), rd_intensity("5.39")], inputs=[gdp("302.1")])
     j = judge(root, "2022-intensity")
-    assert j["verdict"] == "consistent" and j["label"] == "算得通"
+    assert j["verdict"] == "consistent" and j["label"] == "相符但非独立"
     assert "文章自己的" in j["why"] and "不是独立来源" in j["why"]
 
 
@@ -144,11 +144,12 @@ def test_corroboration_says_whether_it_is_independent(make_package, judge, tmp_p
                                  "quote": "高企存量达660家"}],
                         inputs=[{"indicator": "enterprises", "value": "660", "source_id": "later"}])
     j = judge(root, "2022-hte")
-    assert j["verdict"] == "stated" and "不算独立佐证" in j["why"]
+    assert j["verdict"] == "consistent" and "不算独立佐证" in j["why"]  # the same figure, of the same origin
     root = make_package(tmp_path, claims=[{"claim_id": "2022-hte", "indicator": "enterprises", "value": "660",
                                            "quote": "高企存量达660家"}],
                         inputs=[{"indicator": "enterprises", "value": "660", "source_id": "other"}])
-    assert "独立来源另一家报纸给出相同的数字" in judge(root, "2022-hte")["why"]
+    j = judge(root, "2022-hte")
+    assert j["verdict"] == "reproduced" and "与文章无关的另一家报纸给出相同的数字" in j["why"]
 
 
 def test_stated_figure_contradicted_by_another_source_is_inconsistent(make_package, judge, tmp_path):
@@ -178,7 +179,7 @@ def test_agreeing_with_a_wrong_claim_is_unverifiable_and_says_so(make_package, j
         inputs=[{"indicator": "patents_growth", "geography": "全国", "value": "45.24"}])
     j = judge(root, "2022-m")
     assert j["verdict"] == "unverifiable"
-    assert "与文章的其他数字或公开数据矛盾" in j["why"] and "无法据此核实" in j["why"]
+    assert "135.71%本身有误" in j["why"] and "无法据此核实" in j["why"]
     assert j["readings"][0]["weak"][0]["claim_id"] == "2022-pct-growth"
 
 
@@ -194,7 +195,7 @@ def best_rank(inputs):
 def test_a_complete_series_reproduces(make_package, judge, tmp_path):
     j = judge(make_package(tmp_path, **best_rank({2019: "64", 2020: "62", 2021: "60"})), "2022-best")
     assert j["verdict"] == "reproduced"
-    assert "最小值(64, 62, 60) = 60" in " ".join(j["steps"])
+    assert "最小值（64，62，60） = 60" in " ".join(j["steps"])
 
 
 def test_a_series_with_gaps_is_unverifiable_not_consistent(make_package, judge, tmp_path):
@@ -226,7 +227,7 @@ def test_a_stand_in_within_tolerance_is_consistent_and_the_sentence_says_the_tol
                                                                                        tmp_path, pop):
     j = judge(make_package(tmp_path, **per_10k(pop)), "2022-per10k")
     assert j["verdict"] == "consistent"
-    assert "用相邻年份(2023年)的数字代替" in j["why"] and "±5%" in j["why"]
+    assert "用相邻年份（2023年）的数字代替" in j["why"] and "±5%" in j["why"]
 
 
 @pytest.mark.parametrize("pop", ["31.6", "35.6"])
@@ -240,7 +241,7 @@ def test_agreeing_only_under_another_period_says_so(make_package, judge, tmp_pat
                         inputs=[gdp("302.1"), gdp("285.1", period=2021)])
     j = judge(root, "2022-intensity")
     assert j["verdict"] == "consistent" and j["condition"]["year"] == 2021
-    assert j["why"].startswith("只有当它指2021年(地区生产总值用2021年的数字)时才算得通")
+    assert j["why"].startswith("只有当它指2021年（地区生产总值用2021年的数字）时才算得通")
     assert "5.389" in j["why"] and "不符" in j["why"]
 
 
@@ -253,9 +254,9 @@ def test_an_estimate_input_is_named_as_such(make_package, judge, tmp_path):
 # ---- implied values: not found, and what the figure implies ------------------------------------------------
 
 
-def test_a_growth_with_a_whole_implied_base_is_consistent(make_package, judge, tmp_path):
+def test_a_growth_with_a_whole_implied_base_is_only_the_articles_own_arithmetic(make_package, judge, tmp_path):
     j = judge(make_package(tmp_path, claims=count_and_growth("3404", "11.61", "2022-patents")), "2022-patents-growth")
-    assert j["verdict"] == "consistent"
+    assert j["verdict"] == "internal" and j["label"] == "文内自洽"
     assert "3050件" in j["why"] and "未找到" in j["why"] and "未公布" not in j["why"]
 
 
@@ -285,7 +286,7 @@ def test_what_was_searched_is_said_and_unpublished_needs_a_source(make_package, 
         "indicator,geography,period,result,searched,date,source_id,note\n"
         "rd_intensity,江门市,2022,nothing,广东省科技经费投入统计公报;江门市统计公报,2026-11-26,,\n", encoding="utf-8")
     steps = " ".join(judge(root, "2022-m")["steps"])
-    assert "江门市2022年研发投入强度未找到" in steps and "查过:广东省科技经费投入统计公报" in steps
+    assert "江门市2022年研发投入强度未找到" in steps and "查过：广东省科技经费投入统计公报" in steps
     (root / "searches.csv").write_text(
         "indicator,geography,period,result,searched,date,source_id,note\n"
         "rd_intensity,江门市,2022,unpublished,统计局答复,2026-11-26,,\n", encoding="utf-8")
@@ -297,7 +298,7 @@ def test_a_bare_rank_with_nothing_found_is_unverifiable(make_package, judge, tmp
     root = make_package(tmp_path, claims=[{"claim_id": "2022-rank", "indicator": "rank", "value": "1", "figure": "第一",
                                            "quote": "在全市排名第一", "formula": "r", "bindings": "r=rank@研发投入强度@2022"}])
     j = judge(root, "2022-rank")
-    assert j["verdict"] == "unverifiable" and "文章给出的正是这个数字,无从核对" in j["why"]
+    assert j["verdict"] == "unverifiable" and "文章给出的正是这个数字，无从核对" in j["why"]
 
 
 def test_two_missing_inputs_are_unverifiable(make_package, judge, tmp_path):
@@ -322,7 +323,7 @@ def test_an_enumeration_of_nine_claimed_as_ten_is_inconsistent(make_package, jud
     root = make_package(tmp_path, claims=[{"claim_id": "2022-areas", "indicator": "areas", "value": "10",
                                            "quote": f"涵盖{items}共10个领域", "formula": "n", "bindings": f"n=items:{items}"}])
     j = judge(root, "2022-areas")
-    assert j["verdict"] == "inconsistent" and "文中只列出9项,与所说的10个对不上" in j["why"]
+    assert j["verdict"] == "inconsistent" and "文中只列出9项，与所说的10个对不上" in j["why"]
 
 
 def test_an_internal_sum_that_does_not_add_up_is_inconsistent(make_package, judge, tmp_path):
@@ -338,7 +339,7 @@ def test_an_internal_sum_that_does_not_add_up_is_inconsistent(make_package, judg
 def test_an_inconsistent_verdict_names_the_artefacts_of_the_stored_copy(make_package, judge, tmp_path):
     root = make_package(tmp_path, sources=[{"source_id": "art", "artefacts": "“+”读成“4”"}],
                         claims=[rd_spend(), rd_intensity("5.38")], inputs=[gdp("302.1")])
-    assert "转录瑕疵(“+”读成“4”)" in " ".join(judge(root, "2022-intensity")["steps"])
+    assert "转录瑕疵（“+”读成“4”）" in " ".join(judge(root, "2022-intensity")["steps"])
 
 
 def test_a_low_tier_source_is_named_as_such(make_package, judge, tmp_path):
@@ -346,7 +347,7 @@ def test_a_low_tier_source_is_named_as_such(make_package, judge, tmp_path):
               "copy_url": "https://example.org/copy", "copy_kind": "mirror", "covers": "c", "accessed": "2026-11-25"}
     root = make_package(tmp_path, sources=[mirror], claims=[rd_spend(), rd_intensity("5.39")],
                         inputs=[gdp("302.1", source_id="mirror")])
-    assert "从镜像读到的,可靠性较低" in " ".join(judge(root, "2022-intensity")["steps"])
+    assert "从镜像读到的，可靠性较低" in " ".join(judge(root, "2022-intensity")["steps"])
 
 
 # ---- targets at their due date -------------------------------------------------------------------------------
@@ -472,7 +473,7 @@ def test_a_compatible_bound_is_not_called_the_same_figure(make_package, judge, t
                                            "quote": "超80亿元"}],
                         inputs=[{"indicator": "gdp", "value": "50", "qualifier": ">", "source_id": "other"}])
     why = judge(root, "2022-a")["why"]
-    assert "给出的是超过50亿元,与文章不矛盾" in why and "相同" not in why
+    assert "给出的是超过50亿元，与文章不矛盾" in why and "相同" not in why
 
 
 def test_a_formula_with_too_many_inputs_is_refused(make_package, load_package, tmp_path):

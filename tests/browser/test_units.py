@@ -49,8 +49,8 @@ def test_prose_check_passes_plain_chinese(text):
 
 
 def test_sentence_check_is_wordings_clean():
-    assert sentence_problems(["重算为1.37,不符。", "重算为1.37,不符。"]) == []
-    assert len(sentence_problems(["rd / gdp = 5.39", "(一手来源(统计部门))"])) == 2
+    assert sentence_problems(["重算为1.37，不符。", "重算为1.37，不符。"]) == []
+    assert len(sentence_problems(["rd / gdp = 5.39", "(一手来源(统计部门))", "重算为1.37,不符。"])) == 3
 
 
 def test_pages_of_the_toc(tmp_path):
@@ -200,10 +200,11 @@ def test_claim_reviews_one_per_statistic(edition_2022):
         assert r["itemReviewed"]["author"]["name"]
 
 
-def test_every_verdict_has_a_rating():
-    from factcheck.vocabulary import BEST, WORST
+def test_every_judged_verdict_has_a_rating_and_base_figures_and_plans_none():
+    from factcheck.vocabulary import BEST, REVIEWED, WORST
 
-    assert all(WORST <= BY_CODE[c].rating <= BEST for c in CODES)
+    assert all(WORST <= BY_CODE[c].rating <= BEST for c in REVIEWED)
+    assert set(CODES) - set(REVIEWED) == {"stated", "target"}
 
 
 def test_json_ld_cannot_close_its_script(edition_2022, monkeypatch):
