@@ -214,7 +214,8 @@ def culprit(judge: Judge, claim: Claim, j: Judgement, diagnoses: list[dict]) -> 
     else:
         confidence = "unknown"
     return {"claim_id": top["claim_id"] if confidence != "unknown" else "", "checked": claim.claim_id,
-            "confidence": confidence, "suspects": ranked, "implied": _implied_inputs(judge, claim, r)}
+            "confidence": confidence, "suspects": ranked, "implied": _implied_inputs(judge, claim, r),
+            "equation": r.equation}
 
 
 def _suspect(judge: Judge, claim: Claim, row: Claim, diagnoses: list[dict]) -> dict:

@@ -15,7 +15,20 @@ from urllib.parse import urlsplit
 
 from . import chapters
 from .edition import Edition
-from .vocabulary import BY_CODE, CODES, KINDS, TIERS, badge_style
+from .vocabulary import (
+    BY_CODE,
+    CODES,
+    CONFIDENCE,
+    COPY_KINDS,
+    KINDS,
+    SUPPORT,
+    TARGET_COUNTED,
+    TIERS,
+    badge_style,
+    card_style,
+    counted,
+)
+from .words import listing, qty, typeset
 
 
 def esc(value: object) -> str:
@@ -69,8 +82,6 @@ def quote(j: dict) -> str:
 
 def claimed(j: dict) -> str:
     """The figure as the article states it, in words: ``超过15.7亿元``, ``135.71%``."""
-    from .words import qty
-
     if not any(ch.isdigit() for ch in j["figure"]):  # 三分之二, 首位: as printed
         return j["figure"]
     return qty(j["value"], j["decimals"], j["qualifier"], j["unit"])
@@ -82,52 +93,52 @@ def search_terms(j: dict) -> str:
 
 
 def count_words(counts: dict[str, int]) -> str:
-    """``1个数字有误、2个算得通和5个只是陈述`` in the vocabulary's order."""
-    parts = [f"{counts[c]}个{BY_CODE[c].label}" for c in CODES if counts.get(c)]
-    if not parts:
-        return "没有要核查的数字"
-    return "、".join(parts[:-1]) + ("和" if len(parts) > 1 else "") + parts[-1]
+    """``3个数字有误，1个与独立来源的数据相符，44个是无从重算的基础数字`` in the vocabulary's order."""
+    parts = [counted(c, counts[c]) for c in CODES if counts.get(c)]
+    return "，".join(parts) if parts else "没有要核查的数字"
 
 
 def sources_html(edition: Edition, ids: Iterable[str], article: str = "") -> str:
     items = []
     for sid in ids:
         s = edition.sources[sid]
-        title = f"{s['publisher']}《{s['title']}》" + (f"({s['published']})" if s["published"] else "")
+        title = f"{s['publisher']}《{s['title']}》" + (f"（{s['published']}）" if s["published"] else "")
         parts = [link(s["url"], title) if safe_url(s["url"]) else esc(title)]
         if safe_url(s["copy_url"]):
-            parts.append("读自" + link(s["copy_url"], "这份" + ({"mirror": "镜像", "repost": "转载", "encyclopedia": "百科",
-                                                               "translation": "译文", "machine": "机器生成页面"}
-                                                              .get(s["copy_kind"], "副本"))))
+            parts.append("读自" + link(s["copy_url"], "这份" + COPY_KINDS.get(s["copy_kind"], "副本")))
         elif not safe_url(s["url"]):
             parts.append("网址未记录")
         role = "被核查的文章" if sid == article else TIERS.get(s["tier"], "")
-        read = f",读取于{s['accessed']}" if s["accessed"] else ""
-        items.append(f"<li>{' '.join(parts)}<span class=\"tier\">({esc(role + read)})</span></li>")
+        read = f"，读取于{s['accessed']}" if s["accessed"] else ""
+        items.append(f"<li>{' '.join(parts)}<span class=\"tier\">（{esc(role + read)}）</span></li>")
     return f'<ul class="claim-sources">{"".join(items)}</ul>'
 
 
 # ---- a claim ------------------------------------------------------------------------------------
+DETAILS = "展开：怎么算的"
+CANDIDATES_HEAD = "可能的解释（按所需假设由少到多排列，只供核对，不改动结论）："
+
+
 def card(edition: Edition, j: dict, *, heading: str = "h3") -> str:
     """One claim: verdict, the quote with the number marked, why, then 怎么算的 (open on request), sources."""
     what = j.get("indicator_name") or chapters.get(j["chapter"]).title
     steps = "".join(f"<li>{esc(s)}</li>" for s in j["steps"])
     candidates = "".join(f"<li>{esc(c)}</li>" for c in j["candidates"])
-    candidates_html = (f'<p class="candidates-head">可能的解释(按所需假设由少到多排列,只供核对,不改动结论):</p>'
+    candidates_html = (f'<p class="candidates-head">{CANDIDATES_HEAD}</p>'
                        f'<ol class="candidates">{candidates}</ol>') if j["candidates"] else ""
     repeats = "".join(f"<li>“{esc(r)}”</li>" for r in j.get("repeats", []))
-    repeats_html = f'<p>文中另一处也写到这个数字:</p><ul class="repeats">{repeats}</ul>' if repeats else ""
+    repeats_html = f'<p>文中另一处也写到这个数字：</p><ul class="repeats">{repeats}</ul>' if repeats else ""
     return (
         f'<article class="claim-card" id="claim-{esc(j["claim_id"])}" data-verdict="{esc(j["verdict"])}" '
-        f'data-chapter="{esc(j["chapter"])}">'
+        f'data-chapter="{esc(j["chapter"])}" style="{card_style(j["verdict"])}">'
         f'<{heading} class="claim-head">{badge(j)} <span class="claimed">{esc(claimed(j))}</span>'
-        f'<span class="claim-what">{esc(what)}</span></{heading}>'
+        f'<span class="claim-what">{esc(typeset(what))}</span></{heading}>'
         f'<blockquote class="claim-quote">“{quote(j)}”</blockquote>{search_terms(j)}'
         f'<p class="claim-why">{esc(j["why"])}</p>'
-        f'<details class="claim-details"><summary>展开:怎么算的</summary>'
+        f'<details class="claim-details"><summary>{DETAILS}</summary>'
         f'<ul class="steps">{steps}</ul>{candidates_html}{repeats_html}'
         f'<p class="claim-id">编号 {esc(j["claim_id"])}</p></details>'
-        f'<div class="claim-sources-block"><span>来源:</span>{sources_html(edition, j["sources"], j["source_id"])}</div>'
+        f'<div class="claim-sources-block"><span>来源：</span>{sources_html(edition, j["sources"], j["source_id"])}</div>'
         "</article>"
     )
 
@@ -154,7 +165,7 @@ def table(edition: Edition, claims: list[dict], table_id: str = "claims") -> Htm
     rows = []
     for j in ordered(claims):
         cells = [badge(j), f"“{quote(j)}”",
-                 f'{esc(j["why"])}<details class="claim-details"><summary>展开:怎么算的</summary>'
+                 f'{esc(j["why"])}<details class="claim-details"><summary>{DETAILS}</summary>'
                  f'<ul class="steps">{"".join(f"<li>{esc(s)}</li>" for s in j["steps"])}</ul>'
                  + (f'<ol class="candidates">{"".join(f"<li>{esc(c)}</li>" for c in j["candidates"])}</ol>'
                     if j["candidates"] else "")
@@ -164,7 +175,7 @@ def table(edition: Edition, claims: list[dict], table_id: str = "claims") -> Htm
         rows.append(f'<tr id="claim-{esc(j["claim_id"])}" data-verdict="{esc(j["verdict"])}" '
                     f'data-chapter="{esc(j["chapter"])}">{tds}</tr>')
     head = "".join(f"<th scope=\"col\">{esc(c)}</th>" for c in COLUMNS)
-    return Html(f'<p class="print-only">打印版中,每个数字的核查见前面各章。</p>'
+    return Html(f'<p class="print-only">打印版中，每个数字的核查见前面各章。</p>'
                 f'<table class="claims" id="{esc(table_id)}"><thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(rows)}</tbody></table>")
 
@@ -188,9 +199,9 @@ def register(edition: Edition) -> Html:
     items = edition.register()
     if not items:
         return Html("")
-    lis = "".join(f"<li>“{quote(r)}”<span class=\"kind\">({esc(KINDS.get(r['kind'], r['kind']))}"
-                  + (f";{esc(r['note'])}" if r.get("note") else "") + ")</span></li>" for r in items)
-    return Html(f'<details class="register"><summary>文中另有{len(items)}个数字不是统计数字(名称、序数、奖项、日期),'
+    lis = "".join(f"<li>“{quote(r)}”<span class=\"kind\">（{esc(KINDS.get(r['kind'], r['kind']))}"
+                  + (f"；{esc(typeset(r['note']))}" if r.get("note") else "") + "）</span></li>" for r in items)
+    return Html(f'<details class="register"><summary>文中另有{len(items)}个数字不是统计数字（名称、序数、奖项、日期），'
                 f"不作核查</summary><ul>{lis}</ul></details>")
 
 
@@ -203,8 +214,8 @@ def articles_text(edition: Edition) -> str:
     parts = []
     for sid in edition.doc["articles"]:
         s = edition.sources[sid]
-        date = f"({s['published']})" if s["published"] else ""
-        scope = "" if s["text_scope"] == "full" else "(只取得片段)"
+        date = f"（{s['published']}）" if s["published"] else ""
+        scope = "" if s["text_scope"] == "full" else "（只取得片段）"
         parts.append(f"{s['publisher']}《{s['title']}》{date}{scope}")
     return "、".join(parts)
 
@@ -212,7 +223,27 @@ def articles_text(edition: Edition) -> str:
 def summary(edition: Edition, chapter: str | None = None) -> Html:
     counts = edition.chapter_counts(chapter) if chapter else edition.counts
     where = "本章" if chapter else "本版"
-    return paragraph(f"{where}核查{counts['total']}个统计数字:{count_words(counts)}。")
+    return paragraph(f"{where}核查{counts['total']}个统计数字：{count_words(counts)}。")
+
+
+def _what(edition: Edition, j: dict) -> str:
+    """A figure named in a list: ``参评国家高新区数量169个`` (a fraction as printed: ``三分之二``)."""
+    name = j.get("indicator_name") or chapters.get(j["chapter"]).title
+    figure = j["figure"] if "分之" in j["figure"] else qty(j["value"], j["decimals"], j["qualifier"], j["unit"])
+    return typeset(f"{name}{figure}")
+
+
+def _wrong_figure(j: dict) -> str:
+    """What an error's line names: the figure most likely wrong, or the figures that cannot all hold."""
+    c = j.get("culprit")
+    if c and c["confidence"] == "unknown":
+        return "不能同时成立的是" + listing([qty(x["value"], x["decimals"], x["qualifier"], x["unit"])
+                                            for x in c["suspects"]]) + "，无法判断哪一个有误"
+    if c and c["claim_id"] != j["claim_id"]:
+        wrong = next(x for x in c["suspects"] if x["claim_id"] == c["claim_id"])
+        return f"{CONFIDENCE[c['confidence']]}有误的是{qty(wrong['value'], wrong['decimals'], wrong['qualifier'], wrong['unit'])}"
+    sure = CONFIDENCE[c["confidence"]] if c else ""
+    return f"{sure}有误的数字：{claimed(j)}"
 
 
 def errors_list(edition: Edition, page: str = "") -> Html:
@@ -221,14 +252,15 @@ def errors_list(edition: Edition, page: str = "") -> Html:
     if not bad:
         return paragraph("本版没有发现有误的数字。")
     target = page or chapters.factcheck_page() + ".html"
-    items = "".join(f'<li><a href="{esc(target)}#claim-{esc(j["claim_id"])}">“{quote(j)}”</a>:{esc(j["why"])}</li>'
-                    for j in bad)
+    items = "".join(f'<li><a href="{esc(target)}#claim-{esc(j["claim_id"])}">“{quote(j)}”</a>'
+                    f'<span class="error-figure">{esc(_wrong_figure(j))}</span>'
+                    f"<p>{esc(j['why'])}</p></li>" for j in bad)
     return Html(f'<ul class="errors">{items}</ul>')
 
 
 def legend() -> Html:
     rows = "".join(f'<li><span class="verdict" data-verdict="{esc(v.code)}" style="{badge_style(v.code)}">'
-                   f"{esc(v.label)}</span>:{esc(v.meaning)}</li>" for v in BY_CODE.values())
+                   f"{esc(v.label)}</span>：{esc(v.meaning)}</li>" for v in BY_CODE.values())
     return Html(f'<ul class="verdict-legend">{rows}</ul>')
 
 
@@ -243,7 +275,7 @@ def intro(edition: Edition, chapter: str) -> Html:
         indicator, _, place = key.removeprefix("figure:").partition("@")
         return edition.figure_text(indicator, place)
 
-    return paragraph(re.sub(r"\{(year|figure:[a-z0-9_]+@[^}]+)\}", fill, text))
+    return paragraph(typeset(re.sub(r"\{(year|figure:[a-z0-9_]+@[^}]+)\}", fill, text)))
 
 
 def downloads(edition: Edition, root: str) -> Html:
@@ -251,24 +283,83 @@ def downloads(edition: Edition, root: str) -> Html:
     from .downloads import name
 
     return Html(f'<p class="downloads"><a href="{esc(root)}_downloads/{esc(name(edition.year))}" download>'
-                f"下载本版核查结果(CSV,可用Excel打开)</a> · "
-                f'<a href="{esc(root)}_downloads/jiangmen-factcheck-data.zip" download>下载全部数据(ZIP)</a></p>')
+                f"下载本版核查结果（CSV，可用Excel打开）</a> · "
+                f'<a href="{esc(root)}_downloads/jiangmen-factcheck-data.zip" download>下载全部数据（ZIP）</a></p>')
 
 
 # ---- the landing page and the overview ----------------------------------------------------------
 def findings(edition: Edition) -> Html:
-    """What the edition's article got right and wrong, in a few plain lines."""
+    """What the edition's article got right and wrong, in plain lines, every one from the judgements the
+    cards show: the counts, the errors (naming the figure most likely wrong), what holds and on what
+    evidence, what could not be checked and which data were missing, and the targets."""
     c = edition.counts
     others = len(edition.register())
-    extra = f"(另有{others}个数字是名称、序数、奖项或日期,不作核查)" if others else ""
-    lines = [f"{articles_text(edition)}列出{c['total']}个统计数字{extra}。本书逐一追溯、重算:{count_words(c)}。"]
+    extra = f"（另有{others}个数字是名称、序数、奖项或日期，不作核查）" if others else ""
+    root = ""
+    out = [paragraph(f"{articles_text(edition)}列出{c['total']}个统计数字{extra}。本书逐一追溯、重算：{count_words(c)}。")]
     if c["inconsistent"]:
-        lines.append(f"有误的{c['inconsistent']}个数字,或者与文章自己的其他数字对不上,或者与公开数据矛盾;"
-                     "每一个都附有算式和可能的解释。")
+        out.append(Html(f"<p><b>有误的{c['inconsistent']}个数字</b>：每一个都附有算式和可能的解释。</p>"))
+        out.append(errors_list(edition, page=_page_of(edition)))
+    else:
+        out.append(paragraph("本版没有发现有误的数字。"))
+    holds = [(code, [j for j in edition.claims if j["verdict"] == code]) for code in SUPPORT]
+    holds = [(code, js) for code, js in holds if js]
+    if holds:
+        items = "".join(
+            f'<li><span class="verdict" data-verdict="{esc(code)}" style="{badge_style(code)}">{esc(BY_CODE[code].label)}</span> '
+            f"{esc(counted(code, len(js)))}：{_figure_links(edition, js, root)}。</li>" for code, js in holds)
+        out.append(Html(f"<p><b>站得住的数字</b>：按证据由强到弱。</p><ul class=\"holds\">{items}</ul>"))
+    else:
+        out.append(paragraph("本版没有一个数字得到外部数据或文章自身算术的支持。"))
     if c["unverifiable"]:
-        lines.append(f"{c['unverifiable']}个无法核实,是因为核对所需的数据(如全市的研发投入强度、各区的排名)本书没有找到;"
-                     "这不等于这些数据没有公布。")
-    return Html("".join(f"<p>{esc(line)}</p>" for line in lines) + errors_list(edition, page=_page_of(edition)))
+        out.append(paragraph(_unverifiable_text(edition)))
+    targets = [j for j in edition.claims if j["verdict"] == "target"]
+    if targets:
+        statuses = [j["target"]["status"] for j in targets]
+        parts = "，".join(TARGET_COUNTED[st].format(n=statuses.count(st)) for st in TARGET_COUNTED if st in statuses)
+        out.append(paragraph(f"文中有{len(targets)}个规划目标：{parts}。"))
+    if c["stated"]:
+        out.append(paragraph(f"其余{c['stated']}个是文章给出的基础数字，无从重算，本书也没有找到别的来源给出同一数字。"))
+    return Html("".join(out))
+
+
+def _figure_links(edition: Edition, claims: list[dict], root: str) -> str:
+    return "、".join(f'<a href="{esc(_card_link(edition, j, root))}">{esc(_what(edition, j))}</a>' for j in claims)
+
+
+def _unverifiable_text(edition: Edition) -> str:
+    """Why the unverifiable figures could not be checked, grouped by what was missing (from the data)."""
+    names = edition.doc["indicators"]
+    groups: dict[str, int] = {}
+    for j in edition.claims:
+        if j["verdict"] != "unverifiable":
+            continue
+        groups[_missing_reason(j, names)] = groups.get(_missing_reason(j, names), 0) + 1
+    ranked = sorted(groups.items(), key=lambda kv: -kv[1])
+    parts = "；".join(f"{n}个{reason}" for reason, n in ranked)
+    return (f"无法核实的{sum(groups.values())}个数字：{parts}。找不到不等于没有公布；每张卡片的“展开”写明查过哪里。")
+
+
+def _missing_reason(j: dict, names: dict) -> str:
+    """One short reason an unverifiable figure could not be checked: what was missing, or why the check
+    does not count."""
+    r = j["readings"][j.get("decisive", 0)] if j.get("readings") else None
+    if j.get("culprit"):
+        return "与一个很可能有误的数字不能同时成立"
+    if j.get("vacuous") or (r and r.get("loose")):
+        return "的核对不可能不通过（不算支持）"
+    if r and r.get("weak"):
+        return "依据的数字本身有误或无法核实"
+    if r and r.get("left_out"):
+        return "缺部分年份的数字"
+    refs = (r or {}).get("missing_refs") or []
+    if refs:
+        ref = refs[0]
+        name = names.get(ref["indicator"], {}).get("name_zh", ref["indicator"])
+        if ref["indicator"] == "city_rank":
+            return f"缺各县（市、区）{name}"
+        return typeset(f"缺{ref['geography']}的{name}")
+    return "缺核对所需的数据"
 
 
 def _page_of(edition: Edition) -> str:
@@ -292,8 +383,8 @@ def featured(edition: Edition, root: str = "") -> Html:
 
 def overview_lead(edition: Edition) -> Html:
     c = edition.counts
-    scope = "" if edition.doc["full"] else "本版只取得文章的片段,所以只核查这些片段里的数字。"
-    total = f"共{c['total']}个统计数字:{count_words(c)}。"
+    scope = "" if edition.doc["full"] else "本版只取得文章的片段，所以只核查这些片段里的数字。"
+    total = f"共{c['total']}个统计数字：{count_words(c)}。"
     return Html(f"<p>本版核查{esc(articles_text(edition))}。{esc(scope)}</p><p>{esc(total)}</p>")
 
 
@@ -301,9 +392,9 @@ def chapter_links(edition: Edition) -> Html:
     items = []
     for cid in edition.published_chapters():
         ch = chapters.get(cid)
-        items.append(f'<li><a href="{esc(ch.page)}.html">{esc(ch.title)}</a>:'
+        items.append(f'<li><a href="{esc(ch.page)}.html">{esc(ch.title)}</a>：'
                      f"{esc(count_words(edition.chapter_counts(cid)))}</li>")
-    items.append(f'<li><a href="{esc(chapters.factcheck_page())}.html">逐条核查</a>:全部数字,可筛选、可下载</li>')
+    items.append(f'<li><a href="{esc(chapters.factcheck_page())}.html">逐条核查</a>：全部数字，可筛选、可下载</li>')
     return Html(f'<ul class="chapter-links">{"".join(items)}</ul>')
 
 
@@ -311,11 +402,11 @@ def book_downloads(edition: Edition) -> Html:
     from .downloads import name
 
     return Html('<ul class="book-downloads">'
-                '<li><a href="../_downloads/book.pdf">全书PDF</a>:可打印,含全部图表与中文字体,带页码。</li>'
-                f'<li><a href="../_downloads/{esc(name(edition.year))}" download>{edition.year}年版核查结果(CSV)</a>:'
+                '<li><a href="../_downloads/book.pdf">全书PDF</a>：可打印，含全部图表与中文字体，带页码。</li>'
+                f'<li><a href="../_downloads/{esc(name(edition.year))}" download>{edition.year}年版核查结果（CSV）</a>：'
                 "可用Excel直接打开。</li>"
-                '<li><a href="../_downloads/jiangmen-factcheck-data.zip" download>数据包(ZIP)</a>:全部数据表、文章原文、'
-                "各版核查结果和说明。</li><li>每张图表下方都有它的数据(CSV)和图片(SVG)。</li></ul>")
+                '<li><a href="../_downloads/jiangmen-factcheck-data.zip" download>数据包（ZIP）</a>：全部数据表、文章原文、'
+                "各版核查结果和说明。</li><li>每张图表下方都有它的数据（CSV）和图片（SVG）。</li></ul>")
 
 
 # ---- about the book -----------------------------------------------------------------------------
@@ -325,8 +416,8 @@ def checked_when(edition: Edition) -> Html:
     if not dates:
         return Html("")
     span_text = dates[0] if dates[0] == dates[-1] else f"{dates[0]}至{dates[-1]}"
-    return paragraph(f"本书引用的数字于{span_text}取得;每张卡片的来源后注明读取日期。数字以读取时的页面为准,"
-                     "之后原页面如有改动,以更正记录为准。")
+    return paragraph(f"本书引用的数字于{span_text}取得；每张卡片的来源后注明读取日期。数字以读取时的页面为准，"
+                     "之后原页面如有改动，以更正记录为准。")
 
 
 def searches(edition: Edition) -> Html:
@@ -340,8 +431,9 @@ def searches(edition: Edition) -> Html:
         name = names.get(s["indicator"], {}).get("name_zh", s["indicator"])
         what = f"{s['geography']}{s['period']}年{name}"
         found = {"nothing": "未找到", "unpublished": "来源说明未公布", "near-miss": "只找到相近的数字"}[s["result"]]
-        note = f";最接近的是:{s['note']}" if s["note"] else ""
-        items.append(f"<li><b>{esc(what)}</b>:{esc(found)}。查过:{esc(s['searched'])}({esc(s['date'])}){esc(note)}</li>")
+        note = f"；最接近的是：{typeset(s['note'])}" if s["note"] else ""
+        items.append(f"<li><b>{esc(typeset(what))}</b>：{esc(found)}。查过：{esc(typeset(s['searched']))}（{esc(s['date'])}）"
+                     f"{esc(note)}</li>")
     return Html(f'<ul class="searches">{"".join(items)}</ul>')
 
 

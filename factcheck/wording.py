@@ -331,34 +331,49 @@ def _suspect_text(c: Mapping, claim_id: str) -> str:
     return qty(s["value"], s["decimals"], s["qualifier"], s["unit"])
 
 
-def _reasons(c: Mapping | None) -> str:
-    """Why a diagnosis names one printed figure rather than another: each against its series, what the
-    printed figures imply for the outside inputs, and a misprint that would fit both."""
-    if not c:
-        return ""
+def _series_reasons(c: Mapping | None) -> list[str]:
+    """Each printed figure against the same indicator elsewhere: the first out of line, the others fitting."""
     parts = []
-    for s in c["suspects"]:
+    for s in (c or {}).get("suspects", []):
         series = s.get("series")
         if not series:
             continue
         mine = qty(s["value"], s["decimals"], s["qualifier"], s["unit"])
         theirs = qty(series["value"], series["decimals"], series["qualifier"], series["unit"])
-        where = f"{series['publisher']}报道的{series['period']}年数字"
         if s["fit"] == "fits":
-            parts.append(f"{mine}与{where}{theirs}相近（{share(s['value'], series['value'])}）")
+            parts.append(f"而{mine}与{series['period']}年的{theirs}{_difference(s['value'], series['value'])}")
         else:
-            parts.append(f"{where}是{theirs}，{mine}{share(s['value'], series['value'])}")
+            parts.append(f"{series['publisher']}报道的{series['period']}年数字是{theirs}，{mine}"
+                         f"{share(s['value'], series['value'])}")
+    return parts
+
+
+def _difference(a: float, b: float) -> str:
+    gap = abs(a - b) / b * 100
+    return "相差不到1%" if gap < 1 else f"相差{number(gap, 0)}%"
+
+
+def _other_reasons(c: Mapping | None) -> list[str]:
+    """What the printed figures imply for the outside inputs, and a misprint that fits both."""
+    if not c:
+        return []
+    parts = []
     printed = listing([qty(s["value"], s["decimals"], s["qualifier"], s["unit"]) for s in c["suspects"]])
     for i in c.get("implied", []):
         used = f"{number(i['used'], i['used_decimals'])}{i['unit']}"
         parts.append(f"按{printed}，{i['what']}只有约{number(i['value'], 2)}{i['unit']}，"
-                     f"而{i['publisher']}给出的{i['used_what']}是{used}，前者{share(i['value'], i['used'])}")
+                     f"而{i['publisher']}给出的{i['used_what']}是{used}，前者{share(i['value'], i['used'])}。")
     for s in c["suspects"]:
         if s.get("fixes") and s.get("series"):
             fixes = listing([f"{f}{s['unit']}" for f in s["fixes"]], "或")
             theirs = qty(s["series"]["value"], s["series"]["decimals"], s["series"]["qualifier"], s["series"]["unit"])
-            parts.append(f"{s['figure']}若原为{fixes}（差一个字符），算式就能成立，也与{theirs}相近")
-    return "；".join(parts)
+            parts.append(f"{s['figure']}若原为{fixes}（差一个字符），算式就能成立，也与{theirs}相近。")
+    return parts
+
+
+def _reasons(c: Mapping | None) -> str:
+    """Why a diagnosis names one printed figure rather than another, in a clause (more in 怎么算的)."""
+    return "，".join(_series_reasons(c))
 
 
 def _why_culprit(j: Mapping, c: Mapping) -> str:
@@ -366,8 +381,9 @@ def _why_culprit(j: Mapping, c: Mapping) -> str:
     checked = _suspect(c, c["checked"])
     other = qty(checked["value"], checked["decimals"], checked["qualifier"], checked["unit"])
     mine = _claimed(j)
-    return (f"{mine}与文章的{checked['what']}{other}不能同时成立；{CONFIDENCE[c['confidence']]}错的是{mine}："
-            f"{_reasons(c)}。")
+    reasons = _reasons(c)
+    return (f"{mine}与文章的{checked['what']}{other}不能同时成立；{CONFIDENCE[c['confidence']]}错的是{mine}"
+            + (f"：{reasons}。" if reasons else "。"))
 
 
 # ---- steps: how we computed it ------------------------------------------------------------------
@@ -396,6 +412,13 @@ def steps(j: Mapping, sources: Mapping[str, dict]) -> list[str]:
             out.append(_used_text(u, sources, j))
         for w in decisive["weak"]:
             out.append(f"所依据的{w['what']}{qty_text(w['text'])}本身的结论是“{BY_CODE[w['verdict']].label}”。")
+    c = j.get("culprit")
+    if c:
+        checked = _suspect(c, c["checked"])
+        other = qty(checked["value"], checked["decimals"], checked["qualifier"], checked["unit"])
+        if c.get("equation") and c["checked"] != j["claim_id"]:
+            out.append(f"与{checked['what']}的核对：{c['equation']}，与文章的{other}不符（见那个数字的核查）。")
+        out += _series_steps(c) + _other_reasons(c)
     if j.get("vacuous"):
         tried = listing(j["vacuous"]["tried"][:6], "、")
         out.append(f"试过文章可能印出的其他数字（{tried}等，共{len(j['vacuous']['tried'])}个），"
@@ -417,6 +440,22 @@ def steps(j: Mapping, sources: Mapping[str, dict]) -> list[str]:
         art = sources.get(j["source_id"], {})
         if art.get("artefacts"):
             out.append(f"核对依据的是本书存档的文章文本；这份文本有转录瑕疵（{typeset(art['artefacts'])}）。")
+    return out
+
+
+def _series_steps(c: Mapping) -> list[str]:
+    """The figures each suspect was weighed against, one line each, with their sources."""
+    out = []
+    for s in c["suspects"]:
+        series = s.get("series")
+        mine = qty(s["value"], s["decimals"], s["qualifier"], s["unit"])
+        if not series:
+            out.append(f"{s['what']}{mine}：别处没有找到同一指标的数字可比。")
+            continue
+        theirs = qty(series["value"], series["decimals"], series["qualifier"], series["unit"])
+        verdict = {"fits": "相近", "off": "相差太大，一年之内不大可能", "near": "有差距"}[s["fit"]]
+        out.append(f"{s['what']}{mine}：{series['publisher']}报道的{series['period']}年数字是{theirs}，"
+                   f"{mine}{share(s['value'], series['value'])}，{verdict}。")
     return out
 
 

@@ -186,3 +186,55 @@ def test_printed_edits_of_a_single_digit():
     edits = printed_edits("9")
     assert "8" in edits and "19" in edits and "90" in edits
     assert "" not in edits and "0" not in edits
+
+
+# ---- which printed figure is wrong ------------------------------------------------------------------------
+
+
+def per_10k_pair(later: bool = True, later_count: str = "590", later_rate: str = "15.5"):
+    """52 high-value patents at 15.53 per 10,000 residents, with a population of 36.47万: 52 ÷ 36.47 = 1.43.
+    ``later``: another paper prints next year's figures of both (590 at 15.5)."""
+    quote = "高价值发明专利拥有量为52件,每万人口15.53件"
+    claims = [
+        {"claim_id": "2022-hv", "indicator": "patents", "value": "52", "quote": quote},
+        {"claim_id": "2022-per10k", "indicator": "per10k", "value": "15.53", "quote": quote,
+         "formula": "hv / pop", "bindings": "hv=claim:2022-hv; pop=population@江海区@2022"}]
+    inputs = [{"indicator": "population", "geography": "江海区", "value": "36.47"}]
+    if later:
+        inputs += [{"indicator": "patents", "period": 2023, "value": later_count, "source_id": "other"},
+                   {"indicator": "per10k", "period": 2023, "value": later_rate, "source_id": "other"}]
+    return dict(claims=claims, inputs=inputs)
+
+
+def test_the_figure_out_of_line_with_its_series_is_named_and_carries_the_error(make_package, judge, tmp_path):
+    root = make_package(tmp_path, **per_10k_pair())
+    wrong, checked = judge(root, "2022-hv"), judge(root, "2022-per10k")
+    assert wrong["verdict"] == "inconsistent" and wrong["culprit"]["confidence"] == "likely"
+    assert wrong["culprit"]["claim_id"] == "2022-hv"
+    assert wrong["why"].startswith("52件与文章的") and "很可能错的是52件" in wrong["why"]
+    assert "590件" in wrong["why"] and "不到它的十分之一" in wrong["why"] and "相差不到1%" in wrong["why"]
+    assert any("3.35万人" in s for s in wrong["steps"])
+    assert checked["verdict"] == "unverifiable" and "很可能错的是52件" in checked["why"]
+    assert [s["claim_id"] for s in checked["culprit"]["suspects"]] == ["2022-hv", "2022-per10k"]
+
+
+def test_without_a_series_the_diagnosis_cannot_tell(make_package, judge, tmp_path):
+    root = make_package(tmp_path, **per_10k_pair(later=False))
+    checked, other = judge(root, "2022-per10k"), judge(root, "2022-hv")
+    assert checked["verdict"] == "inconsistent" and checked["culprit"]["confidence"] == "unknown"
+    assert "无法判断错的是15.53件/万人还是52件" in checked["why"]
+    assert other["verdict"] == "stated"
+
+
+def test_when_both_figures_fit_their_series_the_diagnosis_cannot_tell(make_package, judge, tmp_path):
+    root = make_package(tmp_path, **per_10k_pair(later_count="55", later_rate="15.4"))
+    checked = judge(root, "2022-per10k")
+    assert checked["verdict"] == "inconsistent" and checked["culprit"]["confidence"] == "unknown"
+
+
+def test_one_figure_out_of_line_and_the_other_without_a_series_is_only_possible(make_package, judge, tmp_path):
+    pair = per_10k_pair()
+    pair["inputs"] = pair["inputs"][:2]  # next year's count only
+    checked = judge(make_package(tmp_path, **pair), "2022-per10k")
+    assert checked["culprit"]["confidence"] == "possible" and checked["culprit"]["claim_id"] == "2022-hv"
+    assert checked["verdict"] == "inconsistent" and "可能错的是52件" in checked["why"]

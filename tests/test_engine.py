@@ -484,3 +484,78 @@ def test_a_formula_with_too_many_inputs_is_refused(make_package, load_package, t
                                                                  enumerate(names))}])
     with pytest.raises(InputError, match="at most 12 inputs"):
         load_package(root)
+
+
+# ---- the scale says what was checked ---------------------------------------------------------------------------
+# One known verdict for every verdict of the scale: independent data, outside data not independent, only the
+# article's own arithmetic, missing input (naming it), a check that could not have failed, nothing to
+# recompute, a target at its due date, an error.
+
+ZONE = {"source_id": "zone", "publisher": "晚报", "origin": "测试区", "title": "区里提供的数字", "tier": "2",
+        "covers": "c", "accessed": "2026-11-25"}
+"""Another newspaper printing the zone's own figures: another publisher, the article's origin."""
+
+
+def incubators(total: bool):
+    quote = "目前拥有4家国家级和3家省级孵化载体"
+    return dict(
+        sources=[ZONE],
+        claims=[{"claim_id": "2022-nat", "indicator": "enterprises", "geography": "国家级", "value": "4", "quote": quote},
+                {"claim_id": "2022-prov", "indicator": "enterprises", "geography": "省级", "value": "3", "quote": quote,
+                 "formula": "total - nat", "bindings": "total=enterprises@合计@2022; nat=claim:2022-nat"}],
+        inputs=[{"indicator": "enterprises", "geography": "合计", "value": "7", "source_id": "zone"}] if total else [],
+    )
+
+
+def test_agreeing_with_outside_data_that_is_not_independent(make_package, judge, tmp_path):
+    j = judge(make_package(tmp_path, **incubators(total=True)), "2022-prov")
+    assert j["verdict"] == "consistent" and j["label"] == "相符但非独立" and not j["vacuous"]
+    assert "晚报" in j["why"] and "不是独立来源的数据" in j["why"]
+
+
+def test_a_sum_restated_from_the_articles_own_figures_could_not_have_failed(make_package, judge, tmp_path):
+    """Without the outside total, 3 provincial next to 4 national implies a total of 7; so would 2 or 4."""
+    j = judge(make_package(tmp_path, **incubators(total=False)), "2022-prov")
+    assert j["verdict"] == "unverifiable" and j["label"] == "无法核实"
+    assert j["vacuous"]["tried"][:2] == ["2", "4"]
+    assert "合计2022年高新技术企业未找到" in j["why"] and "印成2家或4家，也一样算得通" in j["why"] and "不可能不通过" in j["why"]
+    assert any("同样的核对没有一个会判为不符" in s for s in j["steps"])
+
+
+def test_only_the_articles_own_arithmetic(make_package, judge, tmp_path):
+    """53 − 50 = 3, every figure the article's: it could have failed (2 or 4 would not fit), but it is no
+    outside evidence."""
+    quote = "排名第53位,距离50强仅差3名"
+    root = make_package(tmp_path, claims=[
+        {"claim_id": "2022-rank", "indicator": "rank", "value": "53", "quote": quote},
+        {"claim_id": "2022-gap", "indicator": "areas", "value": "3", "quote": quote, "formula": "rank - goal",
+         "bindings": "rank=claim:2022-rank; goal=50"}])
+    j = judge(root, "2022-gap")
+    assert j["verdict"] == "internal" and j["label"] == "文内自洽" and not j["vacuous"]
+    assert "文章自己的" in j["why"] and "没有外部数据可比" in j["why"]
+
+
+def test_counting_the_articles_own_list_is_internal(make_package, judge, tmp_path):
+    items = "甲、乙、丙"
+    root = make_package(tmp_path, claims=[{"claim_id": "2022-three", "indicator": "areas", "value": "3",
+                                           "quote": f"{items}三大产业", "figure": "三", "formula": "n",
+                                           "bindings": f"n=items:{items}"}])
+    j = judge(root, "2022-three")
+    assert j["verdict"] == "internal" and "文中列举的正好是3项（甲、乙和丙）" in j["why"]
+    assert j["steps"][0] == "数一数文中的列举：3项，与文章一致。"
+
+
+def test_a_check_that_could_have_failed_keeps_its_verdict(make_package, judge, tmp_path):
+    """5.39 % from an independent R&D figure and GDP: 5.38 or 5.40 would have been judged wrong."""
+    root = make_package(tmp_path, claims=[
+        {"claim_id": "2022-i", "indicator": "rd_intensity", "value": "5.39", "quote": "占GDP比例达5.39%",
+         "formula": "rd / gdp * 100", "bindings": "rd=rd_expenditure@江门高新区@2022; gdp=gdp@江海区@2022"}],
+        inputs=[gdp("302.1"), {"indicator": "rd_expenditure", "value": "16.28", "source_id": "other"}])
+    j = judge(root, "2022-i")
+    assert j["verdict"] == "reproduced" and j["vacuous"] is None
+
+
+def test_every_verdict_of_the_scale_has_a_known_case():
+    """The cases above and before cover the scale; a new verdict needs a case here too."""
+    covered = {"reproduced", "consistent", "internal", "unverifiable", "stated", "target", "inconsistent"}
+    assert set(CODES) == covered

@@ -12,7 +12,7 @@ from factcheck.judged import edition, judge_all
 from factcheck.register import unaccounted
 from factcheck.schema import descriptor
 from factcheck.validate import validate
-from factcheck.vocabulary import CODES
+from factcheck.vocabulary import CODES, SUPPORT
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
@@ -58,7 +58,8 @@ def test_the_error_of_52_and_15_53_is_named_as_52(editions, v2022):
     wrong, checked = v2022["2022-hv-patents"], v2022["2022-hv-per10k"]
     assert wrong["verdict"] == "inconsistent" and wrong["culprit"]["confidence"] == "likely"
     assert wrong["why"].startswith("52件与文章的") and "很可能错的是52件" in wrong["why"]
-    assert "590件" in wrong["why"] and "15.5件/万人" in wrong["why"] and "3.35万人" in wrong["why"]
+    assert "590件" in wrong["why"] and "15.5件/万人" in wrong["why"]
+    assert any("3.35万人" in s for s in wrong["steps"])
     assert checked["verdict"] == "unverifiable" and "很可能错的是52件" in checked["why"]
     assert editions[2022]["counts"]["inconsistent"] == 3
 
@@ -152,3 +153,53 @@ def _judged_dir():
     out = Path(tempfile.mkdtemp(prefix="judged-"))
     write_all(validate(DATA), out)
     return out
+
+
+def test_without_the_outside_total_the_provincial_incubators_are_no_support(tmp_path):
+    """With the incubator total of 羊城晚报 removed from inputs.csv, 3 provincial next to 4 national only
+    restates a sum any whole number would fit: it must not read as support."""
+    import shutil
+
+    data = shutil.copytree(DATA, tmp_path / "data")
+    rows = (data / "inputs.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [r for r in rows if not r.startswith("incubators_nat_prov,")]
+    assert len(kept) == len(rows) - 1
+    (data / "inputs.csv").write_text("".join(kept), encoding="utf-8")
+    ds = validate(data)
+    doc = edition(ds, judge_all(ds), 2022)
+    j = next(j for j in doc["claims"] if j["claim_id"] == "2022-prov-incubators")
+    assert j["verdict"] not in SUPPORT, j["why"]
+    assert j["verdict"] == "unverifiable" and "不可能不通过" in j["why"] and "应为7家，是可能的整数" not in j["why"]
+
+
+def test_the_new_scale_on_the_2022_edition(v2022):
+    """The verdicts a reader sees for the figures the issue named."""
+    expect = {"2022-zones": "reproduced", "2022-prov-incubators": "consistent", "2022-rank": "consistent",
+              "2022-top50-gap": "internal", "2022-strategic-three": "internal", "2022-recruitment-levels": "internal",
+              "2022-talent-share": "unverifiable", "2022-rd-multiple": "unverifiable", "2022-rd-spend": "stated",
+              "2022-target-hte": "target", "2022-hv-patents": "inconsistent"}
+    assert {cid: v2022[cid]["verdict"] for cid in expect} == expect
+
+
+METHODS = REPO / "book" / "methods.md"
+
+
+def test_the_methods_page_gives_each_verdict_a_true_example_from_2022(v2022):
+    """Each row of the verdict table names a verdict by its label and quotes a 2022 figure (in bold) whose
+    verdict it is: the page cannot drift from the data."""
+    import re
+
+    from factcheck.vocabulary import BY_CODE
+
+    by_label = {v.label: v.code for v in BY_CODE.values()}
+    text = METHODS.read_text(encoding="utf-8")
+    table = text[text.index("## 结论的含义"):text.index("## 九条规则")]
+    rows = [r.split("|")[1:-1] for r in table.splitlines() if r.startswith("| ") and not r.startswith("| 结论")]
+    assert [r[0].strip() for r in rows] == [v.label for v in BY_CODE.values()]
+    for label, _, example in ([c.strip() for c in r] for r in rows):
+        quoted = re.search(r"“(.+?)”", example).group(1).replace("‘", "“").replace("’", "”")
+        figure = re.search(r"\*\*(.+?)\*\*", quoted).group(1)
+        plain = quoted.replace("**", "")
+        found = [j for j in v2022.values() if plain in j["quote"] and j["figure"] == figure]
+        assert len(found) == 1, f"{label}: no single 2022 figure {figure} quoted “{plain}”"
+        assert found[0]["verdict"] == by_label[label], f"{label}: “{plain}” is {found[0]['verdict']}"

@@ -219,10 +219,16 @@ data/                 本书所用的全部数据(Frictionless 数据包,datapac
 verdicts/             各版核查结果(UTF-8 带 BOM,可用 Excel 直接打开)
   列:claim_id 编号、章节、原文、文章中的数字、结论、verdict(机器代码)、理由、怎么算的、可能的解释、来源
 
-结论:数字有误(inconsistent)、重算相符(reproduced)、算得通(consistent)、无法核实(unverifiable)、
-只是陈述(stated)、规划目标(target)。“未找到”指本书查找过而没有找到,不等于未公布。
+结论:{verdicts}。“未找到”指本书查找过而没有找到,不等于未公布。
 许可:CC BY 4.0。每个条目的日期是该文件最后一次修改(提交)的时间。
 """
+
+
+def readme() -> str:
+    """The zip's README, with the verdicts' words from :mod:`factcheck.vocabulary`."""
+    from ..vocabulary import VERDICTS
+
+    return README.format(verdicts="、".join(f"{v.label}({v.code})" for v in VERDICTS))
 
 
 def _dates(data_dir: Path, files: list[Path]) -> dict[Path, tuple]:
@@ -270,7 +276,7 @@ def data_zip(data_dir: Path, verdicts: list[Path], dest: Path) -> Path:
     newest = max(dates.values(), default=(1980, 1, 1, 0, 0, 0))
     entries = [(f"data/{p.relative_to(data_dir).as_posix()}", p.read_bytes(), dates[p]) for p in files]
     entries += [(f"verdicts/{v.name}", v.read_bytes(), newest) for v in verdicts]
-    entries.insert(0, ("README.txt", README.encode("utf-8"), newest))
+    entries.insert(0, ("README.txt", readme().encode("utf-8"), newest))
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".tmp")
     with zipfile.ZipFile(tmp, "w") as zf:
