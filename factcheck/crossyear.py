@@ -11,8 +11,7 @@ from .edition import Edition
 from .errors import InputError, where
 from .figures import ranks, series
 from .present import Html, esc, paragraph
-from .vocabulary import BY_CODE
-from .words import qty, span
+from .words import qty, span, typeset
 
 SERIES = (("rd_intensity", [ZONE, "江门市", "全国"]), ("high_value_patents_per_10k", [ZONE, "全国"]),
           ("high_tech_enterprises", [ZONE]))
@@ -45,14 +44,14 @@ def changes(found: list[Edition]) -> Html:
         if len({e.year for e, _ in items}) < 2:
             continue
         name = geography + items[0][0].indicator(indicator)["name_zh"]
-        said = ";".join(f"{e.year}年版{qty(j['value'], j['decimals'], j['qualifier'], j['unit'])}"
-                        f"({BY_CODE[j['verdict']].label})" for e, j in items)
-        line = f"{name}:{said}。"
+        said = "；".join(f"{e.year}年版{qty(j['value'], j['decimals'], j['qualifier'], j['unit'])}"
+                        f"（{j['label']}）" for e, j in items)
+        line = f"{typeset(name)}：{said}。"
         implied = [(e, j, j["readings"][j["decisive"]]) for e, j in items if j.get("readings")
                    and j["readings"][j["decisive"]]["status"] == "implied"]
         if len(implied) >= 2:
-            parts = [f"按{e.year}年版,{r['implied_what']}{_range(r)}" for e, j, r in implied]
-            line += "这些数字本身意味着:" + ";".join(parts) + "。"
+            parts = [f"按{e.year}年版，{r['implied_what']}{_range(r)}" for e, j, r in implied]
+            line += "这些数字本身意味着：" + "；".join(parts) + "。"
         lines.append(line)
     if not lines:
         return paragraph("各版本没有共同的数字可以比较。")

@@ -234,26 +234,27 @@ def _what(edition: Edition, j: dict) -> str:
 
 
 def _wrong_figure(j: dict) -> str:
-    """What an error's line names: the figure most likely wrong, or the figures that cannot all hold."""
+    """What an error's line leads with: the figure most likely wrong, or the figures that cannot all hold."""
     c = j.get("culprit")
     if c and c["confidence"] == "unknown":
-        return "不能同时成立的是" + listing([qty(x["value"], x["decimals"], x["qualifier"], x["unit"])
-                                            for x in c["suspects"]]) + "，无法判断哪一个有误"
+        return listing([qty(x["value"], x["decimals"], x["qualifier"], x["unit"]) for x in c["suspects"]]) + \
+            "不能同时成立，无法判断哪一个有误"
     if c and c["claim_id"] != j["claim_id"]:
         wrong = next(x for x in c["suspects"] if x["claim_id"] == c["claim_id"])
-        return f"{CONFIDENCE[c['confidence']]}有误的是{qty(wrong['value'], wrong['decimals'], wrong['qualifier'], wrong['unit'])}"
+        return f"{CONFIDENCE[c['confidence']]}有误：{qty(wrong['value'], wrong['decimals'], wrong['qualifier'], wrong['unit'])}"
     sure = CONFIDENCE[c["confidence"]] if c else ""
-    return f"{sure}有误的数字：{claimed(j)}"
+    return f"{sure}有误：{claimed(j)}"
 
 
 def errors_list(edition: Edition, page: str = "") -> Html:
-    """The inconsistent claims, each a link to its row on the fact-check page, with why."""
+    """The inconsistent claims, each leading with the figure most likely wrong, a link to its row on the
+    fact-check page, and why."""
     bad = [j for j in edition.claims if j["verdict"] == "inconsistent"]
     if not bad:
         return paragraph("本版没有发现有误的数字。")
     target = page or chapters.factcheck_page() + ".html"
-    items = "".join(f'<li><a href="{esc(target)}#claim-{esc(j["claim_id"])}">“{quote(j)}”</a>'
-                    f'<span class="error-figure">{esc(_wrong_figure(j))}</span>'
+    items = "".join(f'<li><p class="error-figure"><b>{esc(_wrong_figure(j))}</b></p>'
+                    f'<a class="error-quote" href="{esc(target)}#claim-{esc(j["claim_id"])}">“{quote(j)}”</a>'
                     f"<p>{esc(j['why'])}</p></li>" for j in bad)
     return Html(f'<ul class="errors">{items}</ul>')
 

@@ -130,7 +130,8 @@ def test_an_error_whose_culprit_is_named_is_listed_under_that_figure(editions):
     items = {li.a["href"].rsplit("#claim-", 1)[1]: li for li in soup.select("li")}
     assert "2022-hv-patents" in items and "2022-hv-per10k" not in items
     assert items["2022-hv-patents"].mark.get_text() == "52"
-    assert "很可能有误的数字：52件" in items["2022-hv-patents"].get_text()
+    assert items["2022-hv-patents"].select_one(".error-figure").get_text() == "很可能有误：52件"
+    assert items["2022-pct-growth"].select_one(".error-figure").get_text() == "135.71%和28件不能同时成立，无法判断哪一个有误"
 
 
 # ---- downloads and ClaimReview -------------------------------------------------------------------------

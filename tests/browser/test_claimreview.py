@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from factcheck.vocabulary import BEST, BY_CODE, WORST
+from factcheck import claimreview
+from factcheck.vocabulary import BEST, BY_CODE, REVIEWED, WORST
 
 from .support import expected_pages
 
@@ -39,8 +40,10 @@ def test_one_claim_review_per_claim(book, book_root, judged, rel):
     nodes = {n["@id"]: n for n in doc["@graph"] if "@id" in n}
     reviews = [n for n in doc["@graph"] if n["@type"] == "ClaimReview"]
     rows = {r["id"].removeprefix("claim-"): r["data-verdict"] for r in soup.select("table.claims tr[id^=claim-]")}
-    assert len(reviews) == len(rows) > 0, f"{rel}: {len(reviews)} reviews for {len(rows)} claims"
-    assert {r["url"] for r in reviews} == {f"#claim-{c}" for c in rows}
+    judged_rows = {c: v for c, v in rows.items() if v in REVIEWED}
+    assert len(reviews) == len(judged_rows) > 0, f"{rel}: {len(reviews)} reviews for {len(judged_rows)} judged claims"
+    assert {r["url"] for r in reviews} == {claimreview.base_url() + rel + f"#claim-{c}" for c in judged_rows}
+    assert all(r["datePublished"] for r in reviews), f"{rel}: a review without datePublished"
     year = int(rel.split("/")[2])
     assert len(rows) == judged(year)["counts"]["total"]
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from factcheck.vocabulary import BY_CODE, CODES
+from factcheck.vocabulary import CODES, counted
 
 from .support import pages_in
 
@@ -41,11 +42,12 @@ def test_findings_state_the_counts_of_the_latest_full_edition(latest_full, judge
     assert shown, "no section 核查发现 on the landing page"
     text = re.sub(r"\s+", "", shown)
     assert f"列出{counts['total']}个统计数字" in text, f"the findings do not say {counts['total']} figures: {text[:300]}"
-    said = re.search(r"重算[::](.+?)。", text)
+    said = re.search(r"重算[：:](.+?)。", text)
     assert said, f"the findings do not list the verdicts: {text[:300]}"
-    wanted = [f"{counts[c]}个{BY_CODE[c].label}" for c in CODES if counts.get(c)]
-    assert re.split("、|和", said.group(1)) == wanted, (
-        f"the findings say {said.group(1)!r}; the judged file of {year} has {', '.join(wanted)}")
+    verdicts = Counter(j["verdict"] for j in judged(year)["claims"])
+    wanted = [counted(c, verdicts[c]) for c in CODES if verdicts[c]]
+    assert said.group(1).split("，") == wanted, (
+        f"the findings say {said.group(1)!r}; the judgements of {year} are {', '.join(wanted)}")
     bad = [line for line in shown.splitlines() if len(line) > 400]
     assert not bad, f"the findings are not plain short lines: {bad[:1]}"
 
