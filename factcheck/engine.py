@@ -457,7 +457,7 @@ class Judge:
                  changes: list[dict], primary: bool, target: Interval | None = None,
                  printed: tuple[float, int] | None = None) -> Reading:
         """One reading of ``claim`` (``target`` and ``printed``: another figure than the article's, as
-        (value, decimals), to ask what the same check says of it)."""
+        (value, decimals), to ask what the same check says of it; no equation is written for it)."""
         target = target or self.claim_interval(claim)
         printed_value, printed_decimals = printed or (float(claim.value or 0), claim.decimals)
         used: dict[str, Used] = {}
@@ -511,9 +511,10 @@ class Judge:
         values = {k: u.value for k, u in used.items()}
         point = formula.value(values)
         spread = formula.bound({k: u.interval for k, u in used.items()})
-        shown = formula.show({k: format_number(u.value, 4) for k, u in used.items()})
-        point_text = format_number(point, max(claim.decimals, 2) + 1) if math.isfinite(point) else "无意义(除以零)"
-        r.equation = shown if shown == point_text else f"{shown} = {point_text}"
+        if printed is None:  # the article's own figure: the equation a reader sees (not for a slip tried)
+            shown = formula.show({k: format_number(u.value, 4) for k, u in used.items()})
+            point_text = format_number(point, max(claim.decimals, 2) + 1) if math.isfinite(point) else "无意义（除以零）"
+            r.equation = shown if shown == point_text else f"{shown} = {point_text}"
         r.recomputed, r.spread = (point if math.isfinite(point) else None), spread
         stand_in = any(u.stand_in for u in used.values())
         if stand_in:

@@ -28,7 +28,7 @@ import ast
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .precision import Interval
 
@@ -60,6 +60,8 @@ class Formula:
     tree: ast.expr
     names: frozenset[str]
     fn: Fn
+    inverses: dict[str, Inverse | None] = field(default_factory=dict, compare=False, repr=False)
+    """Each unknown's inverse, compiled on first use (a check is solved many times: readings, slips)."""
 
     def value(self, values: Mapping[str, float]) -> float:
         """The result, or ``nan`` where it is undefined (a division by zero)."""
@@ -78,7 +80,9 @@ class Formula:
         ``None`` when the formula can't be inverted for ``unknown`` (it occurs more than once, or inside
         ``Min``/``Max``/``Abs``) or no positive value does it.
         """
-        inverse = _inverse(self.tree, unknown)
+        if unknown not in self.inverses:
+            self.inverses[unknown] = _inverse(self.tree, unknown)
+        inverse = self.inverses[unknown]
         if inverse is None:
             return None
         values: list[float] = []
