@@ -91,6 +91,13 @@ def poison(root: Path) -> None:
                    "kind": "ordinal", "quote": REGISTER, "figure": "第9", "note": f"{IMG}{JS_URL}"})
     _write(data / "claims.csv", header, claims)
 
+    # another paper gives the same figure: the claim is judged (a ClaimReview is published only for those)
+    header, inputs = _rows(data / "inputs.csv")
+    inputs.append({"indicator": "hostile_count", "geography": "江门高新区", "period": "2022", "value": "42",
+                   "qualifier": "=", "unit": "家", "source_id": "ycwb-2022", "quote": f"新落户企业42家{IMG}",
+                   "note": SCRIPT})
+    _write(data / "inputs.csv", header, inputs)
+
     from factcheck.load import load
     from factcheck.register import unaccounted
 
@@ -268,7 +275,7 @@ def test_claim_review_parses_and_quotes_the_payloads(hostile_pages):
     review = next(n for n in graph if n.get("identifier") == "2022-hostile")
     assert review["claimReviewed"] == QUOTE
     assert review["itemReviewed"]["author"]["name"] == f"江门日报{IMG}"
-    article = next(n for n in graph if n.get("@id") == f"#source-{ARTICLE}")
+    article = next(n for n in graph if n.get("@id", "").endswith(f"#source-{ARTICLE}"))
     assert article["headline"].endswith(SVG)
 
 
