@@ -192,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for problem in getattr(exc, "errors", [exc]):  # every problem at once, one line each, by file
+            print(f"error: {problem.message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BuildError as exc:
         print(f"internal error: {exc}", file=sys.stderr)
