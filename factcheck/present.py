@@ -214,9 +214,8 @@ def articles_text(edition: Edition) -> str:
     parts = []
     for sid in edition.doc["articles"]:
         s = edition.sources[sid]
-        date = f"（{s['published']}）" if s["published"] else ""
-        scope = "" if s["text_scope"] == "full" else "（只取得片段）"
-        parts.append(f"{s['publisher']}《{s['title']}》{date}{scope}")
+        notes = "，".join(n for n in (s["published"], "" if s["text_scope"] == "full" else "只取得片段") if n)
+        parts.append(f"{s['publisher']}《{s['title']}》" + (f"（{notes}）" if notes else ""))
     return "、".join(parts)
 
 
