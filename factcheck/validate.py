@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import math
@@ -26,11 +27,12 @@ from . import chapters
 from .bindings import Reference, parse_bindings
 from .errors import InputError, where
 from .formula import MAX_INPUTS, FormulaError, parse_formula
-from .load import MAX_BYTES, MAX_ROWS, Claim, Dataset, load, note_read
+from .load import MAX_BYTES, MAX_ROWS, Claim, Correction, Dataset, load, note_read
 from .numbers import decimals_of, figure_value, same_number, token_offsets
 from .params import check_data_dir
 from .register import unaccounted
-from .schema import BY_NAME, TABLES, descriptor
+from .schema import BY_NAME, DRAFTED, TABLES, descriptor
+from .vocabulary import BY_CODE, CODES
 
 
 def validate(data_dir: str | Path) -> Dataset:
@@ -277,6 +279,7 @@ def check_rules(ds: Dataset) -> None:
             raise fail("quote", f"quote is not found verbatim in source '{f.source_id}'")
     _check_claims(ds)
     _check_register(ds)
+    _check_corrections(ds)
 
 
 def _check_figure(ds: Dataset, indicator: str, unit: str, value: float, qualifier: str, fail) -> None:
@@ -484,7 +487,7 @@ def _check_evaluates(ds: Dataset, c: Claim, w: str) -> None:
 
 
 def _check_register(ds: Dataset) -> None:
-    """The mentions register, the searches and the corrections refer to things that exist."""
+    """The mentions register and the searches refer to things that exist."""
     w = where(ds.root / "mentions.csv")
     for m in ds.mentions:
         if m.source_id not in ds.articles:
@@ -510,7 +513,37 @@ def _check_register(ds: Dataset) -> None:
         if s.result == "unpublished" and s.source_id not in ds.sources:
             raise InputError("an 'unpublished' result needs the source that says so", file=s_w, row=s.row,
                              column="source_id")
-    c_w = where(ds.root / "corrections.csv")
+
+
+def _check_corrections(ds: Dataset) -> None:
+    """Each correction names a claim of its edition and a change between two verdicts, with a reason a person
+    wrote; whether the latest one matches the verdict now is checked where verdicts are known (factcheck.judged)."""
+    w = where(ds.root / "corrections.csv")
+    today = datetime.date.today()
     for c in ds.corrections:
-        if c.claim_id and c.claim_id not in ds.claims:
-            raise InputError(f"unknown claim '{c.claim_id}'", file=c_w, row=c.row, column="claim_id")
+        def fail(column: str, reason: str, c: Correction = c) -> InputError:
+            return InputError(reason, file=w, row=c.row, column=column)
+
+        if datetime.date.fromisoformat(c.date) > today:
+            raise fail("date", f"{c.date} is in the future; a correction is dated the day it is published")
+        if not c.claim_id.startswith(f"{c.edition}-"):
+            raise fail("edition", f"is {c.edition}, but claim id '{c.claim_id}' says edition {c.claim_id[:4]}")
+        for column, code in (("before", c.before), ("after", c.after)):
+            if code not in BY_CODE and (column == "before" or code):
+                raise fail(column, f"'{code}' is not a verdict code ({', '.join(CODES)})"
+                                   + (", or empty when the claim no longer gets a verdict" if column == "after" else ""))
+        if c.before == c.after:
+            raise fail("after", f"is the verdict before ('{c.before}'): a correction changes the verdict")
+        claim = ds.claims.get(c.claim_id)
+        if claim is None and c.after:
+            raise fail("after", f"claim '{c.claim_id}' is not in claims.csv, so it has no verdict now: leave after "
+                                "empty (its verdict was withdrawn)")
+        if claim is not None and not claim.statistic and c.after:
+            raise fail("after", f"claim '{c.claim_id}' is now a {claim.kind}, which gets no verdict: leave after empty")
+        if claim is not None and claim.statistic and not c.after:
+            raise fail("after", f"claim '{c.claim_id}' is a statistic and has a verdict: give it")
+        for column in ("what", "why"):
+            if getattr(c, column).lstrip().upper().startswith(DRAFTED):
+                raise fail(column, f"a drafted correction: replace the {DRAFTED} with what a reader should know "
+                                   "(why the verdict changed)" if column == "why" else
+                           f"a drafted correction: replace the {DRAFTED} with the figure corrected")
