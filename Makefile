@@ -9,6 +9,8 @@ ifeq ($(origin JOBS),undefined)
 JOBS := $(shell nproc 2>/dev/null || echo 2)
 endif
 PORT ?= 8000
+BASE ?= main
+FORMAT ?= text
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -21,10 +23,12 @@ export FACTCHECK_YEAR := $(value YEAR)
 export FACTCHECK_DATA := $(value DATA)
 export FACTCHECK_JOBS := $(value JOBS)
 export FACTCHECK_PORT := $(value PORT)
+export FACTCHECK_BASE := $(value BASE)
+export FACTCHECK_FORMAT := $(value FORMAT)
 # make would also export the command-line variables themselves, expanding them on the way: never.
-unexport YEAR DATA JOBS PORT
+unexport YEAR DATA JOBS PORT BASE FORMAT
 
-.PHONY: book judge verify validate test unit slow nbval lint system-deps npm-deps browser serve bench clean
+.PHONY: book judge verify diff validate test unit slow nbval lint system-deps npm-deps browser serve bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +48,12 @@ judge: $(STAMP)
 ## make verify YEAR=2022: judge, then write _build/verdicts/verdicts-YEAR.csv
 verify: $(STAMP)
 	$(PY) -m factcheck verify --year "$$FACTCHECK_YEAR" --data "$$FACTCHECK_DATA"
+
+## make diff BASE=main [FORMAT=markdown]: judge the data at git revision BASE and in the work tree, list every
+## verdict, reason, claim, figure and source that changed; exit 1 while a published verdict changed without a
+## row in data/corrections.csv (python -m factcheck diff BASE --write-corrections drafts them)
+diff: $(STAMP)
+	$(PY) -m factcheck diff --data "$$FACTCHECK_DATA" --format "$$FACTCHECK_FORMAT" -- "$$FACTCHECK_BASE"
 
 validate: $(STAMP)
 	$(PY) -m factcheck validate --data "$$FACTCHECK_DATA"

@@ -1,4 +1,4 @@
-"""Command line: ``python -m factcheck validate|judge|verify|mentions|schema|build``.
+"""Command line: ``python -m factcheck validate|judge|verify|diff|mentions|schema|build``.
 
 Bad input exits 2 with one line (``error: …``); anything else is a bug and exits 1 with one line
 (``internal error: …``; ``FACTCHECK_DEBUG=1`` shows the traceback).
@@ -60,6 +60,14 @@ def _verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import run
+
+    code, report = run(args.rev, _data(args), args.format, args.write_corrections)
+    sys.stdout.write(report)
+    return code
+
+
 def _mentions(args: argparse.Namespace) -> int:
     from .load import load
     from .register import accounting
@@ -118,6 +126,14 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--judged", default="_build/judged")
     c.add_argument("--out", default="_build/verdicts")
     c.set_defaults(func=_verify)
+    c = sub.add_parser("diff", help="judge the data at git revision REV and in the work tree and list what changed; "
+                                    "exit 1 while a published verdict changed without a corrections row")
+    c.add_argument("rev", metavar="REV", help="a branch, tag or commit, e.g. main")
+    c.add_argument("--data", default="data")
+    c.add_argument("--format", default="text", help="text (a table) or markdown (for a GitHub job summary)")
+    c.add_argument("--write-corrections", action="store_true",
+                   help="append a drafted row to corrections.csv for each verdict change that has none")
+    c.set_defaults(func=_diff)
     c = sub.add_parser("mentions", help="list every number of the stored articles and what accounts for it")
     c.add_argument("--data", default="data")
     c.add_argument("--source", help="one source id (default: every stored article)")
