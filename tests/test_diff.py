@@ -55,6 +55,13 @@ def commit(repo: Path, message: str) -> str:
     return git(repo, "rev-parse", "HEAD")
 
 
+@pytest.fixture(autouse=True)
+def _own_repository(monkeypatch):
+    """git finds the synthetic repository from its folder, even when the tests run inside a git hook."""
+    for name in [k for k in os.environ if k.startswith("GIT_")]:
+        monkeypatch.delenv(name)
+
+
 @pytest.fixture
 def history(tmp_path) -> tuple[Path, str]:
     """A repository whose first commit holds the project's data: (its data folder, that commit)."""
