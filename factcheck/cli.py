@@ -1,7 +1,8 @@
 """Command line: ``python -m factcheck validate|judge|verify|diff|mentions|schema|build``.
 
 Bad input exits 2 with one line (``error: …``); anything else is a bug and exits 1 with one line
-(``internal error: …``; ``FACTCHECK_DEBUG=1`` shows the traceback).
+(``internal error: …``; ``FACTCHECK_DEBUG=1`` shows the traceback). ``diff`` also exits 1, with its table
+and no error line, while a published verdict changed without a correction.
 """
 
 from __future__ import annotations

@@ -101,8 +101,8 @@ def resolve(rev: str, data: Path) -> Revision:
 
 def extract(revision: Revision, dest: Path) -> Path:
     """Write the data folder as it is at ``revision`` into ``dest``: regular files and folders only."""
-    prefix = revision.folder.as_posix()
-    what = f"read {prefix}/ at {revision.short}"
+    prefix = "" if revision.folder == PurePosixPath(".") else revision.folder.as_posix()
+    what = f"read {prefix or 'the repository'} at {revision.short}"
     archive = _git(["archive", "--format=tar", revision.commit, "--", prefix or "."], revision.top, what)
     if len(archive) > MAX_ARCHIVE:
         raise InputError(f"{prefix}/ at {revision.short} is {len(archive):,} bytes; over {MAX_ARCHIVE:,} is refused",

@@ -10,7 +10,8 @@
    prints, and the figure is a whole token of its quote, found verbatim in the stored article; units
    agree with the indicator; counts are whole; bindings resolve, have no cycle and check something other
    than the figure itself; every formula evaluates to a finite number; every numeric mention of every
-   stored article is accounted for (:mod:`factcheck.mentions`).
+   stored article is accounted for (:mod:`factcheck.mentions`); every correction names a change between
+   two verdicts of a claim of its edition, dated no later than today, with a reason a person wrote.
 """
 
 from __future__ import annotations
