@@ -32,12 +32,11 @@ from pathlib import Path, PurePosixPath
 
 from .errors import InputError, where
 from .judged import stage
-from .params import check_data_dir
+from .params import check_base, check_data_dir, check_format
 from .schema import BY_NAME, DRAFTED, descriptor_text
 from .vocabulary import KINDS, NO_VERDICT, label
 from .words import qty
 
-FORMATS = ("text", "markdown")
 HEADINGS = ("版本", "编号", "项目", "变化", "之前", "现在", "更正")
 NEEDS, CORRECTED = "需要更正", "已记入更正"
 MAX_ARCHIVE = 50_000_000
@@ -60,18 +59,6 @@ def _git(args: list[str], cwd: Path, what: str) -> bytes:
     return done.stdout
 
 
-def check_revision(rev: object) -> str:
-    """A revision name as text git may see: not empty, not an option, no spaces or control characters."""
-    if not isinstance(rev, str) or not rev:
-        raise InputError("give a git revision to compare with, such as main", parameter="base")
-    if rev.startswith("-"):
-        raise InputError(f"'{rev[:60]}' starts with '-'; a revision never does", parameter="base")
-    if len(rev) > 200 or any(ch.isspace() or not ch.isprintable() for ch in rev):
-        raise InputError(f"{rev[:60]!r} is not a git revision name (no spaces or control characters)",
-                         parameter="base")
-    return rev
-
-
 @dataclass(frozen=True)
 class Revision:
     name: str  # as given
@@ -86,7 +73,7 @@ class Revision:
 
 def resolve(rev: str, data: Path) -> Revision:
     """The commit ``rev`` names in the repository that holds ``data``, and where ``data`` sits in it."""
-    rev = check_revision(rev)
+    rev = check_base(rev)
     data = check_data_dir(data)
     top = Path(_git(["rev-parse", "--show-toplevel"], data, f"find the git repository of {where(data)}")
                .decode("utf-8", "replace").strip())
@@ -398,8 +385,7 @@ def append_rows(path: Path, rows: list[dict[str, str]]) -> None:
 # ---- the command --------------------------------------------------------------------------------
 def run(rev: str, data: str | Path, fmt: str = "text", write: bool = False) -> tuple[int, str]:
     """The exit code and the report: 1 while a published verdict changed without a correction, else 0."""
-    if fmt not in FORMATS:
-        raise InputError(f"must be one of {', '.join(FORMATS)}, not {fmt[:40]!r}", parameter="format")
+    fmt = check_format(fmt)
     folder = check_data_dir(data)
     revision = resolve(rev, folder)
     with tempfile.TemporaryDirectory(prefix="factcheck-diff-") as tmp:

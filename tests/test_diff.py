@@ -35,8 +35,19 @@ from factcheck.vocabulary import CODES, NO_VERDICT, label
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
-FLIP = ("inputs.csv", lambda r: r["indicator"] == "incubators_nat_prov" and r["period"] == "2022", "value", "8")
-"""A one-digit typo (7 → 8 national and provincial incubators) that contradicts the article's 3 provincial ones."""
+
+
+def flip(data: Path) -> None:
+    """A one-digit typo (7 → 8 national and provincial incubators, in the value and in its quote, as when the
+    source is misread) that contradicts the article's 3 provincial ones."""
+    path = data / "inputs.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    hit = [r for r in rows if r["indicator"] == "incubators_nat_prov" and "载体7家" in r["quote"]]
+    assert len(hit) == 1, "the project's data changed: pick another typo for this test"
+    hit[0].update(value="8", quote=hit[0]["quote"].replace("载体7家", "载体8家"))
+    write(path, rows)
+
+
 FLIPPED = "2022-prov-incubators"
 GONE = "2022-zones"  # a stated statistic nothing else binds to
 
@@ -115,8 +126,7 @@ def errors(err: str) -> list[str]:
 # ---- the synthetic history ----------------------------------------------------------------------
 def test_a_flipped_verdict_fails_until_a_correction_names_it(history, capsys, tmp_path):
     data, base = history
-    table, match, column, value = FLIP
-    edit(data, table, match, **{column: value})
+    flip(data)
     commit(data.parent, "typo")
 
     code, out, _ = diff(capsys, data, base, "--write-corrections")
@@ -147,8 +157,7 @@ def test_a_flipped_verdict_fails_until_a_correction_names_it(history, capsys, tm
 def test_a_correction_must_name_the_change_it_corrects(history, capsys, tmp_path):
     data, base = history
     before = verdicts(data, tmp_path / "before")[FLIPPED]
-    table, match, column, value = FLIP
-    edit(data, table, match, **{column: value})
+    flip(data)
     after = verdicts(data, tmp_path / "after")[FLIPPED]
     other = next(c for c in CODES if c not in (before, after))
     row = {"date": "2026-01-02", "edition": "2022", "claim_id": FLIPPED, "before": other, "after": after,
@@ -194,7 +203,8 @@ def test_a_new_source_is_reported_and_passes(history, capsys):
                                   "title": "测试年鉴", "published": "2011", "url": "https://example.org/yearbook",
                                   "tier": "1", "covers": "江海区2010年地区生产总值", "accessed": "2026-11-25"})
     append(data / "inputs.csv", {"indicator": "gdp", "geography": "江海区", "period": "2010", "value": "100.5",
-                                 "qualifier": "=", "unit": "亿元", "source_id": "test-yearbook", "quote": "测试"})
+                                 "qualifier": "=", "unit": "亿元", "source_id": "test-yearbook",
+                                 "quote": "实现地区生产总值100.5亿元"})
     commit(data.parent, "a new source")
     code, out, _ = diff(capsys, data, base)
     assert code == 0, out
