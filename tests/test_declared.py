@@ -191,3 +191,30 @@ def test_a_chapter_id_is_never_a_path(tmp_path):
     path.write_text("chapters:\n  - id: x/../../../../../pwned\n    title: 标题\n    intro: 介绍\n", encoding="utf-8")
     with pytest.raises(InputError, match="must be lower-case letters, digits and _"):
         chapters.chapters.__wrapped__(path)
+
+
+# ---- nothing vanishes unseen -----------------------------------------------------------------------
+def test_a_verdict_that_vanishes_is_reported_until_a_correction_says_why(tmp_path, capfd, monkeypatch):
+    """kind=name on 2022-pct-growth (an error) dropped it from every count with no correction."""
+    import csv
+
+    from factcheck import cli
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    judged = tmp_path / "judged"
+    assert cli.main(["judge", "--data", str(data), "--out", str(judged)]) == 0
+    rows = list(csv.reader((data / "claims.csv").open(encoding="utf-8", newline="")))
+    header = rows[0]
+    for r in rows[1:]:
+        if r[0] == "2022-pct-growth":
+            r[header.index("kind")] = "name"
+            for column in ("value", "decimals", "unit", "indicator", "geography", "period", "check", "formula",
+                           "bindings"):
+                r[header.index(column)] = ""
+    with (data / "claims.csv").open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    capfd.readouterr()
+    assert cli.main(["validate", "--data", str(data), "--judged", str(judged)]) == 0
+    err = capfd.readouterr().err
+    assert "2022-pct-growth had the verdict inconsistent in the last build and is now a name" in err
