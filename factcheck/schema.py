@@ -35,8 +35,9 @@ COPY_KINDS = ["", "mirror", "repost", "encyclopedia", "translation", "machine"]
 TEXT_SCOPES = ["", "full", "excerpts"]
 SEARCH_RESULTS = ["nothing", "unpublished", "near-miss"]
 ID = r"^[a-z0-9][a-z0-9-]*$"
-REVIEW = ["", "draft"]
-"""``draft``: a row proposed by ``python -m factcheck draft`` that no one has checked yet; empty once reviewed."""
+DRAFT = "draft"
+"""The ``review`` of a row proposed by ``python -m factcheck draft`` that no one has checked yet."""
+REVIEW = ["", DRAFT]
 YEAR = {"minimum": 1900, "maximum": 2100}
 
 
