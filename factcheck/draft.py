@@ -41,6 +41,7 @@ from .numberwords import (
     fold_year,
     name_of,
     name_spans,
+    phrase_bounds,
     quoted_spans,
     read_number,
     sentence_bounds,
@@ -50,6 +51,7 @@ from .register import accounting, claim_spans
 from .schema import BY_NAME, DRAFT
 
 RANK_WORDS = re.compile(r"(?:全市|全省|全国|全区|全县)(之首|最多|最高)")
+UNQUOTABLE = "与相邻的数字连写，无法单独引用：请人工登记"
 TARGET_DUE_YEARS = re.compile(r"(?:到|至|在)([12][0-9]{3})年")
 
 
@@ -182,11 +184,11 @@ class _Drafter:
         end = m.offset + len(m.text)
         for start, stop, name in self.names:
             if start <= m.offset and end <= stop:
-                return f"名称《{name}》中的数字,不是统计数字"
+                return f"名称《{name}》中的数字，不是统计数字"
         quoted = f"“{m.text}”"
         if quoted in self.artefacts and self.text[m.offset - 1:end + 1] == quoted:
             part = next(p for p in re.split(r"[;;]", self.artefacts) if quoted in p)
-            return f"转录瑕疵:{part.strip()},不是数字"
+            return f"转录瑕疵：{part.strip()}，不是数字"
         if m.kind == "date" and fold_year(m.text) is not None:
             for start, stop in self.quoted:
                 if start <= m.offset and end <= stop and stop - start > len(m.text) + 2:
@@ -234,32 +236,39 @@ class _Drafter:
         return self.text[sentence_bounds(self.text, offset)[0]:offset]
 
     # ---- claims -------------------------------------------------------------------------------------
-    def _quote(self, m: Mention, figure: str, offset: int) -> str:
-        """The clause around the figure, narrowed until the figure occurs in it once, and widened by the
-        previous clause while the same words occur elsewhere in a different clause."""
-        text = self.text
+    def _quote(self, figure: str, offset: int) -> str | None:
+        """The clause around the figure, narrowed until the figure is a whole token of it once (its phrase,
+        else the words up to the next occurrence either side), and widened by the previous clause while the
+        same words occur elsewhere in a different clause; None when the figure is no whole token of any
+        quote (a numeral written against another number)."""
+        text, end = self.text, offset + len(figure)
+
+        def once(a: int, b: int) -> bool:
+            return token_offsets(figure, text[a:b]) == [offset - a]
+
         start, stop = clause_bounds(text, offset, len(figure))
         while start < offset and (not text[start].strip() or text[start] in "●·•—-"):
             start += 1
-        while stop > offset + len(figure) and not text[stop - 1].strip():
+        while stop > end and not text[stop - 1].strip():
             stop -= 1
-        quote = text[start:stop]
-        if len(token_offsets(figure, quote)) != 1:
-            lo = max(text.rfind(ch, start, offset) for ch in "、和及与 ") + 1
-            lo = max(lo, start)
-            hi_candidates = [i for i in (text.find(ch, offset + len(figure), stop) for ch in "、和及与") if i >= 0]
-            hi = min(hi_candidates, default=stop)
-            start, stop = lo, hi
-            quote = text[start:stop]
+        if not once(start, stop):
+            lo, hi = phrase_bounds(text, offset, len(figure))
+            start, stop = max(lo, start), min(hi, stop)
+        if not once(start, stop):
+            before = [start + i for i in token_offsets(figure, text[start:offset])]
+            after = [end + i for i in token_offsets(figure, text[end:stop])]
+            start = before[-1] + len(figure) if before else start
+            stop = after[0] if after else stop
+        if not once(start, stop):
+            return None
         for _ in range(3):
-            if self._unambiguous(quote, start):
+            if self._unambiguous(text[start:stop], start):
                 break
             before = clause_bounds(text, max(start - 2, 0), 1)[0]
-            if before >= start:
+            if before >= start or not once(before, stop):
                 break
             start = before
-            quote = text[start:stop]
-        return quote
+        return text[start:stop]
 
     def _unambiguous(self, quote: str, start: int) -> bool:
         """Does every other occurrence of the quote stand for the same statement (the same whole clause)?"""
@@ -288,7 +297,10 @@ class _Drafter:
         return row
 
     def _statistic(self, m: Mention, r: Reading) -> None:
-        quote = self._quote(m, r.figure, r.figure_offset)
+        quote = self._quote(r.figure, r.figure_offset)
+        if quote is None:
+            self._mention(m, "", UNQUOTABLE)
+            return
         target = self._target(r.figure_offset)
         qualifier = r.qualifier or ("≥" if target else "=")
         indicator, geography, note = self._indicator(r, qualifier, target)
@@ -300,18 +312,21 @@ class _Drafter:
             due = str(max(years)) if years and max(years) >= self.year else ""
             periods = "|".join(str(y) for y in sorted({int(due or self.year + 1), self.year}, reverse=True))
             bindings = f"actual={indicator}@{geography}@{periods}"
-            note = "目标:请核对到期年份(due)与实际值的指标;" + note
+            note = "规划目标：到期年份和实际值待核对；" + note
         row = self._row(claim_id=cid, chapter="", kind="statistic", quote=quote, figure=r.figure,
                         value=r.value_text, qualifier=qualifier, unit=r.unit, indicator=indicator,
                         geography=geography, period=str(self.year), due=due, check=check, bindings=bindings,
-                        note=note.rstrip(";"))
+                        note=note.rstrip("；"))
         chapter = self.ds.indicators[indicator].chapter if indicator in self.ds.indicators else ""
         self._add_claim(row, m, r, chapter)
         if not target:
             self.taken[(indicator, geography, self.year)] = cid
 
     def _register(self, m: Mention, r: Reading, kind: str) -> None:
-        quote = self._quote(m, r.figure, r.figure_offset)
+        quote = self._quote(r.figure, r.figure_offset)
+        if quote is None:
+            self._mention(m, "", UNQUOTABLE)
+            return
         row = self._row(claim_id=self._new_id(f"{kind}-{m.offset}"), kind=kind, quote=quote, figure=r.figure)
         self._add_claim(row, m, r, "")
 
@@ -377,8 +392,8 @@ class _Drafter:
             if target or key not in self.taken:
                 return best.indicator, self.geography, ""
             if best.unit == "位":  # one rank indicator, many things ranked: the geography says which
-                return best.indicator, label[:30] or self.geography, "排名的对象写在geography列;"
-        return self._stub(r, qualifier), self.geography, "新指标(草稿):请核对名称、单位与定义;"
+                return best.indicator, label[:30] or self.geography, "排名的对象待核对；"
+        return self._stub(r, qualifier), self.geography, "新指标：名称、单位与定义待核对；"
 
     def _stub(self, r: Reading, qualifier: str) -> str:
         n = 1
@@ -387,13 +402,13 @@ class _Drafter:
         indicator = f"draft_{self.year}_{n:02d}"
         self.indicator_ids.add(indicator)
         whole = r.unit in COUNT_UNITS and r.value is not None and r.value == int(r.value)
-        share = r.unit == "%" and re.search("占|比重|比例|份额", r.context)
+        share = r.unit == "%" and re.search("占|比重|比例|份额", r.context) and 0 <= (r.value or 0) <= 100
         name = name_of(self._strip(r.label)) or r.context[:20]
         row = dict.fromkeys(BY_NAME["indicators"].header, "")
         row.update(indicator=indicator, name_zh=name[:30], unit=r.unit, whole="true" if whole else "false",
-                   minimum="1" if r.unit == "位" else ("0" if whole or share else ""),
+                   minimum="1" if r.unit == "位" and (r.value or 0) >= 1 else ("0" if whole or share else ""),
                    maximum="100" if share else "", chapter="",
-                   headline="false", description=f"草稿:据“{r.context[:40]}”拟定;请写明定义(存量或新增、落地或计划……)",
+                   headline="false", description=f"草稿：据“{r.context[:40]}”拟定；定义待写明（存量或新增、落地或计划……）",
                    review=DRAFT)
         self.out.indicators.append(row)
         return indicator

@@ -19,6 +19,8 @@ rules of Chinese news writing (no answers of any article):
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -41,7 +43,7 @@ _CLASSIFIERS = {"大": "个", "级": "个", "类": "个", "种": "个"}  # 六�
 _INSTITUTION = "院局厂处团"  # 航天科工二院: a numeral in an institution's name
 _RANK_BEFORE = re.compile(r"(?:排名|排|居|位列|名列|列|全市|全省|全国|全区|全县)(?:的)?$")
 _CONGRESS_AFTER = re.compile(r"^大(?:精神|报告|代表|以来|胜利|会议|召开|期间)")
-_MEETING = re.compile(r"[零一二三四五六七八九十百]+届[零一二三四五六七八九十百]+次[^\s,,。;;、]{0,4}?(?:全会|会议|大会)")
+_MEETING = re.compile(r"[零一二三四五六七八九十百]+届[零一二三四五六七八九十百]+次[^\s,，。;；、]{0,4}?(?:全会|会议|大会)")
 _BEFORE_WORDS = sorted(((w, q) for q, (_, before, _a) in QUALIFIER_WORDS.items() if q != "=" for w in before),
                        key=lambda x: len(x[0]), reverse=True)
 _AFTER_WORDS = sorted(((w, q) for q, (_, _b, after) in QUALIFIER_WORDS.items() for w in after),
@@ -65,13 +67,21 @@ class Reading:
 
 
 # ---- text helpers --------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=8)
+def _break_positions(text: str, breaks: str) -> list[int]:
+    return [i for i, ch in enumerate(text) if ch in breaks]
+
+
 def _bounds(text: str, offset: int, length: int, breaks: str) -> tuple[int, int]:
-    lo = max(0, offset - 400)
-    start = max((text.rfind(b, lo, offset) for b in breaks), default=-1)
-    start = start + 1 if start >= 0 else lo
-    hi = min(len(text), offset + length + 400)
-    ends = [i for i in (text.find(b, offset + length, hi) for b in breaks) if i >= 0]
-    return start, min(ends, default=hi)
+    """From the break before ``offset`` to the first break after ``offset + length`` (400 characters at most
+    either way: a clause is never longer)."""
+    positions = _break_positions(text, breaks)
+    i = bisect.bisect_left(positions, offset)
+    start = positions[i - 1] + 1 if i and positions[i - 1] >= offset - 400 else max(0, offset - 400)
+    j = bisect.bisect_left(positions, offset + length)
+    stop = positions[j] if j < len(positions) and positions[j] <= offset + length + 400 else min(
+        len(text), offset + length + 400)
+    return start, stop
 
 
 def clause_bounds(text: str, offset: int, length: int = 1) -> tuple[int, int]:
@@ -79,26 +89,34 @@ def clause_bounds(text: str, offset: int, length: int = 1) -> tuple[int, int]:
     return _bounds(text, offset, length, CLAUSE_BREAKS)
 
 
+def phrase_bounds(text: str, offset: int, length: int = 1) -> tuple[int, int]:
+    """The clause narrowed to the phrase: also between 、 和 及 与."""
+    return _bounds(text, offset, length, PHRASE_BREAKS)
+
+
 def sentence_bounds(text: str, offset: int) -> tuple[int, int]:
     return _bounds(text, offset, 1, SENTENCE_BREAKS)
 
 
-def bigrams(text: str) -> set[str]:
+@functools.lru_cache(maxsize=8192)
+def bigrams(text: str) -> frozenset[str]:
     """The pairs of neighbouring Chinese characters (and Latin words) of a text: what names share."""
     han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff" or ch.isalpha() and ch.isascii()]
-    return {a + b for a, b in zip(han, han[1:], strict=False)}
+    return frozenset(a + b for a, b in zip(han, han[1:], strict=False))
 
 
+@functools.lru_cache(maxsize=4096)
 def spell_out(text: str) -> str:
     for short, full in ABBREVIATIONS.items():
         text = text.replace(short, full)
     return text
 
 
-def dice(a: set[str], b: set[str]) -> float:
+def dice(a: frozenset[str], b: frozenset[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
+@functools.lru_cache(maxsize=4)
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Every “…” (and "…", '…') span, quotes included."""
     return [m.span() for m in re.finditer(r"“[^”\n]{1,60}”|\"[^\"\n]{1,60}\"|'[^'\n]{1,60}'", text)]
@@ -283,9 +301,13 @@ _RELATION = re.compile(r"^(?:同比|比上年|较上年|占|为|是|达|居|均|
 
 
 def _blanked(text: str, lo: int, hi: int, mentions: list[Mention]) -> str:
-    """``text[lo:hi]`` with every number blanked: the number says nothing of what is counted."""
+    """``text[lo:hi]`` with every number blanked: the number says nothing of what is counted (``mentions``
+    sorted by offset, as :func:`factcheck.mentions.scan` gives them)."""
     words = list(text[lo:hi])
-    for x in mentions:
+    first = bisect.bisect_left([x.offset for x in mentions], lo - 60)
+    for x in mentions[first:]:
+        if x.offset >= hi:
+            break
         for i in range(max(x.offset, lo), min(x.offset + len(x.text), hi)):
             words[i - lo] = " "
     return "".join(words)
