@@ -43,7 +43,7 @@ book: $(STAMP) system-deps
 judge: $(STAMP)
 	$(PY) -m factcheck judge --data "$$FACTCHECK_DATA"
 
-## make verify YEAR=2022: judge, then write _build/verdicts/verdicts-YEAR.csv
+## make verify YEAR=2022: judge YEAR apart (a running build is not disturbed), write _build/verdicts/verdicts-YEAR.csv
 verify: $(STAMP)
 	$(PY) -m factcheck verify --year "$$FACTCHECK_YEAR" --data "$$FACTCHECK_DATA"
 
@@ -67,16 +67,19 @@ lint: $(STAMP) npm-deps
 
 ## make unit: the fast tests (engine, wording, data, parsing, planning), no kernel, no browser: under a minute
 unit: $(STAMP)
+	$(PY) -m factcheck params --jobs "$$FACTCHECK_JOBS"
 	$(PY) -m pytest -m "not slow and not browser" -n "$$FACTCHECK_JOBS" tests
 
 ## nbval re-executes the published notebooks (against fresh judged files) and fails on any difference.
 nbval: $(STAMP) judge
+	$(PY) -m factcheck params --jobs "$$FACTCHECK_JOBS"
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		-p no:randomly -q -n "$$FACTCHECK_JOBS" --dist loadfile book/index.ipynb book/editions book/cross_year.ipynb book/about.ipynb
 
 ## make slow: the tests that build books (faults, incremental, determinism, bad input, a new year) and the
 ## browser tests, sharing one book build per run
 slow: $(STAMP) system-deps npm-deps
+	$(PY) -m factcheck params --jobs "$$FACTCHECK_JOBS"
 	$(PY) -m pytest -m "slow or browser" -p no:randomly -n "$$FACTCHECK_JOBS" tests
 
 ## make test: lint, data validation, the fast tests, nbval, then the slow and browser tests
@@ -107,6 +110,7 @@ serve: $(STAMP)
 
 ## make bench: judging, execution against its floor, the cold build against Jupyter Book's, no-op, exports
 bench: $(STAMP) system-deps
+	$(PY) -m factcheck params --year "$$FACTCHECK_YEAR" --jobs "$$FACTCHECK_JOBS"
 	$(PY) tools/bench.py --year "$$FACTCHECK_YEAR" --jobs "$$FACTCHECK_JOBS"
 
 clean:

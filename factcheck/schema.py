@@ -90,6 +90,7 @@ class Table:
 def _text(name: str, description: str, required: bool = False, **constraints) -> Field:
     return Field(name, "string", description, required, constraints)
 
+
 def qualifier_description() -> str:
     """The qualifier column's description: every symbol with its meaning and words (from QUALIFIER_WORDS)."""
     parts = []
@@ -138,7 +139,7 @@ TABLES = [
         Field("whole", "boolean", "True for counts and ranks, which are whole numbers", True),
         Field("minimum", "number", "Smallest possible value (empty: none)"),
         Field("maximum", "number", "Largest possible value, e.g. 100 for a share (empty: none)"),
-        _text("chapter", "Chapter that shows it (empty: none); see book/chapters.yml"),
+        _text("chapter", "Chapter that shows it (empty: none); see book/chapters.yml", pattern=r"^$|^[a-z][a-z0-9_]*$"),
         Field("headline", "boolean", "Shown in the chapter's table of headline figures", True),
         _text("description", "Definition and caveats"),
         _review(),
@@ -155,7 +156,10 @@ TABLES = [
         _text("qualifier", qualifier_description(), True, enum=QUALIFIERS),
         _text("unit", "Unit, the indicator's", True, enum=UNITS),
         _text("source_id", "Source id", True),
-        _text("quote", "The source's words, verbatim"),
+        _text("quote", "The source's words, verbatim; they must print the value (as printed, multiplied out by "
+                       "万/亿, or in 人 for a value in 万人) unless derived is true. Empty only with the reason in note"),
+        Field("derived", "boolean", "True when the value is not printed in the quote but worked out from the source "
+                                    "(e.g. a rank beyond a published top 50); the note says how"),
         Field("converted", "boolean", "True when the quote was converted from traditional characters"),
         _text("period_note", "What the period means here (年末, 普查时点, which evaluation and its data year)"),
         _text("note", "Caveats"),
@@ -166,7 +170,7 @@ TABLES = [
         _text("claim_id", "Edition year, then a short name", True, unique=True, pattern=r"^\d{4}-[a-z0-9-]+$"),
         Field("year", "integer", "The edition: the year the article's figures describe", True, YEAR),
         _text("source_id", "The article", True),
-        _text("chapter", "Chapter (see book/chapters.yml)", True),
+        _text("chapter", "Chapter (see book/chapters.yml)", True, pattern=r"^[a-z][a-z0-9_]*$"),
         _text("kind", "statistic (checked), or name, ordinal, award, date (kept, not checked)", True,
               enum=CLAIM_KINDS),
         _text("quote", "The article's words around the figure, verbatim", True),
