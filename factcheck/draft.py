@@ -52,7 +52,9 @@ from .schema import BY_NAME, DRAFT
 
 RANK_WORDS = re.compile(r"(?:全市|全省|全国|全区|全县)(之首|最多|最高)")
 UNQUOTABLE = "与相邻的数字连写，无法单独引用：请人工登记"
-TARGET_DUE_YEARS = re.compile(r"(?:到|至|在)([12][0-9]{3})年")
+TARGET_WORDS = re.compile("力争|争取|剑指|冲刺|确保|力求|目标是|目标为|计划到")
+"""Words that set a goal: a figure after them in its sentence is a target (``check`` target, ``≥`` by default)."""
+YEARS = re.compile(r"(?<![0-9])([12][0-9]{3})年")
 
 
 @dataclass
@@ -193,6 +195,8 @@ class _Drafter:
             for start, stop in self.quoted:
                 if start <= m.offset and end <= stop and stop - start > len(m.text) + 2:
                     return f"名称{self.text[start:stop]}中的年份"
+            if fold_year(m.text) > self.year and TARGET_WORDS.search(self._sentence(m.offset)):
+                return "规划目标的到期年份"
             if self._frames_a_figure(m):
                 return "数字所指的年份"
         if r.part_of:
@@ -308,8 +312,8 @@ class _Drafter:
         check = "target" if target else "stated"
         due, bindings = "", ""
         if target:
-            years = [int(y) for y in TARGET_DUE_YEARS.findall(self._sentence(r.figure_offset))]
-            due = str(max(years)) if years and max(years) >= self.year else ""
+            years = [int(y) for y in YEARS.findall(self._sentence(r.figure_offset)) if int(y) > self.year]
+            due = str(max(years)) if years else ""
             periods = "|".join(str(y) for y in sorted({int(due or self.year + 1), self.year}, reverse=True))
             bindings = f"actual={indicator}@{geography}@{periods}"
             note = "规划目标：到期年份和实际值待核对；" + note
@@ -361,7 +365,7 @@ class _Drafter:
         for s, e, _ in self.names:
             for i in range(max(s, start), min(e, offset)):
                 before[i - start] = " "
-        return bool(re.search("力争|争取|剑指|冲刺|确保|力求|目标是|目标为|计划到", "".join(before)))
+        return bool(TARGET_WORDS.search("".join(before)))
 
     # ---- indicators -----------------------------------------------------------------------------------
     def _strip(self, label: str) -> str:
@@ -374,9 +378,7 @@ class _Drafter:
     def _indicator(self, r: Reading, qualifier: str, target: bool) -> tuple[str, str, str]:
         """The indicator of ``indicators.csv`` whose name is closest to the words around the figure, with the
         figure's unit and within its bounds; else a new stub. Returns (indicator, geography, note)."""
-        lo, _ = sentence_bounds(self.text, r.figure_offset)
-        _, hi = clause_bounds(self.text, r.figure_offset, len(r.figure))
-        label, context = self._strip(r.label), self._strip(self.text[lo:hi])
+        label, context = self._strip(r.label), self._strip(r.context)
         best, best_score = None, 0.0
         for ind in list(self.ds.indicators.values()):
             if ind.unit != r.unit or r.value is None or not ind.minimum <= r.value <= ind.maximum:
