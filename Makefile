@@ -53,8 +53,7 @@ validate: $(STAMP)
 ## make draft SOURCE=id [YEAR=2025]: append a proposed row, marked review=draft, for every number of the stored
 ## article not yet accounted for (the year defaults to the one the source covers); then review them, make validate
 draft: $(STAMP)
-	$(PY) -m factcheck draft --write --source "$$FACTCHECK_SOURCE" --data "$$FACTCHECK_DATA" \
-		$(if $(filter command line environment,$(origin YEAR)),--year "$$FACTCHECK_YEAR")
+	$(PY) -m factcheck draft --write --source "$$FACTCHECK_SOURCE" --data "$$FACTCHECK_DATA"$(if $(filter command line environment,$(origin YEAR)), --year "$$FACTCHECK_YEAR")
 
 ## make indicators: every indicator with its unit, chapter, name and definition
 indicators: $(STAMP)

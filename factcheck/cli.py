@@ -35,6 +35,12 @@ def _validate(args: argparse.Namespace) -> int:
     stats = sum(c.statistic for c in ds.claims.values())
     print(f"data OK: {stats} statistics and {len(ds.claims) - stats} other numbers in editions "
           f"{', '.join(map(str, ds.years))}, {len(ds.inputs)} outside inputs, {len(ds.sources)} sources")
+    from .judged import drafts
+
+    waiting = {year: n for year in ds.years if (n := drafts(ds, year))}
+    if waiting:
+        print("drafts await review (rows marked review=draft): "
+              + ", ".join(f"{n} in edition {year}" for year, n in waiting.items()))
     return 0
 
 
@@ -106,6 +112,9 @@ def _draft(args: argparse.Namespace) -> int:
     d = draft(ds, args.source, check_year(args.year) if args.year is not None else None)
     seconds = time.perf_counter() - started
     counts = f"{len(d.claims)} claim(s), {len(d.mentions)} mention(s), {len(d.indicators)} new indicator(s)"
+    if not d.count:
+        print(f"drafted 0 rows: every number of {d.source_id} is accounted for", file=sys.stderr)
+        return 0
     if args.write:
         for path in write(d, data):
             print(f"appended to {path}")
