@@ -75,10 +75,10 @@ class Drafted:
 def default_year(ds: Dataset, source_id: str) -> int:
     """The edition of an article: the year its source row says it covers, else its publication year."""
     s = ds.sources[source_id]
-    found = re.search(r"(?<![0-9])(19[0-9]{2}|20[0-9]{2})(?![0-9])", s.covers) or re.match(r"[0-9]{4}", s.published)
+    found = re.search(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])", s.covers) or re.match(r"[0-9]{4}", s.published)
     if not found:
         raise InputError(f"source '{source_id}' names no year in covers or published; give --year", parameter="year")
-    return int(found.group(1) if found.re.groups else found.group(0))
+    return int(found.group())
 
 
 def _geography(ds: Dataset, source_id: str) -> tuple[str, list[str]]:
@@ -102,8 +102,6 @@ class _Claim:
     chapter: str
     offset: int
     indicator: str = ""
-    geography: str = ""
-    check: str = ""
     row: dict[str, str] | None = None  # the drafted row, None for a claim of the data
 
 
@@ -131,7 +129,7 @@ class _Drafter:
             self.spans.append((start, end, cid))
             reading = self.readings.get(start)
             self.claims.append(_Claim(cid, c.kind, c.figure, c.unit, c.value, reading.label if reading else c.quote,
-                                      c.chapter, start, c.indicator, c.geography, c.check))
+                                      c.chapter, start, c.indicator))
 
     # ---- the pass over the article ------------------------------------------------------------------
     def run(self) -> Drafted:
@@ -308,7 +306,7 @@ class _Drafter:
         target = self._target(r.figure_offset)
         qualifier = r.qualifier or ("≥" if target else "=")
         indicator, geography, note = self._indicator(r, qualifier, target)
-        cid = self._new_id(indicator.removeprefix("draft_") if not indicator.startswith("draft_") else "draft")
+        cid = self._new_id("draft" if indicator.startswith("draft_") else indicator)
         check = "target" if target else "stated"
         due, bindings = "", ""
         if target:
@@ -348,7 +346,7 @@ class _Drafter:
         row["chapter"] = chapter
         value = float(row["value"]) if row["value"] else None
         self.claims.append(_Claim(row["claim_id"], row["kind"], row["figure"], row["unit"], value, r.label, chapter,
-                                  m.offset, row["indicator"], row["geography"], row["check"], row))
+                                  m.offset, row["indicator"], row))
 
     def _mention(self, m: Mention, claim_id: str, reason: str) -> None:
         self.out.mentions.append({**dict.fromkeys(BY_NAME["mentions"].header, ""), "source_id": self.source_id,
@@ -380,7 +378,7 @@ class _Drafter:
         figure's unit and within its bounds; else a new stub. Returns (indicator, geography, note)."""
         label, context = self._strip(r.label), self._strip(r.context)
         best, best_score = None, 0.0
-        for ind in list(self.ds.indicators.values()):
+        for ind in self.ds.indicators.values():
             if ind.unit != r.unit or r.value is None or not ind.minimum <= r.value <= ind.maximum:
                 continue
             if ind.whole and qualifier == "=" and r.value != int(r.value):
