@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import BuildError, InputError
+from .errors import BuildError, InputError, where
 
 EXIT_BAD_INPUT = 2
 EXIT_BUG = 1
@@ -27,7 +27,7 @@ def _validate(args: argparse.Namespace) -> int:
     from .validate import notes, validate
 
     ds = validate(_data(args))
-    for line in notes(ds):
+    for line in [*notes(ds), *_vanished(ds, Path(args.judged))]:
         print(f"note: {line}", file=sys.stderr)
     from .publish.layout import Layout
 
@@ -42,6 +42,28 @@ def _validate(args: argparse.Namespace) -> int:
         print("drafts await review (rows marked review=draft): "
               + ", ".join(f"{n} in edition {year}" for year, n in waiting.items()))
     return 0
+
+
+def _vanished(ds, judged: Path) -> list[str]:
+    """Verdicts of the last judged build whose claim is gone or no longer a statistic, with no corrections row:
+    a published verdict must not vanish unseen (``python -m factcheck diff`` enforces it against a revision)."""
+    from .edition import Edition
+
+    corrected = {c.claim_id for c in ds.corrections}
+    out = []
+    for path in sorted(judged.glob("[0-9][0-9][0-9][0-9].json")) if judged.is_dir() else []:
+        try:
+            edition = Edition.read(judged, int(path.stem))
+        except InputError:
+            continue
+        for j in edition.claims:
+            claim = ds.claims.get(j["claim_id"])
+            if (claim is None or not claim.statistic) and j["claim_id"] not in corrected:
+                now = "is gone" if claim is None else f"is now a {claim.kind}, with no verdict"
+                at = where(ds.root / "claims.csv") + (f", row {claim.row}" if claim else "")
+                out.append(f"{at}: {j['claim_id']} had the verdict {j['verdict']} in the last build and {now}; "
+                           "add a row to corrections.csv saying why")
+    return out
 
 
 def _judge(args: argparse.Namespace) -> int:
@@ -178,6 +200,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("validate", help="validate the data package")
     c.add_argument("--data", default="data")
+    c.add_argument("--judged", default="_build/judged", help="the last build's judged files, to report vanished verdicts")
     c.set_defaults(func=_validate)
     c = sub.add_parser("judge", help="validate and write _build/judged/YEAR.json for every edition (or --year)")
     c.add_argument("--year")

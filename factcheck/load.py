@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, where
-from .files import read_bytes
+from .files import read_bytes, refuse_links
 from .numbers import NumberError, decimals_of, parse_decimal
 from .params import check_data_dir
 from .schema import BY_NAME
@@ -233,6 +233,7 @@ class Articles(Mapping):
     def __getitem__(self, source_id: str) -> str:
         if source_id not in self._texts:
             path, row = self._where[source_id]
+            refuse_links(path, self._root)
             if not path.exists() and not path.is_symlink():
                 raise InputError(f"text file '{path.name}' of source '{source_id}' does not exist",
                                  file=where(self._sources_csv), row=row, column="text_file")

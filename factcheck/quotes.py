@@ -10,7 +10,8 @@ would read them:
 * both ends of a range (``2.29-2.44``);
 * a value in 万人 or 亿元 against a count of 人 or 元 (``364694人`` is 36.4694万人).
 
-The comparison is exact at the value's printed precision: no rounding makes 36.47 out of 36.4694.
+The comparison is exact: no rounding makes 36.47 out of 36.4694 (only a fraction, which has no exact decimal
+form, is rounded to the value's decimals).
 """
 
 from __future__ import annotations
@@ -38,8 +39,13 @@ def _decimal(value: float) -> Decimal | None:
 
 def printed_numbers(quote: str) -> list[Decimal]:
     """Every number ``quote`` prints, each as printed and, when a multiplier follows it, multiplied out."""
+    return [n for n, _ in _numbers(quote)]
+
+
+def _numbers(quote: str) -> list[tuple[Decimal, bool]]:
+    """The numbers with whether each is exact (a fraction such as 三分之二 has no exact decimal form)."""
     text = _THOUSANDS.sub("", unicodedata.normalize("NFKC", quote))
-    out: list[Decimal] = []
+    out: list[tuple[Decimal, bool]] = []
     for m in scan(text):
         if m.kind == "range":
             values = [parse_chinese_number(part.strip().rstrip("%‰年")) for part in _RANGE_SEP.split(m.text)]
@@ -51,25 +57,29 @@ def printed_numbers(quote: str) -> list[Decimal]:
         multiplier = 1
         for ch in following.group() if following and m.text[-1:].isdigit() else "":
             multiplier *= MULTIPLIERS[ch]
+        exact = m.kind != "fraction"
         for value in values:
             d = _decimal(value) if value is not None else None
             if d is None:
                 continue
-            out.append(d)
+            out.append((d, exact))
             if multiplier != 1:
-                out.append(d * multiplier)
+                out.append((d * multiplier, exact))
     return out
 
 
-def quote_prints(quote: str, value: float, unit: str) -> bool:
-    """Does ``quote`` print ``value`` (in ``unit``): the same number, multiplied out, or as a share?"""
+def quote_prints(quote: str, value: float, unit: str, decimals: int | None = None) -> bool:
+    """Does ``quote`` print ``value`` (in ``unit``): the same number, multiplied out, or as a share? A fraction
+    (三分之二) is compared at the value's ``decimals`` (66.6667 at 4), every other number exactly."""
     v = _decimal(value)
     if v is None:
         return False
+    places = decimals if decimals is not None else max(0, -v.normalize().as_tuple().exponent)
     wanted = {v, v * UNIT_SCALE.get(unit, 1)}
-    for n in printed_numbers(quote):
-        candidates = {n, n * 100} if unit == "%" else {n}
-        for c in candidates:
+    for n, exact in _numbers(quote):
+        for c in ({n, n * 100} if unit == "%" else {n}):
+            if not exact:
+                c = c.quantize(Decimal(1).scaleb(-places))
             if any(_equal(c, w) for w in wanted):
                 return True
     return False

@@ -339,7 +339,7 @@ def _check_quote(f: Figure, fail) -> None:
             raise fail("quote", "is empty: give the source's words that print the value, or say in note why there "
                                 "are none")
         return
-    if not quote_prints(f.quote, f.value, f.unit):
+    if not quote_prints(f.quote, f.value, f.unit, f.decimals):
         found = ", ".join(sorted({_plain_number(n) for n in printed_numbers(f.quote)})[:6]) or "no number"
         raise fail("value", f"{f.value:g} is not a number its quote prints (the quote has {found}): fix the "
                             "typo, or set derived to true and say in note how the value was worked out")
@@ -573,7 +573,8 @@ def _check_register(ds: Dataset) -> None:
         missing = unaccounted(ds, source_id)
         if missing:
             m = missing[0]
-            raise InputError(f"the number '{m.text}' at offset {m.offset} of '{source_id}' is neither a claim nor "
+            shown = f"'{m.text}'" if len(m.text) <= 20 else f"'{m.text[:20]}…' ({len(m.text):,} characters)"
+            raise InputError(f"the number {shown} at offset {m.offset} of '{source_id}' is neither a claim nor "
                              f"in the register ({len(missing)} such); add a claim or a mentions.csv row with the reason "
                              "(python -m factcheck mentions lists them)", file=w)
     s_w = where(ds.root / "searches.csv")
