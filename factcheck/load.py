@@ -78,6 +78,9 @@ class Source:
     artefacts: str
     note: str
     row: int
+    short_title: str
+    placement: str
+    asked: str
 
 
 @dataclass(frozen=True)
@@ -350,7 +353,8 @@ def load(data_dir: str | Path) -> Dataset:
         sources[c.text("source_id")] = Source(
             c.text("source_id"), c.text("publisher"), c.text("origin"), c.text("title"), c.text("published"), c.text("url"),
             c.text("copy_url"), c.text("copy_kind"), c.integer("tier") or 0, c.text("covers"), c.text("accessed"),
-            c.text("text_file"), c.text("text_scope"), c.text("artefacts"), c.text("note"), c.row)
+            c.text("text_file"), c.text("text_scope"), c.text("artefacts"), c.text("note"), c.row,
+            c.text("short_title"), c.text("placement"), c.text("asked"))
     indicators = {}
     for c in cells("indicators"):
         lo, hi = c.number("minimum"), c.number("maximum")
