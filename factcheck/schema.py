@@ -201,7 +201,9 @@ def descriptor() -> dict:
         "name": "jiangmen-hightech-zone-factcheck",
         "title": "江门高新区新闻数字核查数据包",
         "description": "Numbers printed in news articles about the Jiangmen National High-tech Zone, the outside "
-                       "figures that check them, their sources, the searches that found nothing, and corrections.",
+                       "figures that check them, their sources, the searches that found nothing, and corrections. "
+                       "The licence covers these tables, not the article texts in articles/: those remain the "
+                       "copyright of their publishers and are kept verbatim only to verify their figures.",
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
                       "title": "Creative Commons Attribution 4.0"}],
         "resources": [t.spec() for t in TABLES],
