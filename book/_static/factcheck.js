@@ -40,7 +40,9 @@
      stays whole (Sphinx's default splits at every "."), and a number written into Chinese (第53位, 52件) is
      split from it, the single characters around it dropped: the index holds 53, not 第 or 位;
    * Sphinx then drops every all-digit word of a query (so 53 found nothing): _parseQuery is wrapped to add
-     them back, once searchtools.js has defined it. */
+     them back, once searchtools.js has defined it;
+   * jieba indexes a percentage with its sign (135.71%), so a page that prints 135.71% is also listed under
+     the bare number a reader types: the loaded index is completed once, in place. */
 var splitQuery = function (query) {
   var out = [];
   query
@@ -68,6 +70,22 @@ var splitQuery = function (query) {
       return parsed;
     };
     Search._parseQuery.keepsNumbers = true;
+    if (Search._index) { bareNumbers(Search._index); }
+    var setIndex = Search.setIndex;
+    Search.setIndex = function (index) { bareNumbers(index); return setIndex(index); };
+  }
+  function bareNumbers(index) {
+    ["terms", "titleterms"].forEach(function (kind) {
+      var terms = index[kind];
+      if (!terms || terms.__bareNumbers) { return; }
+      Object.keys(terms).forEach(function (term) {
+        var m = /^(\d+(?:\.\d+)?)%$/.exec(term);
+        if (!m) { return; }
+        var docs = [].concat(terms[m[1]] === undefined ? [] : terms[m[1]], terms[term]);
+        terms[m[1]] = docs.filter(function (d, i) { return docs.indexOf(d) === i; });
+      });
+      Object.defineProperty(terms, "__bareNumbers", {value: true});
+    });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", keepNumbers); } else { keepNumbers(); }
 })();
