@@ -53,6 +53,8 @@ SPEC_START = "var spec="
 MATHJAX = re.compile(r'\s*<script>window\.MathJax = [^<]*</script>|\s*<script [^>]*src="https://[^"]*mathjax[^"]*"></script>')
 FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
           '第 <span class="pageNumber"></span> 页,共 <span class="totalPages"></span> 页</div>')
+PAGE_MARGIN_MM = {"top": 16, "bottom": 18, "left": 14, "right": 14}
+"""The PDF's A4 margins; the page numbers print in the bottom one."""
 
 
 def log(message: str) -> None:
@@ -350,7 +352,7 @@ def print_pdf(single: Path, dest: Path, *, page_path: str = "index.html") -> Pat
         page.emulate_media(media="print")
         page.pdf(path=str(tmp), format="A4", print_background=True, outline=True, tagged=True,
                  display_header_footer=True, header_template="<span></span>", footer_template=FOOTER,
-                 margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
+                 margin={side: f"{mm}mm" for side, mm in PAGE_MARGIN_MM.items()})
         context.close()
     if refused:
         tmp.unlink(missing_ok=True)
