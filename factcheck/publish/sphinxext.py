@@ -6,7 +6,7 @@ PDF is printed from get the same:
 * **One repository address.** ``repository.url`` in ``_config.yml`` is the only place it is written. The
   footer's ``{issues}`` and the ``{report}`` role of a page (``{report}`本书代码仓库```) become links to its
   Issues; where the book is read (``html.baseurl``) defaults to the GitHub Pages address of a GitHub
-  repository, where ``.github/workflows/pages.yml`` publishes it.
+  repository, where ``.github/workflows/ci.yml`` publishes it.
 * **Sharing.** Every page gets a ``description`` and Open Graph tags (title, description, image, site name,
   address when the base address is known): a link pasted into WeChat or a chat shows what the page says.
   The description is the page's first paragraphs, taken from its Markdown and from its HTML outputs alike
