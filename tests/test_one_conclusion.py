@@ -179,7 +179,7 @@ def _quotes(e: Edition) -> list[str]:
     """The article's own words and titles, printed as the source printed them (never typeset)."""
     out = [j["quote"] for j in e.claims] + [r["quote"] for r in e.register()]
     out += [r for j in e.claims for r in j.get("repeats", [])]
-    out += [s["title"] for s in e.sources.values()]
+    out += [f"《{s['title']}》" for s in e.sources.values()]
     return sorted(set(out), key=len, reverse=True)
 
 

@@ -95,7 +95,7 @@ def _verbatim(judged, years) -> list[str]:
         doc = judged(y)
         out |= {j["quote"] for j in doc["claims"]} | {r["quote"] for r in doc["register"]}
         out |= {r for j in doc["claims"] for r in j.get("repeats", [])}
-        out |= {s["title"] for s in doc["sources"].values()}
+        out |= {f"《{s['title']}》" for s in doc["sources"].values()}
     return sorted(out, key=len, reverse=True)
 
 
