@@ -8,9 +8,9 @@ and source. Places have one colour on every page (:data:`PLACE_COLOURS`); verdic
 :mod:`factcheck.vocabulary`.
 
 On a phone: no text under :data:`MIN_FONT` px, legends that wrap into :data:`LEGEND_COLUMNS` columns, and
-small multiples (a ``vconcat``) drawn at the width of the page: Vega-Lite sizes only single and layered
-views to their container, so the page measures what the axes add and draws the panels that much narrower
-(a wider SVG would be scaled down, its text with it).
+every chart drawn at the width of the page, again whenever that width changes (a wider SVG would be scaled
+down, its text with it). Vega-Lite sizes only single and layered views to their container, so for small
+multiples (a ``vconcat``) the page measures what the axes add and draws the panels that much narrower.
 """
 
 from __future__ import annotations
@@ -91,6 +91,23 @@ def finish(chart: alt.TopLevelMixin, *, title: str, subtitle: str, source: str, 
                                       "alt": zh(alt_text), "data": data})
 
 
+_TOKEN = re.compile(r"[0-9A-Za-z.,%/*+-]+|.", re.S)
+
+
+def wrap(text: str, ems: float) -> list[str]:
+    """Lines of at most ``ems`` Chinese characters' width (a Latin letter or digit counts as half of one), never
+    breaking a number: a drawn title does not wrap by itself, and one long line would make the SVG as wide."""
+    lines, line, used = [], "", 0.0
+    for token in _TOKEN.findall(text):
+        w = sum(0.55 if ord(ch) < 0x2E80 else 1.0 for ch in token)
+        if used + w > ems and line:
+            lines.append(line)
+            line, used = "", 0.0
+        line += token
+        used += w
+    return [*lines, line] if line or not lines else lines
+
+
 def export_spec(spec: dict) -> dict:
     """The spec as a standalone SVG draws it: a fixed width, and the title, subtitle and source inside."""
     meta = spec.get("usermeta", {})
@@ -107,27 +124,32 @@ def export_spec(spec: dict) -> dict:
                 fix(value)
 
     fix(out)
-    out["title"] = {"text": meta.get("title", ""), "subtitle": [meta.get("subtitle", ""), f"来源：{meta.get('source', '')}"],
+    title_size, subtitle_size = 15, 12
+    out["title"] = {"text": wrap(meta.get("title", ""), EXPORT_WIDTH / title_size),
+                    "subtitle": [*wrap(meta.get("subtitle", ""), EXPORT_WIDTH / subtitle_size),
+                                 *wrap(f"来源：{meta.get('source', '')}", EXPORT_WIDTH / subtitle_size)],
                     "anchor": "start", "font": FONT, "subtitleFont": FONT}
     return out
 
 
 # The page's drawing: vegaEmbed into the figure's own div (not by id: the single-page print edition shows a
 # chart twice), then the div gets its text alternative back. Small multiples are drawn at a number of pixels
-# (first the div's width, then less what the axes and labels added) and again when the div's width changes.
+# (first the div's width, then less what the axes and labels added). Every chart is drawn again when its
+# div's width changes (the page's columns settle after the first drawing; a phone turns): a chart drawn for
+# a wider div would be scaled down, its text with it. Drawings queue, one at a time.
 DRAW_JS = """(function(){var el=document.currentScript.parentNode.querySelector('.factcheck-vis');
 var label=el.getAttribute('aria-label');var spec=%s;
-var multi=!!(spec.vconcat||spec.hconcat||spec.concat);var view=null,width=-1,pending=null;
+var multi=!!(spec.vconcat||spec.hconcat||spec.concat);var view=null,width=-1,pending=null,queue=Promise.resolve();
 function sized(w){return JSON.parse(JSON.stringify(spec),function(k,v){return k==='width'&&v==='container'?w:v;});}
 function embed(s){if(view){view.finalize();}return window.vegaEmbed(el,s,{actions:false,renderer:'svg'})
 .then(function(r){view=r;el.setAttribute('role','img');el.setAttribute('aria-label',label);
 el.removeAttribute('aria-roledescription');});}
 function fit(w,panel,tries){return embed(sized(panel)).then(function(){var svg=el.querySelector('svg');
 var over=svg?svg.width.baseVal.value-w:0;if(over>0&&tries>0){return fit(w,Math.max(60,panel-Math.ceil(over)),tries-1);}});}
-function draw(){if(!window.vegaEmbed){return setTimeout(draw,50);}var w=el.clientWidth;
-var done=multi&&w>60?fit(w,w,5):embed(spec);width=w;
-done.then(function(){el.setAttribute('data-drawn','1');}).catch(function(e){console.error('chart error',e);});}
-if(multi&&window.ResizeObserver){new ResizeObserver(function(){if(Math.abs(el.clientWidth-width)<1){return;}
+function render(){var w=el.clientWidth;width=w;return (multi&&w>60?fit(w,w,5):embed(spec))
+.then(function(){el.setAttribute('data-drawn','1');}).catch(function(e){console.error('chart error',e);});}
+function draw(){if(!window.vegaEmbed){return setTimeout(draw,50);}queue=queue.then(render);}
+if(window.ResizeObserver){new ResizeObserver(function(){if(Math.abs(el.clientWidth-width)<1){return;}
 clearTimeout(pending);pending=setTimeout(draw,100);}).observe(el);}
 draw();})();"""
 

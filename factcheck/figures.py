@@ -217,7 +217,7 @@ def targets(edition: Edition, chapter: str) -> alt.TopLevelMixin | None:
             alt.Chart(alt.Data(values=goal)).mark_text(dy=-14, color="#2b6cb0").encode(
                 x=x, y=y, text=alt.value("目标")),
         ).properties(width=WIDTH, height=110, title=alt.TitleParams(name, subtitle=f"目标{goal_text}，{status}",
-                                                                  fontSize=13, subtitleFontSize=12))
+                                                                  fontSize=13, subtitleFontSize=12, subtitlePadding=4))
         panels.append(layer)
         data += [{"目标": name, **r} for r in goal + actual]
     statuses = [TARGET_STATUS[j["target"]["status"]] for j in goals]

@@ -346,3 +346,19 @@ def test_the_rank_chart_shows_how_many_zones_were_ranked(editions):
         axis = next(v for v in views(spec) if v["encoding"].get("y", {}).get("axis"))["encoding"]["y"]
         assert axis["scale"]["reverse"] is True and axis["scale"]["domain"][1] >= max(pools.values())
         assert axis["axis"]["format"] == "d"
+
+
+def test_the_exported_svg_wraps_its_words_without_breaking_a_number(every_chart):
+    """The SVG download draws the title, subtitle and source itself: in lines no wider than the chart, and a
+    number is never cut in two (1.4 / 26)."""
+    lines = charts.wrap("以2020年的常住人口代替重算为1.426件/万人", 8)
+    assert len(lines) > 1 and any("1.426" in line for line in lines) and any("2020" in line for line in lines)
+    for where, _, spec in every_chart:
+        title = charts.export_spec(spec)["title"]
+        meta = spec["usermeta"]
+        assert "".join(title["text"]) == meta["title"]
+        assert "".join(title["subtitle"]) == meta["subtitle"] + f"来源：{meta['source']}"
+        for line in title["text"]:
+            assert sum(0.55 if ord(ch) < 0x2E80 else 1 for ch in line) <= charts.EXPORT_WIDTH / 15 + 8, where
+        numbers = re.findall(r"\d+(?:\.\d+)?", meta["title"])
+        assert re.findall(r"\d+(?:\.\d+)?", "\n".join(title["text"])) == numbers, f"{where}: a number was cut"
