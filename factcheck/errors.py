@@ -61,7 +61,7 @@ class BuildError(RuntimeError):
 def where(path: str | os.PathLike) -> str:
     """A path as messages show it: relative to the working directory when inside it."""
     path = Path(path)
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    try:  # never resolved: a symbolic link is named as itself, not as what it points to
+        return str(Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(Path.cwd()))))
     except (ValueError, OSError):
         return str(path)

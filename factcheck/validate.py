@@ -20,15 +20,18 @@ import io
 import json
 import math
 import re
+from datetime import date
 from pathlib import Path
 
 from . import chapters
 from .bindings import Reference, parse_bindings
 from .errors import InputError, where
+from .files import check_tree, read_bytes
 from .formula import MAX_INPUTS, FormulaError, parse_formula
-from .load import MAX_BYTES, MAX_ROWS, Claim, Dataset, load, note_read
+from .load import MAX_BYTES, MAX_ROWS, Claim, Dataset, Figure, decode, describe_char, invisible, load, note_read
 from .numbers import decimals_of, figure_value, same_number, token_offsets
 from .params import check_data_dir
+from .quotes import printed_numbers, quote_prints
 from .register import unaccounted
 from .schema import BY_NAME, TABLES, descriptor
 
@@ -42,20 +45,24 @@ def validate(data_dir: str | Path) -> Dataset:
     check_schema(root)
     ds = load(root)
     check_rules(ds)
+    check_files(ds)
     return ds
+
+
+def check_files(ds: Dataset) -> None:
+    """Nothing under the data folder but what the package declares: no link, pipe or device, no stray file."""
+    declared = set(ds.declared_files())
+    check_tree(ds.root, declared.__contains__,
+               how=" (the data package is datapackage.json, its tables and the article texts sources.csv names)")
 
 
 # ---- the descriptor -----------------------------------------------------------------------------
 def check_descriptor(package: Path) -> None:
     """The folder's descriptor must match :func:`factcheck.schema.descriptor` resource by resource."""
-    if not package.is_file():
+    if not package.exists() and not package.is_symlink():
         raise InputError("file is missing; a data folder needs its datapackage.json", file=where(package))
-    if package.stat().st_size > MAX_BYTES:
-        raise InputError(f"is over {MAX_BYTES:,} bytes", file=where(package))
     try:
-        given = json.loads(package.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise InputError("is not UTF-8 text; save it as UTF-8", file=where(package)) from None
+        given = json.loads(decode(read_bytes(package, root=package.parent, limit=MAX_BYTES), package))
     except json.JSONDecodeError as exc:
         raise InputError(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
                          file=where(package)) from None
@@ -104,11 +111,9 @@ def check_descriptor(package: Path) -> None:
 def check_csv_text(path: Path, expected: list[str]) -> None:
     """What Frictionless reports poorly: a missing or non-UTF-8 file, broken quoting, a bad header or row."""
     w = where(path)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise InputError("file is missing (datapackage.json lists it)", file=w)
-    if path.stat().st_size > MAX_BYTES:
-        raise InputError(f"is {path.stat().st_size:,} bytes; data files over {MAX_BYTES:,} bytes are refused", file=w)
-    data = path.read_bytes()
+    data = read_bytes(path, root=path.parent, limit=MAX_BYTES)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -148,6 +153,12 @@ def check_csv_text(path: Path, expected: list[str]) -> None:
             raise InputError(f"has {len(record)} cells but the header has {len(expected)} columns "
                              f"(cells missing from '{expected[len(record)]}' on)", file=w, row=number,
                              column=expected[len(record)])
+        for column, cell in zip(expected, record, strict=True):
+            found = invisible(cell)
+            if found:
+                raise InputError(f"holds the invisible character {describe_char(found[1])} at position {found[0] + 1}, "
+                                 "which makes the text read otherwise than it shows; delete it", file=w, row=number,
+                                 column=column)
 
 
 def _check_header(header: list[str], expected: list[str], w: str) -> None:
@@ -275,8 +286,68 @@ def check_rules(ds: Dataset) -> None:
         text = ds.articles[f.source_id] if f.source_id in ds.articles else None
         if text is not None and f.quote and f.quote not in text:
             raise fail("quote", f"quote is not found verbatim in source '{f.source_id}'")
+        _check_quote(f, fail)
     _check_claims(ds)
     _check_register(ds)
+    _check_dates(ds)
+
+
+def _check_dates(ds: Dataset, today: date | None = None) -> None:
+    """Dates that exist, none in the future, and nothing read before it was published."""
+    today = today or date.today()
+    s_w = where(ds.root / "sources.csv")
+    for s in ds.sources.values():
+        accessed = _date(s.accessed, s_w, s.row, "accessed", today)
+        if s.published:
+            parts = [int(x) for x in s.published.split("-")]
+            try:
+                start = date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+            except ValueError:
+                raise InputError(f"'{s.published}' is not a date that exists (YYYY, YYYY-MM or YYYY-MM-DD)", file=s_w,
+                                 row=s.row, column="published") from None
+            if start > today:
+                raise InputError(f"'{s.published}' is in the future", file=s_w, row=s.row, column="published")
+            if accessed is not None and start > accessed:
+                raise InputError(f"'{s.published}' is after the date it was read ({s.accessed}): a source is read "
+                                 "on or after it is published", file=s_w, row=s.row, column="published")
+    for table, rows in (("searches", ds.searches), ("corrections", ds.corrections)):
+        w = where(ds.root / f"{table}.csv")
+        for r in rows:
+            _date(r.date, w, r.row, "date", today)
+
+
+def _date(text: str, w: str, row: int, column: str, today: date) -> date | None:
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"'{text}' is not a date that exists (YYYY-MM-DD)", file=w, row=row, column=column) from None
+    if day > today:
+        raise InputError(f"{text} is in the future (today is {today.isoformat()})", file=w, row=row, column=column)
+    return day
+
+
+def _check_quote(f: Figure, fail) -> None:
+    """An input's value is one of the numbers its own quote prints, or says why not."""
+    if f.derived:
+        if not f.note:
+            raise fail("note", "a derived value needs the note to say how it was worked out")
+        return
+    if not f.quote:
+        if not f.note:
+            raise fail("quote", "is empty: give the source's words that print the value, or say in note why there "
+                                "are none")
+        return
+    if not quote_prints(f.quote, f.value, f.unit, f.decimals):
+        found = ", ".join(sorted({_plain_number(n) for n in printed_numbers(f.quote)})[:6]) or "no number"
+        raise fail("value", f"{f.value:g} is not a number its quote prints (the quote has {found}): fix the "
+                            "typo, or set derived to true and say in note how the value was worked out")
+
+
+def _plain_number(n) -> str:
+    text = format(n.normalize(), "f")
+    return text
 
 
 def _check_figure(ds: Dataset, indicator: str, unit: str, value: float, qualifier: str, fail) -> None:
@@ -502,7 +573,8 @@ def _check_register(ds: Dataset) -> None:
         missing = unaccounted(ds, source_id)
         if missing:
             m = missing[0]
-            raise InputError(f"the number '{m.text}' at offset {m.offset} of '{source_id}' is neither a claim nor "
+            shown = f"'{m.text}'" if len(m.text) <= 20 else f"'{m.text[:20]}…' ({len(m.text):,} characters)"
+            raise InputError(f"the number {shown} at offset {m.offset} of '{source_id}' is neither a claim nor "
                              f"in the register ({len(missing)} such); add a claim or a mentions.csv row with the reason "
                              "(python -m factcheck mentions lists them)", file=w)
     s_w = where(ds.root / "searches.csv")
@@ -514,3 +586,38 @@ def _check_register(ds: Dataset) -> None:
     for c in ds.corrections:
         if c.claim_id and c.claim_id not in ds.claims:
             raise InputError(f"unknown claim '{c.claim_id}'", file=c_w, row=c.row, column="claim_id")
+
+
+# ---- what validation reports without refusing -----------------------------------------------------
+def notes(ds: Dataset) -> list[str]:
+    """What is valid but probably not meant: an input no claim reads (a typo in its period or place?), a
+    binding to a period that has neither an input nor a search record (the claim silently turns 无法核实)."""
+    read: set[tuple[str, str, int]] = set()
+    out: list[str] = []
+    c_w = where(ds.root / "claims.csv")
+    for c in ds.claims.values():
+        if not c.statistic:
+            continue
+        read.add((c.indicator, c.geography, int(c.period or c.year)))
+        for ref in parse_bindings(c.bindings):
+            if ref.kind != "input":
+                continue
+            for number, period in enumerate(ref.periods):
+                key = (ref.target, ref.geography, period.year)
+                read.add(key)
+                needed = (period.year == c.due) if c.check == "target" else number == 0  # a target: its due year
+                if needed and not ds.figures_at(*key) and ds.search_for(*key) is None and not ref.optional:
+                    out.append(f"{c_w}, row {c.row}, column 'bindings': '{ref.name}' needs {ref.target} of "
+                               f"{ref.geography} for {period.year}, which neither inputs.csv nor searches.csv has; "
+                               f"add the figure to inputs.csv, or what you searched to searches.csv: "
+                               f"{ref.target},{ref.geography},{period.year},nothing,<what was searched>,"
+                               f"{date.today().isoformat()},,")
+    drawn = {(c.indicator, place) for ch in chapters.chapters() for c in ch.charts for place in c.places}
+    pairs = {(i, g) for i, g, _ in read} | drawn
+    unread = [f for f in ds.inputs
+              if (f.indicator, f.geography) not in pairs and f.indicator not in chapters.CHART_INDICATORS]
+    if unread:
+        what = "、".join(dict.fromkeys(f"{f.indicator}@{f.geography}" for f in unread))
+        out.append(f"{where(ds.root / 'inputs.csv')}, rows {', '.join(str(f.row) for f in unread)}: no claim reads "
+                   f"and no chart draws {what}; if a claim should, check the place and period it binds")
+    return out
