@@ -1,7 +1,8 @@
-"""Command line: ``python -m factcheck validate|judge|verify|mentions|schema|build``.
+"""Command line: ``python -m factcheck validate|judge|verify|diff|mentions|schema|build``.
 
 Bad input exits 2 with one line (``error: …``); anything else is a bug and exits 1 with one line
-(``internal error: …``; ``FACTCHECK_DEBUG=1`` shows the traceback).
+(``internal error: …``; ``FACTCHECK_DEBUG=1`` shows the traceback). ``diff`` also exits 1, with its table
+and no error line, while a published verdict changed without a correction.
 """
 
 from __future__ import annotations
@@ -96,6 +97,14 @@ def _verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import run
+
+    code, report = run(args.rev, _data(args), args.format, args.write_corrections)
+    sys.stdout.write(report)
+    return code
+
+
 def _mentions(args: argparse.Namespace) -> int:
     from .load import load
     from .register import accounting
@@ -139,10 +148,10 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _params(args: argparse.Namespace) -> int:
-    from .params import check_data_dir, check_jobs, check_port, check_year
+    from .params import check_base, check_data_dir, check_format, check_jobs, check_port, check_year
 
     for value, check in ((args.year, check_year), (args.data, check_data_dir), (args.jobs, check_jobs),
-                         (args.port, check_port)):
+                         (args.port, check_port), (args.base, check_base), (args.format, check_format)):
         if value is not None:
             check(value)
     return 0
@@ -165,6 +174,14 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--data", default="data")
     c.add_argument("--out", default="_build/verdicts")
     c.set_defaults(func=_verify)
+    c = sub.add_parser("diff", help="judge the data at git revision REV and in the work tree and list what changed; "
+                                    "exit 1 while a published verdict changed without a corrections row")
+    c.add_argument("rev", metavar="REV", help="a branch, tag or commit, e.g. main")
+    c.add_argument("--data", default="data")
+    c.add_argument("--format", default="text", help="text (a table) or markdown (for a GitHub job summary)")
+    c.add_argument("--write-corrections", action="store_true",
+                   help="append a drafted row to corrections.csv for each verdict change that has none")
+    c.set_defaults(func=_diff)
     c = sub.add_parser("mentions", help="list every number of the stored articles and what accounts for it")
     c.add_argument("--data", default="data")
     c.add_argument("--source", help="one source id (default: every stored article)")
@@ -174,7 +191,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--write", action="store_true")
     c.set_defaults(func=_schema)
     c = sub.add_parser("params", help="check the Makefile's parameters (the ones given) and exit")
-    for name in ("year", "data", "jobs", "port"):
+    for name in ("year", "data", "jobs", "port", "base", "format"):
         c.add_argument(f"--{name}")
     c.set_defaults(func=_params)
     c = sub.add_parser("build", help="judge, execute the notebooks for YEAR and build the book")
@@ -192,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for problem in getattr(exc, "errors", [exc]):  # every problem at once, one line each, by file
+            print(f"error: {problem.message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BuildError as exc:
         print(f"internal error: {exc}", file=sys.stderr)

@@ -210,11 +210,16 @@ class Search:
 
 @dataclass(frozen=True)
 class Correction:
+    """A change to a published verdict: ``before`` at commit ``base``, ``after`` now ("" when withdrawn)."""
+
     date: str
-    edition: int | None
+    edition: int
     claim_id: str
+    before: str
+    after: str
     what: str
     why: str
+    base: str
     row: int
 
 
@@ -439,7 +444,8 @@ def load(data_dir: str | Path) -> Dataset:
     searches = [Search(c.key("indicator"), c.key("geography"), c.integer("period") or 0, c.text("result"),
                        c.text("searched"), c.text("date"), c.text("source_id"), c.text("note"), c.row)
                 for c in cells("searches")]
-    corrections = [Correction(c.text("date"), c.integer("edition"), c.text("claim_id"), c.text("what"),
-                              c.text("why"), c.row) for c in cells("corrections")]
+    corrections = [Correction(c.text("date"), c.integer("edition") or 0, c.text("claim_id"), c.text("before"),
+                              c.text("after"), c.text("what"), c.text("why"), c.text("base"), c.row)
+                   for c in cells("corrections")]
     return Dataset(root, sources, indicators, inputs, claims, mentions, searches, corrections,
                    Articles(root, sources))

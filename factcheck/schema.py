@@ -22,7 +22,11 @@ CHECKS = ["stated", "formula", "target"]
 COPY_KINDS = ["", "mirror", "repost", "encyclopedia", "translation", "machine"]
 TEXT_SCOPES = ["", "full", "excerpts"]
 SEARCH_RESULTS = ["nothing", "unpublished", "near-miss"]
+DRAFTED = "TODO"
+"""How a corrections row drafted by the verdict diff starts its ``why``: validation refuses it until a person
+writes the reason, so a draft never passes for an explanation."""
 ID = r"^[a-z0-9][a-z0-9-]*$"
+CLAIM_ID = r"^\d{4}-[a-z0-9-]+$"
 YEAR = {"minimum": 1900, "maximum": 2100}
 
 
@@ -137,7 +141,7 @@ TABLES = [
         [("source_id", "sources", "source_id"), ("indicator", "indicators", "indicator")]),
     Table("claims", "文章中的数字", "Every number printed in a checked article: the statistics to check, and the "
                                 "names, ordinals, awards and dates kept with their kind and not checked.", [
-        _text("claim_id", "Edition year, then a short name", True, unique=True, pattern=r"^\d{4}-[a-z0-9-]+$"),
+        _text("claim_id", "Edition year, then a short name", True, unique=True, pattern=CLAIM_ID),
         Field("year", "integer", "The edition: the year the article's figures describe", True, YEAR),
         _text("source_id", "The article", True),
         _text("chapter", "Chapter (see book/chapters.yml)", True, pattern=r"^[a-z][a-z0-9_]*$"),
@@ -181,13 +185,21 @@ TABLES = [
         _text("source_id", "For unpublished: the source that says so"),
         _text("note", "The nearest thing found, caveats"),
     ], ["indicator", "geography", "period"], [("indicator", "indicators", "indicator")]),
-    Table("corrections", "更正记录", "Every correction of a published verdict or figure.", [
-        Field("date", "date", "When the correction was published", True),
-        Field("edition", "integer", "The edition corrected (empty: the whole book)", constraints=YEAR),
-        _text("claim_id", "The claim corrected (empty: not one claim)"),
-        _text("what", "What changed, in Chinese", True),
-        _text("why", "Why, in Chinese", True),
-    ], ["date", "what"]),
+    Table("corrections", "更正记录", "Every change to a verdict after its first publication, one row a change: the "
+                                  "verdict diff (python -m factcheck diff REV) finds these changes and drafts the rows.", [
+        Field("date", "date", "When the correction was published (not in the future)", True),
+        Field("edition", "integer", "The edition of the claim: the year its id starts with", True, YEAR),
+        _text("claim_id", "The claim whose verdict changed (it may since have been removed from claims.csv)", True,
+              pattern=CLAIM_ID),
+        _text("before", "The verdict published before: a verdict code of factcheck/vocabulary.py", True),
+        _text("after", "The verdict now, a verdict code; empty when the claim no longer gets one (removed, or not a "
+                       "statistic)"),
+        _text("what", "Which figure, in Chinese (the quote with the figure)", True),
+        _text("why", "Why the verdict changed, in Chinese; a drafted row says TODO here and is refused until a person "
+                     "writes the reason", True),
+        _text("base", "The commit whose data gave the verdict before (the revision the verdict diff compared with)",
+              True, pattern=r"^[0-9a-f]{40}$"),
+    ], ["claim_id", "base"]),
 ]
 BY_NAME = {t.name: t for t in TABLES}
 
@@ -198,7 +210,8 @@ def descriptor() -> dict:
         "name": "jiangmen-hightech-zone-factcheck",
         "title": "江门高新区新闻数字核查数据包",
         "description": "Numbers printed in news articles about the Jiangmen National High-tech Zone, the outside "
-                       "figures that check them, their sources, the searches that found nothing, and corrections.",
+                       "figures that check them, their sources, the searches that found nothing, and the corrections of "
+                       "published verdicts.",
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
                       "title": "Creative Commons Attribution 4.0"}],
         "resources": [t.spec() for t in TABLES],

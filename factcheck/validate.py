@@ -10,7 +10,8 @@
    prints, and the figure is a whole token of its quote, found verbatim in the stored article; units
    agree with the indicator; counts are whole; bindings resolve, have no cycle and check something other
    than the figure itself; every formula evaluates to a finite number; every numeric mention of every
-   stored article is accounted for (:mod:`factcheck.mentions`).
+   stored article is accounted for (:mod:`factcheck.mentions`); every correction names a change between
+   two verdicts of a claim of its edition, dated no later than today, with a reason a person wrote.
 """
 
 from __future__ import annotations
@@ -25,23 +26,44 @@ from pathlib import Path
 
 from . import chapters
 from .bindings import Reference, parse_bindings
-from .errors import InputError, where
+from .errors import InputError, InputErrors, Problems, where
 from .files import check_tree, read_bytes
 from .formula import MAX_INPUTS, FormulaError, parse_formula
-from .load import MAX_BYTES, MAX_ROWS, Claim, Dataset, Figure, decode, describe_char, invisible, load, note_read
+from .load import (
+    MAX_BYTES,
+    MAX_ROWS,
+    Claim,
+    Correction,
+    Dataset,
+    Figure,
+    decode,
+    describe_char,
+    invisible,
+    load,
+    note_read,
+)
 from .numbers import decimals_of, figure_value, same_number, token_offsets
 from .params import check_data_dir
 from .quotes import printed_numbers, quote_prints
 from .register import unaccounted
-from .schema import BY_NAME, TABLES, descriptor
+from .schema import BY_NAME, DRAFTED, TABLES, descriptor
+from .vocabulary import BY_CODE, CODES
+
+MAX_PROBLEMS = 100
+"""The most problems of one kind listed at once (a wholly wrong file would print thousands)."""
 
 
 def validate(data_dir: str | Path) -> Dataset:
-    """Validate ``data_dir`` and return its records; raise :class:`InputError` on the first problem."""
+    """Validate ``data_dir`` and return its records; raise every problem of a stage at once (an
+    :class:`InputError`, or :class:`InputErrors` grouped by file): the files as text, then the schema, then
+    the rules."""
     root = check_data_dir(data_dir)
-    check_descriptor(root / "datapackage.json")
+    check_descriptor(root / "datapackage.json")  # it names the tables: without it nothing else can be read
+    problems = Problems()
     for table in TABLES:
-        check_csv_text(root / table.path, table.header)
+        with problems.item():
+            check_csv_text(root / table.path, table.header)
+    problems.done()
     check_schema(root)
     ds = load(root)
     check_rules(ds)
@@ -200,12 +222,19 @@ def check_schema(root: Path) -> None:
                          file=where(root / "datapackage.json")) from None
     if report.valid:
         return
+    problems = Problems()
+    seen: set[tuple] = set()
     for task in report.tasks:
-        for error in task.errors:
+        for error in task.errors[:MAX_PROBLEMS]:
+            key = (task.name, getattr(error, "row_number", None))
+            if key in seen and key[1] is not None:
+                continue  # one line a row: a duplicate id is both a unique and a primary-key error
+            seen.add(key)
             table = BY_NAME.get(task.name)
             schema = table.spec()["schema"] if table else {}
-            raise InputError(_explain(error, schema, root), file=where(root / (task.place or "")),
-                             row=getattr(error, "row_number", None), column=_error_column(error))
+            problems.errors.append(InputError(_explain(error, schema, root), file=where(root / (task.place or "")),
+                                              row=getattr(error, "row_number", None), column=_error_column(error)))
+    problems.done()
     raise InputError("not a valid data package", file=where(root / "datapackage.json"))
 
 
@@ -251,7 +280,7 @@ def _explain(error: object, schema: dict, root: Path) -> str:
         names = getattr(error, "field_names", []) or ["value"]
         cells = getattr(error, "field_cells", []) or [""]
         target = getattr(error, "reference_name", "") or "the referenced table"
-        return f"unknown {names[0]} '{cells[0]}' (not in {target}.csv)"
+        return f"unknown {names[0]} '{cells[0]}' (not in {target}.csv)" + row_to_add(target, str(cells[0]))
     if kind == "blank-row":
         return "blank row; remove it"
     return f"{getattr(error, 'title', 'error')}: {note}".rstrip(": ")
@@ -275,45 +304,66 @@ def _unit_hint(error: object, schema: dict, root: Path) -> str:
 
 # ---- cross-file rules ---------------------------------------------------------------------------
 def check_rules(ds: Dataset) -> None:
-    inputs_csv = where(ds.root / "inputs.csv")
+    """The rules across files, every row checked: each row's first problem is reported, all rows at once."""
+    problems = Problems()
+    for source_id in ds.articles:  # an article that cannot be read fails every row that quotes it: say it once
+        with problems.item():
+            ds.articles[source_id]
+    problems.done()
     for f in ds.inputs:
-        def fail(column: str, reason: str, row: int = f.row) -> InputError:
-            return InputError(reason, file=inputs_csv, row=row, column=column)
-
-        if f.source_id not in ds.sources:
-            raise fail("source_id", f"unknown source '{f.source_id}' (not in sources.csv)")
-        _check_figure(ds, f.indicator, f.unit, f.value, f.qualifier, fail)
-        text = ds.articles[f.source_id] if f.source_id in ds.articles else None
-        if text is not None and f.quote and f.quote not in text:
-            raise fail("quote", f"quote is not found verbatim in source '{f.source_id}'")
-        _check_quote(f, fail)
-    _check_claims(ds)
-    _check_register(ds)
-    _check_dates(ds)
+        with problems.item():
+            _check_input(ds, f)
+    before = len(problems.errors)
+    _check_claims(ds, problems)
+    _check_register(ds, problems, claims_valid=len(problems.errors) == before)
+    _check_dates(ds, problems)
+    for c in ds.corrections:
+        with problems.item():
+            _check_correction(ds, c)
+    problems.done()
 
 
-def _check_dates(ds: Dataset, today: date | None = None) -> None:
+def _check_input(ds: Dataset, f: Figure) -> None:
+    def fail(column: str, reason: str, row: int = f.row) -> InputError:
+        return InputError(reason, file=where(ds.root / "inputs.csv"), row=row, column=column)
+
+    if f.source_id not in ds.sources:
+        raise fail("source_id", f"unknown source '{f.source_id}' (not in sources.csv)" + row_to_add("sources", f.source_id))
+    _check_figure(ds, f.indicator, f.unit, f.value, f.qualifier, fail)
+    text = ds.articles[f.source_id] if f.source_id in ds.articles else None
+    if text is not None and f.quote and f.quote not in text:
+        raise fail("quote", f"quote is not found verbatim in source '{f.source_id}'")
+    _check_quote(f, fail)
+
+
+def _check_dates(ds: Dataset, problems: Problems, today: date | None = None) -> None:
     """Dates that exist, none in the future, and nothing read before it was published."""
     today = today or date.today()
-    s_w = where(ds.root / "sources.csv")
     for s in ds.sources.values():
-        accessed = _date(s.accessed, s_w, s.row, "accessed", today)
-        if s.published:
-            parts = [int(x) for x in s.published.split("-")]
-            try:
-                start = date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-            except ValueError:
-                raise InputError(f"'{s.published}' is not a date that exists (YYYY, YYYY-MM or YYYY-MM-DD)", file=s_w,
-                                 row=s.row, column="published") from None
-            if start > today:
-                raise InputError(f"'{s.published}' is in the future", file=s_w, row=s.row, column="published")
-            if accessed is not None and start > accessed:
-                raise InputError(f"'{s.published}' is after the date it was read ({s.accessed}): a source is read "
-                                 "on or after it is published", file=s_w, row=s.row, column="published")
+        with problems.item():
+            _check_source_dates(ds, s, today)
     for table, rows in (("searches", ds.searches), ("corrections", ds.corrections)):
         w = where(ds.root / f"{table}.csv")
         for r in rows:
-            _date(r.date, w, r.row, "date", today)
+            with problems.item():
+                _date(r.date, w, r.row, "date", today)
+
+
+def _check_source_dates(ds: Dataset, s, today: date) -> None:
+    s_w = where(ds.root / "sources.csv")
+    accessed = _date(s.accessed, s_w, s.row, "accessed", today)
+    if s.published:
+        parts = [int(x) for x in s.published.split("-")]
+        try:
+            start = date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        except ValueError:
+            raise InputError(f"'{s.published}' is not a date that exists (YYYY, YYYY-MM or YYYY-MM-DD)", file=s_w,
+                             row=s.row, column="published") from None
+        if start > today:
+            raise InputError(f"'{s.published}' is in the future", file=s_w, row=s.row, column="published")
+        if accessed is not None and start > accessed:
+            raise InputError(f"'{s.published}' is after the date it was read ({s.accessed}): a source is read "
+                             "on or after it is published", file=s_w, row=s.row, column="published")
 
 
 def _date(text: str, w: str, row: int, column: str, today: date) -> date | None:
@@ -350,9 +400,19 @@ def _plain_number(n) -> str:
     return text
 
 
+def row_to_add(table: str, key: str, unit: str = "") -> str:
+    """The row an analyst adds for an id another table names, its other cells as <placeholders> (schema order)."""
+    spec = BY_NAME.get(table)
+    if spec is None:
+        return ""
+    cells = [key if i == 0 else (unit if f.name == "unit" and unit else f"<{f.name}>") for i, f in enumerate(spec.fields)]
+    return f"; add its row: {','.join(cells)}"
+
+
 def _check_figure(ds: Dataset, indicator: str, unit: str, value: float, qualifier: str, fail) -> None:
     if indicator not in ds.indicators:
-        raise fail("indicator", f"unknown indicator '{indicator}' (not in indicators.csv)")
+        raise fail("indicator", f"unknown indicator '{indicator}' (not in indicators.csv)"
+                                + row_to_add("indicators", indicator, unit))
     ind = ds.indicators[indicator]
     if unit != ind.unit:
         raise fail("unit", f"unit '{unit}' does not match the unit of indicator '{indicator}' ({ind.unit}); "
@@ -365,61 +425,73 @@ def _check_figure(ds: Dataset, indicator: str, unit: str, value: float, qualifie
         raise fail("value", f"{value:g} is not a whole number, but '{indicator}' counts things")
 
 
-def _check_claims(ds: Dataset) -> None:
+def _check_claims(ds: Dataset, problems: Problems) -> None:
     w = where(ds.root / "claims.csv")
-    known_chapters = chapters.ids()
+    before = len(problems.errors)
     for c in ds.claims.values():
-        def fail(column: str, reason: str, c: Claim = c) -> InputError:
-            return InputError(reason, file=w, row=c.row, column=column)
-
-        if not c.claim_id.startswith(f"{c.year}-"):
-            raise fail("year", f"is {c.year}, but claim id '{c.claim_id}' says edition {c.claim_id[:4]}; ids start "
-                               "with their edition year")
-        if c.source_id not in ds.articles:
-            raise fail("source_id", f"source '{c.source_id}' has no stored text, so the quote cannot be traced")
-        if c.chapter not in known_chapters:
-            raise fail("chapter", f"'{c.chapter}' is not a chapter of book/chapters.yml ({', '.join(known_chapters)})")
-        offsets = token_offsets(c.figure, c.quote)
-        if not offsets:
-            raise fail("figure", f"figure '{c.figure}' does not occur in the quote as a whole number")
-        if len(offsets) > 1:
-            raise fail("figure", f"figure '{c.figure}' occurs {len(offsets)} times in the quote; shorten the quote "
-                                 "so that it occurs once")
-        if c.quote not in ds.articles[c.source_id]:
-            raise fail("quote", f"quote is not found verbatim in source '{c.source_id}'")
-        if not c.statistic:
-            for column in ("value", "check", "formula", "bindings", "due"):
-                if getattr(c, column) not in (None, ""):
-                    raise fail(column, f"a {c.kind} is kept in the register, not checked: leave {column} empty")
-            continue
-        for column in ("indicator", "unit", "geography", "check"):
-            if not getattr(c, column):
-                raise fail(column, "is empty, but a statistic needs it")
-        if c.value is None:
-            raise fail("value", "is empty, but a statistic needs the value its figure prints")
-        if c.period is None:
-            raise fail("period", "is empty, but a statistic needs the year it describes")
-        _check_figure(ds, c.indicator, c.unit, c.value, c.qualifier, fail)
-        printed = figure_value(c.figure, c.unit)
-        if printed is None:
-            raise fail("figure", f"figure '{c.figure}' prints no number; a statistic's figure must (or give the "
-                                 "claim another kind)")
-        shown = _arabic(c.figure)
-        if shown is not None and c.decimals != decimals_of(shown):
-            column = "decimals" if ds_decimals_given(ds, c) else "value"
-            raise fail(column, f"'{c.value:.{c.decimals}f}' has {c.decimals} decimal(s), but the figure "
-                               f"'{c.figure}' prints {decimals_of(shown)}")
-        if not same_number(printed, c.value, c.decimals):
-            raise fail("value", f"{_show(c.value, c.decimals)} is not the number the figure '{c.figure}' prints "
-                                f"({_show(printed, c.decimals)})")
-        if c.due is not None and c.check != "target":
-            raise fail("due", "only a target has a due year")
-        _check_bindings(ds, c, fail)
-    _check_repeats(ds, w)
-    _check_cycles(ds, w)
+        with problems.item():
+            _check_claim(ds, c, w)
+    if len(problems.errors) > before:
+        return  # the checks across claims read every claim's bindings: only once each claim is valid
+    with problems.item():
+        _check_repeats(ds, w)
+    with problems.item():
+        _check_cycles(ds, w)
     for c in ds.claims.values():
         if c.statistic and c.check == "formula":
-            _check_evaluates(ds, c, w)
+            with problems.item():
+                _check_evaluates(ds, c, w)
+
+
+def _check_claim(ds: Dataset, c: Claim, w: str) -> None:
+    known_chapters = chapters.ids()
+
+    def fail(column: str, reason: str, c: Claim = c) -> InputError:
+        return InputError(reason, file=w, row=c.row, column=column)
+
+    if not c.claim_id.startswith(f"{c.year}-"):
+        raise fail("year", f"is {c.year}, but claim id '{c.claim_id}' says edition {c.claim_id[:4]}; ids start "
+                           "with their edition year")
+    if c.source_id not in ds.articles:
+        raise fail("source_id", f"source '{c.source_id}' has no stored text, so the quote cannot be traced")
+    if c.chapter not in known_chapters:
+        raise fail("chapter", f"'{c.chapter}' is not a chapter of book/chapters.yml ({', '.join(known_chapters)})")
+    offsets = token_offsets(c.figure, c.quote)
+    if not offsets:
+        raise fail("figure", f"figure '{c.figure}' does not occur in the quote as a whole number")
+    if len(offsets) > 1:
+        raise fail("figure", f"figure '{c.figure}' occurs {len(offsets)} times in the quote; shorten the quote "
+                             "so that it occurs once")
+    if c.quote not in ds.articles[c.source_id]:
+        raise fail("quote", f"quote is not found verbatim in source '{c.source_id}'")
+    if not c.statistic:
+        for column in ("value", "check", "formula", "bindings", "due"):
+            if getattr(c, column) not in (None, ""):
+                raise fail(column, f"a {c.kind} is kept in the register, not checked: leave {column} empty")
+        return
+    for column in ("indicator", "unit", "geography", "check"):
+        if not getattr(c, column):
+            raise fail(column, "is empty, but a statistic needs it")
+    if c.value is None:
+        raise fail("value", "is empty, but a statistic needs the value its figure prints")
+    if c.period is None:
+        raise fail("period", "is empty, but a statistic needs the year it describes")
+    _check_figure(ds, c.indicator, c.unit, c.value, c.qualifier, fail)
+    printed = figure_value(c.figure, c.unit)
+    if printed is None:
+        raise fail("figure", f"figure '{c.figure}' prints no number; a statistic's figure must (or give the "
+                             "claim another kind)")
+    shown = _arabic(c.figure)
+    if shown is not None and c.decimals != decimals_of(shown):
+        column = "decimals" if ds_decimals_given(ds, c) else "value"
+        raise fail(column, f"'{c.value:.{c.decimals}f}' has {c.decimals} decimal(s), but the figure "
+                           f"'{c.figure}' prints {decimals_of(shown)}")
+    if not same_number(printed, c.value, c.decimals):
+        raise fail("value", f"{_show(c.value, c.decimals)} is not the number the figure '{c.figure}' prints "
+                            f"({_show(printed, c.decimals)})")
+    if c.due is not None and c.check != "target":
+        raise fail("due", "only a target has a due year")
+    _check_bindings(ds, c, fail)
 
 
 _ARABIC_FIGURE = re.compile(r"第?([0-9]+(?:\.[0-9]+)?)[^0-9]*")
@@ -554,38 +626,82 @@ def _check_evaluates(ds: Dataset, c: Claim, w: str) -> None:
                          "zero?", file=w, row=c.row, column="formula")
 
 
-def _check_register(ds: Dataset) -> None:
-    """The mentions register, the searches and the corrections refer to things that exist."""
+def _check_register(ds: Dataset, problems: Problems, *, claims_valid: bool = True) -> None:
+    """The mentions register and the searches refer to things that exist."""
     w = where(ds.root / "mentions.csv")
+    before = len(problems.errors)
     for m in ds.mentions:
-        if m.source_id not in ds.articles:
-            raise InputError(f"source '{m.source_id}' has no stored text", file=w, row=m.row, column="source_id")
-        text = ds.articles[m.source_id]
-        if text[m.offset:m.offset + len(m.mention)] != m.mention:
-            raise InputError(f"'{m.mention}' is not at offset {m.offset} of the stored text of '{m.source_id}' "
-                             "(re-run python -m factcheck mentions)", file=w, row=m.row, column="offset")
-        if bool(m.claim_id) == bool(m.reason):
-            raise InputError("give either the claim it repeats or the reason it is left out", file=w, row=m.row,
-                             column="reason")
-        if m.claim_id and m.claim_id not in ds.claims:
-            raise InputError(f"unknown claim '{m.claim_id}'", file=w, row=m.row, column="claim_id")
-    for source_id in ds.articles:
-        missing = unaccounted(ds, source_id)
-        if missing:
-            m = missing[0]
-            shown = f"'{m.text}'" if len(m.text) <= 20 else f"'{m.text[:20]}…' ({len(m.text):,} characters)"
-            raise InputError(f"the number {shown} at offset {m.offset} of '{source_id}' is neither a claim nor "
-                             f"in the register ({len(missing)} such); add a claim or a mentions.csv row with the reason "
-                             "(python -m factcheck mentions lists them)", file=w)
+        with problems.item():
+            _check_mention(ds, m, w)
+    if claims_valid and len(problems.errors) == before:  # the accounting reads every claim's figure and mention
+        for source_id in ds.articles:
+            with problems.item():
+                _check_accounted(ds, source_id, w)
     s_w = where(ds.root / "searches.csv")
     for s in ds.searches:
         if s.result == "unpublished" and s.source_id not in ds.sources:
-            raise InputError("an 'unpublished' result needs the source that says so", file=s_w, row=s.row,
-                             column="source_id")
-    c_w = where(ds.root / "corrections.csv")
-    for c in ds.corrections:
-        if c.claim_id and c.claim_id not in ds.claims:
-            raise InputError(f"unknown claim '{c.claim_id}'", file=c_w, row=c.row, column="claim_id")
+            problems.errors.append(InputError("an 'unpublished' result needs the source that says so", file=s_w,
+                                              row=s.row, column="source_id"))
+
+
+def _check_mention(ds: Dataset, m, w: str) -> None:
+    if m.source_id not in ds.articles:
+        raise InputError(f"source '{m.source_id}' has no stored text", file=w, row=m.row, column="source_id")
+    text = ds.articles[m.source_id]
+    if text[m.offset:m.offset + len(m.mention)] != m.mention:
+        raise InputError(f"'{m.mention}' is not at offset {m.offset} of the stored text of '{m.source_id}' "
+                         "(re-run python -m factcheck mentions)", file=w, row=m.row, column="offset")
+    if bool(m.claim_id) == bool(m.reason):
+        raise InputError("give either the claim it repeats or the reason it is left out", file=w, row=m.row,
+                         column="reason")
+    if m.claim_id and m.claim_id not in ds.claims:
+        raise InputError(f"unknown claim '{m.claim_id}'", file=w, row=m.row, column="claim_id")
+
+
+def _check_accounted(ds: Dataset, source_id: str, w: str) -> None:
+    """Every number of the article is a claim's figure or a row of mentions.csv: each one missing is a line
+    with the row to add (or ``python -m factcheck draft`` proposes them)."""
+    missing = unaccounted(ds, source_id)
+    errors = []
+    for m in missing[:MAX_PROBLEMS]:
+        shown = f"'{m.text}'" if len(m.text) <= 20 else f"'{m.text[:20]}…' ({len(m.text):,} characters)"
+        row = f"{source_id},{m.offset},{m.text if len(m.text) <= 20 else '…'},,<why it is left out>"
+        errors.append(InputError(f"the number {shown} at offset {m.offset} of '{source_id}' is neither a claim nor "
+                                 f"in the register; add a claim, or this row with the reason: {row}", file=w))
+    if errors:
+        raise InputErrors(errors) if len(errors) > 1 else errors[0]
+
+
+def _check_correction(ds: Dataset, c: Correction) -> None:
+    """A correction names a claim of its edition and a change between two verdicts, with a reason a person
+    wrote (its date is checked with the others'); whether the latest one matches the verdict now is checked where
+    verdicts are known (factcheck.judged)."""
+    w = where(ds.root / "corrections.csv")
+
+    def fail(column: str, reason: str, c: Correction = c) -> InputError:
+        return InputError(reason, file=w, row=c.row, column=column)
+
+    if not c.claim_id.startswith(f"{c.edition}-"):
+        raise fail("edition", f"is {c.edition}, but claim id '{c.claim_id}' says edition {c.claim_id[:4]}")
+    for column, code in (("before", c.before), ("after", c.after)):
+        if code not in BY_CODE and (column == "before" or code):
+            raise fail(column, f"'{code}' is not a verdict code ({', '.join(CODES)})"
+                               + (", or empty when the claim no longer gets a verdict" if column == "after" else ""))
+    if c.before == c.after:
+        raise fail("after", f"is the verdict before ('{c.before}'): a correction changes the verdict")
+    claim = ds.claims.get(c.claim_id)
+    if claim is None and c.after:
+        raise fail("after", f"claim '{c.claim_id}' is not in claims.csv, so it has no verdict now: leave after "
+                            "empty (its verdict was withdrawn)")
+    if claim is not None and not claim.statistic and c.after:
+        raise fail("after", f"claim '{c.claim_id}' is now a {claim.kind}, which gets no verdict: leave after empty")
+    if claim is not None and claim.statistic and not c.after:
+        raise fail("after", f"claim '{c.claim_id}' is a statistic and has a verdict: give it")
+    for column in ("what", "why"):
+        if getattr(c, column).lstrip().upper().startswith(DRAFTED):
+            raise fail(column, f"a drafted correction: replace the {DRAFTED} with what a reader should know "
+                               "(why the verdict changed)" if column == "why" else
+                       f"a drafted correction: replace the {DRAFTED} with the figure corrected")
 
 
 # ---- what validation reports without refusing -----------------------------------------------------

@@ -7,7 +7,7 @@ the program gets the text, refuses it in one line naming the parameter, exits 2,
 Each case runs ``make`` in a copy of the repository's sources whose ``.venv`` is a folder of symlinks to
 this repository's virtual environment with a fresh ``.venv/.installed``, so make finds the environment
 set up; ``-o .venv/.installed`` makes doubly sure make never runs ``python -m venv`` or ``pip`` into the
-shared environment. Targets are the ones that need nothing else (validate, judge, verify).
+shared environment. Targets are the ones that need nothing else (validate, judge, verify, diff).
 """
 
 from __future__ import annotations
@@ -60,6 +60,10 @@ CASES = [
     ("verify", "YEAR", "$(shell touch {mark})", YEAR_LINE + "$(shell touch "),
     ("verify", "YEAR", "2022; touch {mark}", YEAR_LINE + "2022; touch "),
     ("verify", "DATA", "data$$(touch {mark})", "error: parameter 'data_dir': folder data$$(touch {mark}) does not"),
+    ("diff", "BASE", "$(shell touch {mark})", "error: parameter 'base': '$(shell touch "),
+    ("diff", "BASE", "`touch {mark}`", "error: parameter 'base': '`touch "),
+    ("diff", "BASE", "--output={mark}", "error: parameter 'base': '--output="),
+    ("diff", "FORMAT", "$(shell touch {mark})", "error: parameter 'format': must be one of text, markdown"),
 ]
 
 
@@ -105,6 +109,9 @@ REFUSED = [
     ("unit", "JOBS", "-1", "error: parameter 'jobs': must be a whole number from 1 to"),
     ("nbval", "JOBS", "٨", "error: parameter 'jobs': must be a whole number from 1 to"),
     ("validate", "DATA", "da\nta", "error: parameter 'data_dir': must be a folder path on one line"),
+    ("diff", "BASE", "--output=x", "error: parameter 'base': '--output=x' starts with '-'"),
+    ("diff", "BASE", "", "error: parameter 'base': give a git revision to compare with"),
+    ("diff", "FORMAT", "html", "error: parameter 'format': must be one of text, markdown, not 'html'"),
 ]
 
 
