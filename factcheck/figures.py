@@ -22,7 +22,7 @@ from .charts import ZONE, count_axis, finish, place_scale, verdict_scale, zh
 from .edition import Edition
 from .precision import figure_interval, format_number
 from .vocabulary import BY_CODE, CODES, TARGET_STATUS, VERDICTS, WORST
-from .words import listing, qty
+from .words import QUALIFIER_WORDS, listing, qty
 
 WIDTH = "container"
 ARTICLE_INK = "#4a5568"
@@ -386,6 +386,10 @@ def recomputations(edition: Edition, chapter: str) -> list[alt.TopLevelMixin]:
 
 
 # ---- one figure over the years ---------------------------------------------------------------------
+SHAPES = {"文章": "circle", "外部来源": "square"}
+SHAPE_WORDS = {"文章": "圆点", "外部来源": "方块"}
+
+
 def series(edition: Edition, indicator: str, places: list[str]) -> alt.TopLevelMixin | None:
     """One figure over the years, a line per place. An article's figure is drawn at the period its judgement
     finds it describes (marked * when that is not the year the article gives); a figure judged wrong is
@@ -405,7 +409,8 @@ def series(edition: Edition, indicator: str, places: list[str]) -> alt.TopLevelM
         note = f"文章写作{f['period']}年，本书核查认为它指{year}年" if moved else ""
         verdict = BY_CODE[f["verdict"]] if f.get("verdict") in BY_CODE else None
         rows.append({"年份": str(year), "地域": f["geography"], "数值": f["value"],
-                     "标注": format_number(f["value"], max(f["decimals"], 0)) + ("*" if moved else ""),
+                     "标注": QUALIFIER_WORDS.get(f["qualifier"], "") + format_number(f["value"], max(f["decimals"], 0))
+                     + ("*" if moved else ""),
                      "说明": shown + (f"（{verdict.label}）" if verdict and verdict.code in WRONG else ""),
                      "所指年份": note, "出处": "文章" if f["claim_id"] else "外部来源",
                      "结论": verdict.label if verdict else "", "来源": edition.sources[f["source_id"]]["publisher"]})
@@ -417,11 +422,12 @@ def series(edition: Edition, indicator: str, places: list[str]) -> alt.TopLevelM
               axis=count_axis(meta["unit"], top) if meta["whole"] else alt.Axis(title=meta["unit"]))
     colour = alt.Color("地域:N", scale=place_scale(present_places), title=None)
     flagged = [r for r in rows if r["结论"] and r["结论"] in {BY_CODE[c].label for c in WRONG}]
+    origins = [o for o in SHAPES if any(r["出处"] == o for r in rows)]
     layers = [
         alt.Chart(alt.Data(values=rows)).mark_line().encode(x=x, y=y, color=colour),
         alt.Chart(alt.Data(values=rows)).mark_point(size=70).encode(
             x=x, y=y, color=colour, shape=alt.Shape("出处:N", title=None, scale=alt.Scale(
-                domain=["文章", "外部来源"], range=["circle", "square"])),
+                domain=origins, range=[SHAPES[o] for o in origins])),
             tooltip=["年份:N", "地域:N", "说明:N", "所指年份:N", "来源:N"]),
         alt.Chart(alt.Data(values=rows)).mark_text(dy=-13).encode(x=x, y=y, text="标注:N", color=colour),
     ]
@@ -435,7 +441,8 @@ def series(edition: Edition, indicator: str, places: list[str]) -> alt.TopLevelM
     at_latest = [r for r in rows if r["年份"] == str(latest)]
     title = f"{name}：{latest}年" + "，".join(f"{r['地域']}{r['说明']}" for r in at_latest)
     missing = [p for p in places if p not in present_places]
-    subtitle = ("圆点是文章给出的数字，方块是外部来源；线在没有数字的年份断开"
+    subtitle = ("，".join(f"{SHAPE_WORDS[o]}是{'文章给出的数字' if o == '文章' else '外部来源'}" for o in origins)
+                + "；线在没有数字的年份断开"
                 + ("；标*的数字画在本书核查认为它所指的年份" if any(r["所指年份"] for r in rows) else "")
                 + "".join(f"；带圈的数字本书核查为{BY_CODE[c].label}" for c in WRONG
                           if any(r["结论"] == BY_CODE[c].label for r in flagged))

@@ -362,3 +362,21 @@ def test_the_exported_svg_wraps_its_words_without_breaking_a_number(every_chart)
             assert sum(0.55 if ord(ch) < 0x2E80 else 1 for ch in line) <= charts.EXPORT_WIDTH / 15 + 8, where
         numbers = re.findall(r"\d+(?:\.\d+)?", meta["title"])
         assert re.findall(r"\d+(?:\.\d+)?", "\n".join(title["text"])) == numbers, f"{where}: a number was cut"
+
+
+def test_series_legends_and_labels_name_only_what_is_drawn(every_chart):
+    """A legend entry for every kind of point drawn and for nothing else; a label keeps the figure's 超过."""
+    seen = 0
+    for where, _, spec in every_chart:
+        for view in views(spec):
+            shape = view["encoding"].get("shape", {})
+            if shape.get("field") != "出处":
+                continue
+            seen += 1
+            drawn = list(dict.fromkeys(r["出处"] for r in rows_of(view)))
+            assert sorted(shape["scale"]["domain"]) == sorted(drawn), f"{where}: legend {shape['scale']['domain']}"
+        for r in spec["usermeta"]["data"] if "出处" in str(spec["usermeta"]["data"][:1]) else []:
+            if r["说明"].startswith("超过"):
+                label = next(v for v in views(spec) if v["mark"]["type"] == "text")
+                assert any(x["标注"].startswith("超过") for x in rows_of(label)), where
+    assert seen
