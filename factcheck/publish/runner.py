@@ -447,14 +447,13 @@ def inside(path: Path, folder: Path) -> None:
         raise InputError(f"would be written outside {rel(folder, Path.cwd())}; refused", file=str(path))
 
 
-def check_declared(layout: Layout, data: Path) -> None:
-    """Before anything is read or published: nothing under ``book/`` or the data folder but declared regular
-    files (checked on every build, also when the judged stage is skipped)."""
-    from ..load import load
-    from ..validate import check_files
+def check_data_files(data: Path) -> None:
+    """Nothing under the data folder but its declared regular files. The validation checks it whenever the judged
+    stage runs; a skipped stage (the data as validated last time) gets this check alone, so that a link or a stray
+    file added since is refused all the same."""
+    from ..load import check_declared, declared_files
 
-    layout.check_book()
-    check_files(load(data))
+    check_declared(data, declared_files(data))
 
 
 # ---- the whole build ----------------------------------------------------------------------------
@@ -466,12 +465,14 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
     start = time.perf_counter()
     year, data = check_year(year), check_data_dir(data_dir)
     recover(layout)
-    check_declared(layout, data)
+    layout.check_book()  # before anything is read or published
     manifest = Manifest(layout.manifest) if force else Manifest.read(layout.manifest)
     code = code_hash(layout.package, layout.root)
     report = BuildReport()
     t = time.perf_counter()
     report.judged, years = judge_stage(layout, data, manifest, code)
+    if not report.judged:
+        check_data_files(data)
     report.phases["judge"] = time.perf_counter() - t
     if year not in years:
         raise InputError(f"no claims for year {year}; years available: {', '.join(map(str, years))}",
