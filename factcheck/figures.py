@@ -21,7 +21,7 @@ from . import chapters
 from .charts import ZONE, count_axis, finish, place_scale, verdict_scale, zh
 from .edition import Edition
 from .precision import figure_interval, format_number
-from .vocabulary import BY_CODE, CODES, TARGET_STATUS, VERDICTS, WORST
+from .vocabulary import BY_CODE, CODES, TARGET_STATUS, VERDICTS, WEAK_STATE, WORST
 from .words import QUALIFIER_WORDS, listing, qty
 
 WIDTH = "container"
@@ -361,7 +361,7 @@ def recomputation(edition: Edition, j: dict) -> alt.TopLevelMixin | None:
     title = f"{name}{claimed}：{reading_words(j, decisive)}重算为{format_number(decisive['recomputed'], digits)}{unit}"
     if decisive.get("weak"):
         weak = decisive["weak"][0]
-        title += f"，但用到的{weak['text']}本身{BY_CODE[weak['verdict']].label}，所以{label}"
+        title += f"，但用到的{weak['text']}本身{WEAK_STATE[weak['verdict']]}，所以{label}"
     else:
         title += f"，{label}"
     subtitle = "实心彩色点是决定本书结论的重算" + ("，空心点是其他读法" if others else "")

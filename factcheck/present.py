@@ -192,7 +192,7 @@ def article_card(edition: Edition) -> Html:
         scope = "全文" if s["text_scope"] == "full" else "公开页面可见的片段（全文未能取得）"
         lines = [f"{esc(appeared(s))}。",
                  f"本书核查的文本：{esc(scope)}，逐字存于本书数据包。",
-                 f"转录瑕疵：{esc(s['artefacts'])}。" if s["artefacts"] else "转录瑕疵：未记录。",
+                 f"转录瑕疵：{esc(typeset(s['artefacts']))}。" if s["artefacts"] else "转录瑕疵：未记录。",
                  f"就本书认为有误的数字向刊发者求证：{esc(asked(s))}。"]
         items.append(f'<div class="article-card"><p class="article-head">{head}</p>'
                      f'<ul>{"".join(f"<li>{x}</li>" for x in lines)}</ul></div>')

@@ -79,6 +79,10 @@ TARGET_COUNTED = {
 }
 """A count of targets of one status in a sentence."""
 
+WEAK_STATE = {"inconsistent": "有误", "unverifiable": "无法核实"}
+"""What a figure a check rests on is, as a predicate in a sentence (``但15.53件/万人本身无法核实``): never the label
+as a noun (``本身数字有误``)."""
+
 CONFIDENCE = {"likely": "很可能", "possible": "可能", "unknown": "无法判断"}
 """How sure a diagnosis is of which printed figure is the wrong one (see :mod:`factcheck.diagnose`)."""
 

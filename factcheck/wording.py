@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from .vocabulary import BY_CODE, CONFIDENCE, COPY_KINDS, KINDS, TARGET_STATUS
+from .vocabulary import BY_CODE, CONFIDENCE, COPY_KINDS, KINDS, TARGET_STATUS, WEAK_STATE
 from .words import (
     HALF_WIDTH_IN_ARITHMETIC,
     HALF_WIDTH_NEXT_TO_CHINESE,
@@ -35,8 +35,6 @@ from .words import (
 
 RESULT = {"reproduced": "与文章一致", "consistent": "与文章一致", "internal": "与文章一致",
           "inconsistent": "与文章不符", "unverifiable": "无法核实"}
-STATE = {"inconsistent": "有误", "unverifiable": "无法核实"}
-"""What a figure a check rests on is, in a sentence (``但15.53件/万人本身无法核实``)."""
 
 
 def source_name(sources: Mapping[str, dict], source_id: str) -> str:
@@ -145,7 +143,7 @@ def _why_formula(j: Mapping, sources: Mapping[str, dict]) -> str:
     if r["weak"]:
         w = r["weak"][0]
         text = qty_text(w["text"])
-        return (f"与文章的{w['what']}{text}相符，但{text}本身{STATE[w['verdict']]}（见它的核查），"
+        return (f"与文章的{w['what']}{text}相符，但{text}本身{WEAK_STATE[w['verdict']]}（见它的核查），"
                 "所以无法据此核实。")
     if j.get("vacuous"):
         return _why_vacuous(j, r)
@@ -554,7 +552,7 @@ _ASCII_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z0-9_]+|(?<![A-Za-z])[A-Z][a-z]+
 _ONE_ENDED = re.compile(r"在[^到,;，；。]*之间")
 _INTERVAL = re.compile(r"[()]\s*-?\d[\d.]*\s*,\s*-?[\d.]+\s*[()]|[（(][^()（）]*[（(]")
 _LABEL_AS_NOUN = re.compile(r"\d+个(?:" + "|".join(re.escape(v.label) for v in BY_CODE.values()
-                                                if v.code not in ("inconsistent", "unverifiable")) + ")")
+                                                if v.code not in ("inconsistent", "unverifiable", "target")) + ")")
 ENGINE_PHRASES = ("算式:", "算式：", "本身数字有误", "编号", "那个数字本身")
 """Phrases of an engine, not of an editor (a count of a label, an id, a formula announced as such)."""
 

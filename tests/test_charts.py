@@ -22,7 +22,7 @@ from factcheck.edition import Edition
 from factcheck.judged import write_all
 from factcheck.precision import figure_interval
 from factcheck.validate import validate
-from factcheck.vocabulary import BY_CODE, CODES, TARGET_STATUS
+from factcheck.vocabulary import BY_CODE, CODES, TARGET_STATUS, WEAK_STATE
 
 REPO = Path(__file__).resolve().parent.parent
 CJK = r"[\u3400-\u9fff“”《》、。，；：（）]"
@@ -184,8 +184,8 @@ def test_a_recomputation_chart_says_what_its_card_says(editions):
                 others = [BY_CODE[c].label for c in CODES if BY_CODE[c].label != j["label"]]
                 decisive = j["readings"][j["decisive"]]
                 own = title
-                for w in decisive.get("weak", []):  # 用到的15.53件/万人本身数字有误: an input's verdict, named as such
-                    own = own.replace(f"本身{BY_CODE[w['verdict']].label}", "")
+                for w in decisive.get("weak", []):  # 用到的52件本身有误: an input's verdict, named as such
+                    own = own.replace(f"本身{WEAK_STATE[w['verdict']]}", "")
                 said = [lbl for lbl in others if lbl in own]
                 assert not said, f"{where}: the title names other verdicts {said}"
                 points = marks(spec, "point")[0]
