@@ -44,6 +44,10 @@ def _name(edition: Edition, indicator: str) -> str:
     return zh(edition.indicator(indicator)["name_zh"])
 
 
+VERDICT_LEGEND_COLUMNS = 2
+"""The verdicts' labels run to six characters (相符但非独立): two to a row keep the legend whole on a phone."""
+
+
 # ---- verdicts -------------------------------------------------------------------------------------
 def _wrong_words(counts: dict[str, int]) -> tuple[int, str]:
     return sum(counts.get(c, 0) for c in WRONG), listing([BY_CODE[c].label for c in WRONG], "或")
@@ -64,7 +68,8 @@ def verdict_counts(edition: Edition) -> alt.TopLevelMixin:
         y=alt.Y("章节:N", sort=[titles[c] for c in edition.published_chapters()], title=None),
         x=alt.X("数字个数:Q", axis=count_axis("数字个数", max(
             (edition.chapter_counts(c)["total"] for c in edition.published_chapters()), default=1)), stack="zero"),
-        color=alt.Color("结论:N", scale=verdict_scale(present), title=None, sort=[BY_CODE[c].label for c in present]),
+        color=alt.Color("结论:N", scale=verdict_scale(present), title=None, sort=[BY_CODE[c].label for c in present],
+                        legend=alt.Legend(columns=VERDICT_LEGEND_COLUMNS)),
         order=alt.Order("顺序:Q"),
         tooltip=["章节:N", "结论:N", "数字个数:Q"],
     ).properties(width=WIDTH, height=alt.Step(28))
@@ -475,7 +480,8 @@ def editions(editions: list[Edition]) -> alt.TopLevelMixin:
     chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
         y=alt.Y("版本:N", title=None, sort=[f"{e.year}年版" for e in editions]),
         x=alt.X("数字个数:Q", axis=count_axis("数字个数", max(e.counts["total"] for e in editions)), stack="zero"),
-        color=alt.Color("结论:N", scale=verdict_scale(present), title=None, sort=[BY_CODE[c].label for c in present]),
+        color=alt.Color("结论:N", scale=verdict_scale(present), title=None, sort=[BY_CODE[c].label for c in present],
+                        legend=alt.Legend(columns=VERDICT_LEGEND_COLUMNS)),
         order=alt.Order("顺序:Q"), tooltip=["版本:N", "结论:N", "数字个数:Q"],
     ).properties(width=WIDTH, height=alt.Step(30))
     title = "各年版本核查的数字：" + "，".join(f"{e.year}年版{e.counts['total']}个" for e in editions)

@@ -23,6 +23,7 @@ from factcheck import chapters
 from factcheck.edition import edition_title, when
 from factcheck.publish.sphinxext import issues_url, repository_of
 from factcheck.vocabulary import LOW_TIER
+from factcheck.words import typeset
 
 from .support import expected_pages
 
@@ -96,7 +97,7 @@ def test_each_edition_says_where_and_when_its_article_appeared(book, judged):
             assert when(s["published"]) + "刊出" in text, f"{year}: no date of publication in {text[:300]}"
             assert (s["placement"] in text) if s["placement"] else "版面" in text, f"{year}: placement: {text[:300]}"
             if s["artefacts"]:
-                assert s["artefacts"] in text, f"{year}: the transcription artefacts are not given"
+                assert typeset(s["artefacts"]) in text, f"{year}: the transcription artefacts are not given"
             assert "网址未记录" not in text
 
 
