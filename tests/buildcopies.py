@@ -204,8 +204,8 @@ flags = struct.unpack("16sH", fcntl.ioctl(s, SIOCGIFFLAGS, struct.pack("16sH", b
 fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sH", b"lo", flags | IFF_UP))
 os.execv(sys.argv[1], sys.argv[1:])
 """
-"""Run inside ``unshare -n``: bring up the loopback interface (the kernels talk to the runner over
-127.0.0.1; a new network namespace starts with ``lo`` down), then exec the command. Only ``lo``:
+"""Run inside ``unshare -n``: bring up the loopback interface (the PDF's server and ipykernel's own pipe
+use 127.0.0.1; a new network namespace starts with ``lo`` down), then exec the command. Only ``lo``:
 no route leads out."""
 
 PROBE = """

@@ -33,7 +33,7 @@ from pathlib import Path
 from .. import chapters
 from ..errors import BuildError, InputError
 from ..params import PARAMETERS, check_data_dir, check_year
-from . import toc
+from . import kernels, toc
 from .guard import guarded, stop_orphans
 from .layout import ABOUT, CROSS_YEAR, INDEX, Layout
 from .manifest import Hasher, Manifest, book_hash, code_hash, env_hash, rel, sha_file
@@ -129,13 +129,14 @@ def execute(job: Job) -> Job:
     nb.cells.append(nbformat.v4.new_code_cell(TRACE_SOURCE, metadata={"tags": ["remove-cell", TRACE_TAG]}))
     try:
         # The kernel's working directory comes from ``resources``, not from papermill's ``cwd=``, which
-        # changes the working directory of the whole process and so races between threads.
+        # changes the working directory of the whole process and so races between threads. The kernel
+        # talks over Unix sockets of its own, not over TCP ports another process could take.
         papermill.execute_notebook(
             nb, str(job.staging), parameters=job.parameters,
             resources={"metadata": {"path": str(job.staging.parent)}},
             progress_bar=False, kernel_name="python3", report_mode=False, request_save_on_cell_execute=False,
             execution_timeout=CELL_TIMEOUT, shutdown_kernel="immediate",
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            extra_arguments=["--IPKernelApp.log_level=ERROR"], kernel_manager_class=kernels.kernel_manager(),
         )
     except papermill.PapermillExecutionError as exc:
         message = f"{job.target.name}: cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}"
