@@ -20,8 +20,9 @@ must succeed and publish the new pages.
 To keep the scenarios short only two pages run again: the copy's overview and landing-page templates
 get a marker (so a published half-build would be visible); every other page is up to date.
 
-A page whose cell hangs is stopped after ``FACTCHECK_CELL_TIMEOUT`` seconds: one line naming the page,
-exit 1, its kernel gone, and the last good book byte-identical.
+A page whose cell hangs is stopped after ``FACTCHECK_CELL_TIMEOUT`` seconds, a PDF print after
+``FACTCHECK_PDF_TIMEOUT`` seconds: one line naming the page or the print, exit 1, the kernel or Chromium
+gone, and the last good book byte-identical.
 """
 
 from __future__ import annotations
@@ -210,4 +211,21 @@ def test_hanging_cell_is_stopped_after_the_cell_timeout(base, tmp_path):
     assert seconds < 90, f"the build took {seconds:.0f} s to stop a cell after 3 s"
     assert processes_in(root) == [], "a kernel of the stopped build is still running"
     assert leftovers(root) == []
+    assert tree_hash(*published(root)) == before
+
+
+def test_a_print_longer_than_the_pdf_timeout_is_stopped(base, tmp_path):
+    """The PDF print has a time limit of its own (FACTCHECK_PDF_TIMEOUT): past it, Chromium is killed, one line
+    names the step, exit 1, and the last good book, edition and PDF stay as they were."""
+    root = copy_tree(base, tmp_path / "repo")  # its marked templates change the book, so the PDF is printed anew
+    before = tree_hash(*published(root))
+    result = run_cli(root, "build", "--year", YEAR, "--jobs", "2", timeout=300, env={"FACTCHECK_PDF_TIMEOUT": "0.5"})
+    assert result.returncode == 1, result.stderr[-3000:]
+    errors = [line for line in result.stderr.splitlines() if line.startswith(("error:", "internal error:"))]
+    assert len(errors) == 1, result.stderr[-3000:]
+    assert "PDF print" in errors[0] and "FACTCHECK_PDF_TIMEOUT" in errors[0] and "0.5 s" in errors[0], errors[0]
+    assert "Traceback" not in result.stderr
+    assert processes_in(root) == [], "Chromium (or a kernel) of the stopped build is still running"
+    assert leftovers(root) == []
+    assert not list((root / "_build" / "exports").glob("*.tmp")), "a half-printed PDF was left"
     assert tree_hash(*published(root)) == before

@@ -68,8 +68,8 @@ def serve_inherited(fd: int, directory: str) -> None:  # pragma: no cover - runs
 SERVER_PROCESS = "import sys; from factcheck.publish.browser import serve_inherited; serve_inherited(int(sys.argv[1]), sys.argv[2])"
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child
-    """Linux: the server ends when the process that started it dies, even by SIGKILL."""
+def die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """Linux: the child (a server, the print) ends when the process that started it dies, even by SIGKILL."""
     import ctypes
     import signal
 
@@ -94,7 +94,7 @@ def serve(directory: Path, *, timeout: float = 10.0, in_process: bool = False) -
     try:
         proc = subprocess.Popen([sys.executable, "-c", SERVER_PROCESS, str(sock.fileno()), str(directory)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(sock.fileno(),),
-                                preexec_fn=_die_with_parent)
+                                preexec_fn=die_with_parent)
     finally:
         sock.close()  # the server process holds it now
     try:
@@ -174,6 +174,23 @@ def launch():
             yield browser
         finally:
             browser.close()
+
+
+def stop_tree(proc: subprocess.Popen) -> None:
+    """Kill ``proc`` and every process it started (Playwright's driver, Chromium and its helpers)."""
+    import psutil
+
+    try:
+        victims = [psutil.Process(proc.pid)]
+        victims += victims[0].children(recursive=True)
+    except psutil.Error:
+        victims = []
+    for victim in victims:
+        with contextlib.suppress(psutil.Error):
+            victim.kill()
+    psutil.wait_procs(victims, timeout=5)
+    proc.kill()
+    proc.wait()
 
 
 def guard_network(page, base: str, refused: list[str]) -> None:
