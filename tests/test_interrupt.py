@@ -27,35 +27,34 @@ gone, and the last good book byte-identical.
 
 from __future__ import annotations
 
-import json
 import signal
 import time
 from pathlib import Path
 
 import psutil
 import pytest
-from buildcopies import YEAR, copy_tree, leftovers, published, reference_build, run_cli, start_cli, tree_hash, wait_for
+from buildcopies import (
+    YEAR,
+    add_cells,
+    copy_tree,
+    leftovers,
+    marked_build,
+    published,
+    run_cli,
+    start_cli,
+    tree_hash,
+    unmarked,
+    wait_for,
+)
 
 pytestmark = pytest.mark.slow
 
-MARKED = ("overview.ipynb", "index.ipynb")  # templates: book/editions/2022/00_overview and book/index
-MARKER = "INTERRUPT-TEST-MARKER"
 NO_PDF = {"FACTCHECK_PDF": "off"}  # the follow-up builds need no new PDF; saves ~10 s each
-
-
-def add_cells(template: Path, *cells: dict) -> None:
-    nb = json.loads(template.read_text(encoding="utf-8"))
-    nb["cells"].extend(cells)
-    template.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> Path:
-    root = copy_tree(reference_build(tmp_path_factory), tmp_path_factory.mktemp("interrupt") / "base")
-    for name in MARKED:
-        add_cells(root / "notebooks" / name,
-                  {"cell_type": "markdown", "id": "interrupt-marker", "metadata": {}, "source": MARKER})
-    return root
+    return marked_build(tmp_path_factory, "interrupt")
 
 
 def processes_in(root: Path) -> list[str]:
@@ -164,11 +163,7 @@ def test_killed_build(base, tmp_path, sig, moment):
         result = run_cli(root, "build", "--year", YEAR, "--jobs", "2", timeout=900, env=NO_PDF)
         assert result.returncode == 0, result.stderr[-3000:]
         assert leftovers(root) == []
-        html = root / "_build" / "html"
-        for source, built in ((f"book/editions/{YEAR}/00_overview.ipynb", f"book/editions/{YEAR}/00_overview.html"),
-                              ("book/index.ipynb", "book/index.html")):
-            assert MARKER in (root / source).read_text(encoding="utf-8"), source
-            assert MARKER in (html / built).read_text(encoding="utf-8"), built
+        assert unmarked(root) == [], "the new pages are not all published"
         assert sorted(p.name for p in (root / "book" / "editions" / YEAR).glob("*.ipynb")) == pages
 
 

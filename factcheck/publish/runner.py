@@ -34,7 +34,7 @@ from .. import chapters
 from ..errors import BuildError, InputError
 from ..params import PARAMETERS, check_data_dir, check_year
 from . import kernels, toc
-from .guard import guarded, stop_orphans
+from .guard import cannot_write, environment_cause, guarded, stop_orphans
 from .layout import ABOUT, CROSS_YEAR, INDEX, Layout
 from .manifest import Hasher, Manifest, book_hash, code_hash, env_hash, rel, sha_file
 
@@ -120,6 +120,15 @@ print({TRACE_PREFIX!r} + _json.dumps({{
 
 
 def execute(job: Job) -> Job:
+    """Execute ``job``'s template into its staging path with papermill; a full disk or a read-only folder is
+    one line (:func:`.guard.cannot_write`), a failing cell or a dead kernel a :class:`BuildError`."""
+    try:
+        return _execute(job)
+    except OSError as exc:
+        raise cannot_write(exc, job.staging) or exc from None
+
+
+def _execute(job: Job) -> Job:
     import nbformat
     import papermill
 
@@ -144,6 +153,8 @@ def execute(job: Job) -> Job:
             raise InputError(f"{exc.evalue}") from None
         raise BuildError(message) from None
     except Exception as exc:  # noqa: BLE001 - a dead kernel or a timeout, said by notebook
+        if isinstance(exc, OSError) and cannot_write(exc, job.staging):  # a full disk, a read-only folder
+            raise cannot_write(exc, job.staging) from None
         if "Timeout" in type(exc).__name__ or "timed out" in str(exc).lower():
             raise BuildError(f"{job.target.name}: a cell ran longer than {CELL_TIMEOUT} s "
                              "(FACTCHECK_CELL_TIMEOUT); stopped") from None
@@ -333,6 +344,10 @@ def build_book(layout: Layout, data_dir: Path, pdf_key: str) -> dict[str, float]
     t = time.perf_counter()
     result = subprocess.run(cmd, cwd=layout.root, capture_output=True, text=True)
     if result.returncode != 0:
+        cause = environment_cause(result.stdout + result.stderr)
+        if cause:  # a full disk, a read-only folder: the user's to fix
+            raise InputError(f"jupyter-book could not write its output: {cause}; the build stopped and the last "
+                             "good book is kept", file=rel(out, Path.cwd()))
         tail = "; ".join(line.strip() for line in (result.stdout + result.stderr).splitlines()
                          if "WARNING" in line or "ERROR" in line or "Error" in line)
         raise BuildError(f"jupyter-book build failed (the last good book is kept): {tail or result.stdout[-2000:]}")
