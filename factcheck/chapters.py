@@ -8,13 +8,18 @@ overview (first) and a fact-check page listing every claim (last).
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, where
 
 FILE = Path(__file__).resolve().parent.parent / "book" / "chapters.yml"
+ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
+"""A chapter id names a file (``03_rd.ipynb``): nothing that could climb out of its folder."""
 CHART_KINDS = ("ranks", "targets", "readings", "series")
+CHART_INDICATORS = ("evaluation_rank", "zones_evaluated")
+"""The indicators the ``ranks`` chart draws, for every place: the zone's place and the size of the pool."""
 FACTCHECK_TITLE = "逐条核查"
 
 
@@ -61,6 +66,9 @@ def chapters(path: Path = FILE) -> tuple[Chapter, ...]:
         if not isinstance(item, dict) or not all(isinstance(item.get(k), str) and item.get(k) for k in
                                                  ("id", "title", "intro")):
             raise InputError(f"chapter {number} needs the texts id, title and intro", file=w)
+        if not ID.fullmatch(item["id"]):
+            raise InputError(f"chapter {number}: id {item['id'][:40]!r} must be lower-case letters, digits and _ "
+                             "(it names the page's file)", file=w)
         if any(ch in item["title"] + item["id"] for ch in "<>&\"'`\\"):
             raise InputError(f"chapter {number}: a title or id may not contain < > & \" ' ` or \\", file=w)
         charts = []

@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import BuildError, InputError
+from .errors import BuildError, InputError, where
 
 EXIT_BAD_INPUT = 2
 EXIT_BUG = 1
@@ -24,13 +24,40 @@ def _data(args: argparse.Namespace) -> Path:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .validate import validate
+    from .validate import notes, validate
 
     ds = validate(_data(args))
+    for line in [*notes(ds), *_vanished(ds, Path(args.judged))]:
+        print(f"note: {line}", file=sys.stderr)
+    from .publish.layout import Layout
+
+    Layout().check_book()
     stats = sum(c.statistic for c in ds.claims.values())
     print(f"data OK: {stats} statistics and {len(ds.claims) - stats} other numbers in editions "
           f"{', '.join(map(str, ds.years))}, {len(ds.inputs)} outside inputs, {len(ds.sources)} sources")
     return 0
+
+
+def _vanished(ds, judged: Path) -> list[str]:
+    """Verdicts of the last judged build whose claim is gone or no longer a statistic, with no corrections row:
+    a published verdict must not vanish unseen (``python -m factcheck diff`` enforces it against a revision)."""
+    from .edition import Edition
+
+    corrected = {c.claim_id for c in ds.corrections}
+    out = []
+    for path in sorted(judged.glob("[0-9][0-9][0-9][0-9].json")) if judged.is_dir() else []:
+        try:
+            edition = Edition.read(judged, int(path.stem))
+        except InputError:
+            continue
+        for j in edition.claims:
+            claim = ds.claims.get(j["claim_id"])
+            if (claim is None or not claim.statistic) and j["claim_id"] not in corrected:
+                now = "is gone" if claim is None else f"is now a {claim.kind}, with no verdict"
+                at = where(ds.root / "claims.csv") + (f", row {claim.row}" if claim else "")
+                out.append(f"{at}: {j['claim_id']} had the verdict {j['verdict']} in the last build and {now}; "
+                           "add a row to corrections.csv saying why")
+    return out
 
 
 def _judge(args: argparse.Namespace) -> int:
@@ -38,23 +65,32 @@ def _judge(args: argparse.Namespace) -> int:
 
     year = check_year(args.year) if args.year is not None else None
     from .judged import stage
+    from .publish.guard import build_lock
 
-    changed = stage(_data(args), Path(args.out), year)
+    # The judged files are what a running build's pages read: one writer at a time. The lock is the build's
+    # own (_build/.lock for the default _build/judged), so judge waits for no build and never writes under one.
+    out = Path(args.out)
+    changed = stage(_data(args), out, year, lock=lambda: build_lock(out.parent))
     for y, did in changed.items():
         print(f"{Path(args.out) / f'{y}.json'}: {'written' if did else 'unchanged'}")
     return 0
 
 
 def _verify(args: argparse.Namespace) -> int:
+    import tempfile
+
     from .downloads import write_csv
     from .edition import Edition
     from .judged import stage
     from .params import check_year
 
     year = check_year(args.year)
-    stage(_data(args), Path(args.judged), year)
-    edition = Edition.read(args.judged, year)
-    path = write_csv(edition, args.out)
+    data = _data(args)
+    # judged apart, in a folder of its own: a build running meanwhile keeps reading its own judged files
+    with tempfile.TemporaryDirectory(prefix="factcheck-verify-") as judged:
+        stage(data, Path(judged), year)
+        edition = Edition.read(judged, year)
+        path = write_csv(edition, args.out)
     counts = {k: v for k, v in edition.counts.items() if v and k != "total"}
     print(f"wrote {path}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     return 0
@@ -92,12 +128,23 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from .params import check_jobs
     from .publish.runner import build
 
-    report = build(args.year, args.data, workers=args.jobs, book=not args.no_book, force=args.force)
+    report = build(args.year, args.data, workers=check_jobs(args.jobs), book=not args.no_book, force=args.force)
     book = "built" if report.book_built else "not built" if args.no_book else "up to date"
     print(f"executed {len(report.executed)} notebook(s), skipped {len(report.skipped)} unchanged, "
           f"book {book} in {report.seconds:.1f} s")
+    return 0
+
+
+def _params(args: argparse.Namespace) -> int:
+    from .params import check_data_dir, check_jobs, check_port, check_year
+
+    for value, check in ((args.year, check_year), (args.data, check_data_dir), (args.jobs, check_jobs),
+                         (args.port, check_port)):
+        if value is not None:
+            check(value)
     return 0
 
 
@@ -106,16 +153,16 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("validate", help="validate the data package")
     c.add_argument("--data", default="data")
+    c.add_argument("--judged", default="_build/judged", help="the last build's judged files, to report vanished verdicts")
     c.set_defaults(func=_validate)
     c = sub.add_parser("judge", help="validate and write _build/judged/YEAR.json for every edition (or --year)")
     c.add_argument("--year")
     c.add_argument("--data", default="data")
     c.add_argument("--out", default="_build/judged")
     c.set_defaults(func=_judge)
-    c = sub.add_parser("verify", help="judge, then write _build/verdicts/verdicts-YEAR.csv")
+    c = sub.add_parser("verify", help="judge YEAR apart (not into _build/judged), write _build/verdicts/verdicts-YEAR.csv")
     c.add_argument("--year", required=True)
     c.add_argument("--data", default="data")
-    c.add_argument("--judged", default="_build/judged")
     c.add_argument("--out", default="_build/verdicts")
     c.set_defaults(func=_verify)
     c = sub.add_parser("mentions", help="list every number of the stored articles and what accounts for it")
@@ -126,10 +173,14 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--data", default="data")
     c.add_argument("--write", action="store_true")
     c.set_defaults(func=_schema)
+    c = sub.add_parser("params", help="check the Makefile's parameters (the ones given) and exit")
+    for name in ("year", "data", "jobs", "port"):
+        c.add_argument(f"--{name}")
+    c.set_defaults(func=_params)
     c = sub.add_parser("build", help="judge, execute the notebooks for YEAR and build the book")
     c.add_argument("--year", required=True)
     c.add_argument("--data", default="data")
-    c.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    c.add_argument("--jobs", default=str(os.cpu_count() or 1))
     c.add_argument("--no-book", action="store_true", help="execute the notebooks only")
     c.add_argument("--force", action="store_true", help="execute every notebook and rebuild the book")
     c.set_defaults(func=_build)
@@ -141,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for problem in getattr(exc, "errors", [exc]):  # every problem at once, one line each, by file
+            print(f"error: {problem.message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BuildError as exc:
         print(f"internal error: {exc}", file=sys.stderr)

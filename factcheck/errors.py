@@ -6,7 +6,9 @@ else is a bug in this program and exits with 1 (``internal error: …``), see :m
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -53,6 +55,48 @@ class InputError(Exception):
         return f"{self.where}: {self.reason}" if self.where else self.reason
 
 
+class InputErrors(InputError):
+    """Every problem of an input at once, grouped by file (each an :class:`InputError`, one line each): the
+    analyst fixes them all before the next run instead of one per run."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        order: dict[str | None, int] = {}
+        for e in errors:
+            order.setdefault(e.file, len(order))
+        self.errors = sorted(errors, key=lambda e: order[e.file])  # stable: rows stay in the order found
+        first = self.errors[0]
+        super().__init__(f"{first.reason} (and {len(errors) - 1} more problem(s))", file=first.file, row=first.row,
+                         column=first.column, parameter=first.parameter)
+
+
+class Problems:
+    """Collects the problems of many rows: ``with problems.item(): check(row)`` keeps the row's first problem
+    and goes on with the next row; :meth:`done` raises them all (one :class:`InputError`, or
+    :class:`InputErrors`)."""
+
+    def __init__(self) -> None:
+        self.errors: list[InputError] = []
+
+    @contextlib.contextmanager
+    def item(self) -> Iterator[None]:
+        try:
+            yield
+        except InputErrors as exc:
+            self.errors.extend(exc.errors)
+        except InputError as exc:
+            self.errors.append(exc)
+
+    def done(self) -> None:
+        unique: dict[str, InputError] = {}
+        for e in self.errors:  # one cause reached through many rows (a linked folder) is said once
+            unique.setdefault(e.message, e)
+        self.errors = list(unique.values())
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise InputErrors(self.errors)
+
+
 class BuildError(RuntimeError):
     """A failure of the build itself, not of its input (a notebook that fails on validated data, a book
     that does not build): one line, exit 1."""
@@ -61,7 +105,7 @@ class BuildError(RuntimeError):
 def where(path: str | os.PathLike) -> str:
     """A path as messages show it: relative to the working directory when inside it."""
     path = Path(path)
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    try:  # never resolved: a symbolic link is named as itself, not as what it points to
+        return str(Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(Path.cwd()))))
     except (ValueError, OSError):
         return str(path)

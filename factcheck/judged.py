@@ -17,13 +17,15 @@ it is written only when its content changes, so the notebooks reading it are re-
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import math
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from . import chapters, wording
@@ -159,11 +161,14 @@ def write_all(ds: Dataset, out_dir: str | Path, years: Iterable[int] | None = No
     return changed
 
 
-def stage(data: Path, out: Path, year: int | None = None) -> dict[int, bool]:
-    """The judged stage: validate ``data`` once, then write the judged files (every edition, or ``year``'s)."""
+def stage(data: Path, out: Path, year: int | None = None,
+          lock: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> dict[int, bool]:
+    """The judged stage: validate ``data`` once, then write the judged files (every edition, or ``year``'s)
+    while holding ``lock()`` (the build's lock, when the files are the ones a build reads)."""
     from .validate import validate
 
     ds = validate(data)
     if year is not None:
         ds.require_year(year)
-    return write_all(ds, out, [year] if year is not None else None)
+    with lock():
+        return write_all(ds, out, [year] if year is not None else None)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, where
+from .files import read_bytes, refuse_links
 from .numbers import NumberError, decimals_of, parse_decimal
 from .params import check_data_dir
 from .schema import BY_NAME
@@ -40,23 +41,59 @@ def note_read(path: Path) -> None:
     _READS.setdefault(Path(path).resolve(), None)
 
 
-def read_text(path: Path, *, what: str = "file") -> str:
-    """A UTF-8 text file within :data:`MAX_BYTES`, noted as read; bad input is one :class:`InputError`."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{what} does not exist" if not path.exists() else f"{what} is not a file", file=where(path))
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(f"is {size:,} bytes; files over {MAX_BYTES:,} bytes are refused", file=where(path))
-    data = path.read_bytes()
+INVISIBLE = frozenset(("Cf", "Zl", "Zp", "Co", "Cs", "Cn"))
+"""Unicode categories refused in every data file and article: format characters (zero-width spaces and
+joiners, bidirectional overrides and isolates, soft hyphens), line and paragraph separators, private-use,
+surrogate and unassigned code points. Each makes a text read otherwise than it shows (a right-to-left
+override turns 第53位 into 第35位 on screen; a zero-width space splits 16.28 into two numbers)."""
+
+
+def invisible(text: str) -> tuple[int, str] | None:
+    """The offset and character of the first invisible or bidirectional control character of ``text``."""
+    import unicodedata
+
+    for offset, ch in enumerate(text):
+        if ord(ch) > 0x7F and unicodedata.category(ch) in INVISIBLE:
+            return offset, ch
+    return None
+
+
+def describe_char(ch: str) -> str:
+    import unicodedata
+
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}"
+
+
+def decode(data: bytes, path: Path) -> str:
+    """UTF-8 text (a byte-order mark dropped) with no invisible or bidirectional control characters."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(f"is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8",
                          file=where(path)) from None
+    found = invisible(text)
+    if found:
+        offset, ch = found
+        line = text.count("\n", 0, offset) + 1
+        raise InputError(f"line {line} holds the invisible character {describe_char(ch)}, which makes the text "
+                         "read otherwise than it shows; delete it", file=where(path))
+    return text
+
+
+def read_text(path: Path, *, root: Path | None = None, what: str = "file") -> str:
+    """A UTF-8 text file within :data:`MAX_BYTES`, never through a symbolic link (none between ``root`` and
+    it either), noted as read; bad input is one :class:`InputError`."""
+    path = Path(path)
+    text = decode(read_bytes(path, root=root, limit=MAX_BYTES, what=what), path)
     note_read(path)
     return text
+
+
+def normal_key(text: str) -> str:
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 # ---- records ------------------------------------------------------------------------------------
@@ -111,6 +148,7 @@ class Figure:
     note: str = ""
     claim_id: str = ""
     row: int = 0
+    derived: bool = False
 
 
 @dataclass(frozen=True)
@@ -184,6 +222,7 @@ class Articles(Mapping):
     """The stored article texts by source id, each read (and noted) on first use."""
 
     def __init__(self, root: Path, sources: Mapping[str, Source]) -> None:
+        self._root = root
         self._where = {s.source_id: (root / s.text_file, s.row) for s in sources.values() if s.text_file}
         self._sources_csv = root / "sources.csv"
         self._texts: dict[str, str] = {}
@@ -191,10 +230,11 @@ class Articles(Mapping):
     def __getitem__(self, source_id: str) -> str:
         if source_id not in self._texts:
             path, row = self._where[source_id]
-            if not path.is_file():
+            refuse_links(path, self._root)
+            if not path.exists() and not path.is_symlink():
                 raise InputError(f"text file '{path.name}' of source '{source_id}' does not exist",
                                  file=where(self._sources_csv), row=row, column="text_file")
-            self._texts[source_id] = read_text(path, what="article text")
+            self._texts[source_id] = read_text(path, root=self._root, what="article text")
         return self._texts[source_id]
 
     def __contains__(self, source_id: object) -> bool:
@@ -261,6 +301,14 @@ class Dataset:
     def figures_of(self, indicator: str) -> list[Figure]:
         return [f for key, fs in self._index.items() if key[0] == indicator for f in fs]
 
+    def declared_files(self) -> list[str]:
+        """The files of the data package, relative to its folder: the descriptor, the tables it declares and
+        the article texts ``sources.csv`` names. Nothing else under the folder is read or published."""
+        from .schema import TABLES
+
+        return ["datapackage.json", *(t.path for t in TABLES),
+                *sorted({s.text_file for s in self.sources.values() if s.text_file})]
+
     def search_for(self, indicator: str, geography: str, period: int) -> Search | None:
         return self._searches.get((indicator, geography, period))
 
@@ -273,7 +321,7 @@ class Dataset:
 def read_rows(root: Path, table: str) -> list[dict[str, str]]:
     """The rows of ``root/<table>.csv`` as dicts of text (header checked), each with its spreadsheet row."""
     path = root / f"{table}.csv"
-    text = read_text(path)
+    text = read_text(path, root=root)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         records = list(reader)
@@ -306,6 +354,13 @@ class _Cells:
 
     def text(self, column: str) -> str:
         return self.cells[column]
+
+    def key(self, column: str) -> str:
+        """A cell that identifies something (a publisher, an origin, a place, an indicator), compared with
+        other rows: in Unicode normal form (NFKC: full-width brackets and digits as ASCII), its spaces trimmed
+        and collapsed, so that 江门高新区（江海区） and 江门高新区(江海区) are one origin, and 江海区 with a
+        trailing space is still 江海区."""
+        return normal_key(self.cells[column])
 
     def fail(self, column: str, reason: str) -> InputError:
         return InputError(reason, file=where(self.path), row=self.row, column=column)
@@ -348,14 +403,14 @@ def load(data_dir: str | Path) -> Dataset:
     sources = {}
     for c in cells("sources"):
         sources[c.text("source_id")] = Source(
-            c.text("source_id"), c.text("publisher"), c.text("origin"), c.text("title"), c.text("published"), c.text("url"),
+            c.text("source_id"), c.key("publisher"), c.key("origin"), c.text("title"), c.text("published"), c.text("url"),
             c.text("copy_url"), c.text("copy_kind"), c.integer("tier") or 0, c.text("covers"), c.text("accessed"),
             c.text("text_file"), c.text("text_scope"), c.text("artefacts"), c.text("note"), c.row)
     indicators = {}
     for c in cells("indicators"):
         lo, hi = c.number("minimum"), c.number("maximum")
-        indicators[c.text("indicator")] = Indicator(
-            c.text("indicator"), c.text("name_zh"), c.text("unit"), c.boolean("whole"),
+        indicators[c.key("indicator")] = Indicator(
+            c.key("indicator"), c.text("name_zh"), c.text("unit"), c.boolean("whole"),
             -math.inf if lo is None else lo, math.inf if hi is None else hi, c.text("chapter"),
             c.boolean("headline"), c.text("description"))
     inputs = []
@@ -366,9 +421,9 @@ def load(data_dir: str | Path) -> Dataset:
         if period is None:
             raise c.fail("period", "is empty, but a period is required")
         inputs.append(Figure(
-            c.text("indicator"), c.text("geography"), period, value, c.decimals(), c.text("qualifier") or "=",
+            c.key("indicator"), c.key("geography"), period, value, c.decimals(), c.text("qualifier") or "=",
             c.text("unit"), c.text("source_id"), c.text("quote"), c.boolean("converted"), c.text("period_note"),
-            c.text("note"), row=c.row))
+            c.text("note"), row=c.row, derived=c.boolean("derived")))
     claims = {}
     for c in cells("claims"):
         year = c.integer("year")
@@ -377,11 +432,11 @@ def load(data_dir: str | Path) -> Dataset:
         claims[c.text("claim_id")] = Claim(
             c.text("claim_id"), year, c.text("source_id"), c.text("chapter"), c.text("kind"), c.text("quote"),
             c.text("figure"), c.number("value"), c.decimals() if c.text("value") else 0, c.text("qualifier") or "=",
-            c.text("unit"), c.text("indicator"), c.text("geography"), c.integer("period"), c.integer("due"),
-            c.text("check"), c.text("formula"), c.text("bindings"), c.boolean("featured"), c.text("note"), c.row)
+            c.text("unit"), c.key("indicator"), c.key("geography"), c.integer("period"), c.integer("due"),
+            c.text("check"), c.text("formula"), c.key("bindings"), c.boolean("featured"), c.text("note"), c.row)
     mentions = [Mention(c.text("source_id"), c.integer("offset") or 0, c.text("mention"), c.text("claim_id"),
                         c.text("reason"), c.row) for c in cells("mentions")]
-    searches = [Search(c.text("indicator"), c.text("geography"), c.integer("period") or 0, c.text("result"),
+    searches = [Search(c.key("indicator"), c.key("geography"), c.integer("period") or 0, c.text("result"),
                        c.text("searched"), c.text("date"), c.text("source_id"), c.text("note"), c.row)
                 for c in cells("searches")]
     corrections = [Correction(c.text("date"), c.integer("edition"), c.text("claim_id"), c.text("what"),

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from .numbers import parse_chinese_number
 
-KINDS = ("number", "chinese", "fraction", "approx", "range", "date", "ordinal", "compound")
+KINDS = ("number", "chinese", "fraction", "approx", "range", "date", "ordinal", "compound", "other_script")
 
 # Words whose numeral characters are no numbers: idioms, adverbs, "one of", "this/each/next one", and
 # common words that merely contain 零/百/十 (零部件, 百姓, 十分). Curated on news and government reports;
@@ -128,7 +128,37 @@ def scan(text: str) -> list[Mention]:
         kind = group.rstrip("0123456789")
         start, end = match.span(group)
         mentions.append(Mention(start, text[start:end], kind, _value(kind, text[start:end])))
-    return mentions
+    return sorted([*mentions, *_other_scripts(text)], key=lambda m: m.offset)
+
+
+# Numerals the rules above do not read: other scripts' digits (١٢٣, ๑๒๓), mathematical and circled digits
+# (𝟏𝟐𝟑, ⑤), superscripts (²), Roman numerals (Ⅻ) and the Chinese financial numerals (壹贰叁) that no common
+# word uses. Each run is a
+# mention of its own (kind ``other_script``), so it must be registered like any number: a text cannot slip
+# a number past the register by writing it in another script.
+FINANCIAL = "壹贰貳叁柒捌玖佰仟廿卅卌"  # not 伍 陆 拾 肆 参: 队伍, 大陆, 收拾, 放肆, 参加
+_READ = set("0123456789０１２３４５６７８９〇")
+
+
+def _foreign(ch: str) -> bool:
+    import unicodedata
+
+    if ch in _READ:
+        return False
+    if ch in FINANCIAL:
+        return True
+    return ord(ch) > 0x7F and unicodedata.category(ch) in ("Nd", "Nl", "No")
+
+
+def _other_scripts(text: str) -> list[Mention]:
+    out, start = [], None
+    for i, ch in enumerate([*text, ""]):
+        if ch and _foreign(ch):
+            start = i if start is None else start
+        elif start is not None:
+            out.append(Mention(start, text[start:i], "other_script", None))
+            start = None
+    return out
 
 
 def context(text: str, offset: int, length: int) -> str:

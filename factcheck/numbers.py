@@ -94,6 +94,8 @@ def parse_chinese_number(text: str) -> float | None:
     ratios (三分之二 → 2/3, 百分之五十 → 0.5) and Arabic numbers with a Chinese multiplier (1.5万 → 15000).
     Names that are no single number (十四五) give None.
     """
+    if sum(ch.isdigit() or ch in NUMERALS for ch in text) > MAX_DIGITS:
+        return None  # no figure of an article has more digits: a run of a million is no number we read
     if "分之" in text:
         denominator, _, numerator = text.partition("分之")
         d, n = _cn_integer(denominator), _cn_integer(numerator)

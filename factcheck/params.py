@@ -7,6 +7,9 @@ from pathlib import Path
 
 from .errors import InputError
 
+MAX_JOBS_PER_CORE = 4
+
+
 PARAMETERS = {
     "year": "the edition year, e.g. 2022",
     "chapter": "a chapter id of book/chapters.yml (chapter pages only)",
@@ -26,6 +29,9 @@ def check_year(year: object) -> int:
 def check_data_dir(data_dir: object) -> Path:
     if not isinstance(data_dir, (str, Path)) or not str(data_dir).strip():
         raise InputError(f"must be a folder path, not {data_dir!r}", parameter="data_dir")
+    if any(not ch.isprintable() for ch in str(data_dir)):
+        raise InputError(f"must be a folder path on one line, without control characters, not {str(data_dir)[:60]!r}",
+                         parameter="data_dir")
     path = Path(data_dir)
     if not path.exists():
         raise InputError(f"folder {path} does not exist", parameter="data_dir")
@@ -41,3 +47,30 @@ def check_judged_dir(judged_dir: object) -> Path:
     if not path.is_dir():
         raise InputError(f"folder {path} does not exist; run python -m factcheck judge first", parameter="judged_dir")
     return path
+
+
+def cores() -> int:
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def check_jobs(jobs: object) -> int:
+    """How many notebooks (or test workers) at once: a whole number from 1 to a few times the cores."""
+    most = MAX_JOBS_PER_CORE * cores()
+    text = str(jobs)
+    if not re.fullmatch(r"[0-9]{1,4}", text) or not 1 <= int(text) <= most:
+        raise InputError(f"must be a whole number from 1 to {most} ({MAX_JOBS_PER_CORE} times the {cores()} cores "
+                         f"here), not {text[:20]!r}", parameter="jobs")
+    return int(text)
+
+
+def check_port(port: object) -> int:
+    """A TCP port to serve on: 1 to 65535, in ASCII digits."""
+    text = str(port)
+    if not re.fullmatch(r"[0-9]{1,5}", text) or not 0 < int(text) < 65536:
+        raise InputError(f"must be a port number from 1 to 65535, not {text[:20]!r}", parameter="port")
+    return int(text)

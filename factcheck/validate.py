@@ -20,42 +20,57 @@ import io
 import json
 import math
 import re
+from datetime import date
 from pathlib import Path
 
 from . import chapters
 from .bindings import Reference, parse_bindings
-from .errors import InputError, where
+from .errors import InputError, InputErrors, Problems, where
+from .files import check_tree, read_bytes
 from .formula import MAX_INPUTS, FormulaError, parse_formula
-from .load import MAX_BYTES, MAX_ROWS, Claim, Dataset, load, note_read
+from .load import MAX_BYTES, MAX_ROWS, Claim, Dataset, Figure, decode, describe_char, invisible, load, note_read
 from .numbers import decimals_of, figure_value, same_number, token_offsets
 from .params import check_data_dir
+from .quotes import printed_numbers, quote_prints
 from .register import unaccounted
 from .schema import BY_NAME, TABLES, descriptor
 
+MAX_PROBLEMS = 100
+"""The most problems of one kind listed at once (a wholly wrong file would print thousands)."""
+
 
 def validate(data_dir: str | Path) -> Dataset:
-    """Validate ``data_dir`` and return its records; raise :class:`InputError` on the first problem."""
+    """Validate ``data_dir`` and return its records; raise every problem of a stage at once (an
+    :class:`InputError`, or :class:`InputErrors` grouped by file): the files as text, then the schema, then
+    the rules."""
     root = check_data_dir(data_dir)
-    check_descriptor(root / "datapackage.json")
+    check_descriptor(root / "datapackage.json")  # it names the tables: without it nothing else can be read
+    problems = Problems()
     for table in TABLES:
-        check_csv_text(root / table.path, table.header)
+        with problems.item():
+            check_csv_text(root / table.path, table.header)
+    problems.done()
     check_schema(root)
     ds = load(root)
     check_rules(ds)
+    check_files(ds)
     return ds
+
+
+def check_files(ds: Dataset) -> None:
+    """Nothing under the data folder but what the package declares: no link, pipe or device, no stray file."""
+    declared = set(ds.declared_files())
+    check_tree(ds.root, declared.__contains__,
+               how=" (the data package is datapackage.json, its tables and the article texts sources.csv names)")
 
 
 # ---- the descriptor -----------------------------------------------------------------------------
 def check_descriptor(package: Path) -> None:
     """The folder's descriptor must match :func:`factcheck.schema.descriptor` resource by resource."""
-    if not package.is_file():
+    if not package.exists() and not package.is_symlink():
         raise InputError("file is missing; a data folder needs its datapackage.json", file=where(package))
-    if package.stat().st_size > MAX_BYTES:
-        raise InputError(f"is over {MAX_BYTES:,} bytes", file=where(package))
     try:
-        given = json.loads(package.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise InputError("is not UTF-8 text; save it as UTF-8", file=where(package)) from None
+        given = json.loads(decode(read_bytes(package, root=package.parent, limit=MAX_BYTES), package))
     except json.JSONDecodeError as exc:
         raise InputError(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
                          file=where(package)) from None
@@ -104,11 +119,9 @@ def check_descriptor(package: Path) -> None:
 def check_csv_text(path: Path, expected: list[str]) -> None:
     """What Frictionless reports poorly: a missing or non-UTF-8 file, broken quoting, a bad header or row."""
     w = where(path)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise InputError("file is missing (datapackage.json lists it)", file=w)
-    if path.stat().st_size > MAX_BYTES:
-        raise InputError(f"is {path.stat().st_size:,} bytes; data files over {MAX_BYTES:,} bytes are refused", file=w)
-    data = path.read_bytes()
+    data = read_bytes(path, root=path.parent, limit=MAX_BYTES)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -148,6 +161,12 @@ def check_csv_text(path: Path, expected: list[str]) -> None:
             raise InputError(f"has {len(record)} cells but the header has {len(expected)} columns "
                              f"(cells missing from '{expected[len(record)]}' on)", file=w, row=number,
                              column=expected[len(record)])
+        for column, cell in zip(expected, record, strict=True):
+            found = invisible(cell)
+            if found:
+                raise InputError(f"holds the invisible character {describe_char(found[1])} at position {found[0] + 1}, "
+                                 "which makes the text read otherwise than it shows; delete it", file=w, row=number,
+                                 column=column)
 
 
 def _check_header(header: list[str], expected: list[str], w: str) -> None:
@@ -189,12 +208,19 @@ def check_schema(root: Path) -> None:
                          file=where(root / "datapackage.json")) from None
     if report.valid:
         return
+    problems = Problems()
+    seen: set[tuple] = set()
     for task in report.tasks:
-        for error in task.errors:
+        for error in task.errors[:MAX_PROBLEMS]:
+            key = (task.name, getattr(error, "row_number", None))
+            if key in seen and key[1] is not None:
+                continue  # one line a row: a duplicate id is both a unique and a primary-key error
+            seen.add(key)
             table = BY_NAME.get(task.name)
             schema = table.spec()["schema"] if table else {}
-            raise InputError(_explain(error, schema, root), file=where(root / (task.place or "")),
-                             row=getattr(error, "row_number", None), column=_error_column(error))
+            problems.errors.append(InputError(_explain(error, schema, root), file=where(root / (task.place or "")),
+                                              row=getattr(error, "row_number", None), column=_error_column(error)))
+    problems.done()
     raise InputError("not a valid data package", file=where(root / "datapackage.json"))
 
 
@@ -240,7 +266,7 @@ def _explain(error: object, schema: dict, root: Path) -> str:
         names = getattr(error, "field_names", []) or ["value"]
         cells = getattr(error, "field_cells", []) or [""]
         target = getattr(error, "reference_name", "") or "the referenced table"
-        return f"unknown {names[0]} '{cells[0]}' (not in {target}.csv)"
+        return f"unknown {names[0]} '{cells[0]}' (not in {target}.csv)" + row_to_add(target, str(cells[0]))
     if kind == "blank-row":
         return "blank row; remove it"
     return f"{getattr(error, 'title', 'error')}: {note}".rstrip(": ")
@@ -264,24 +290,112 @@ def _unit_hint(error: object, schema: dict, root: Path) -> str:
 
 # ---- cross-file rules ---------------------------------------------------------------------------
 def check_rules(ds: Dataset) -> None:
-    inputs_csv = where(ds.root / "inputs.csv")
+    """The rules across files, every row checked: each row's first problem is reported, all rows at once."""
+    problems = Problems()
+    for source_id in ds.articles:  # an article that cannot be read fails every row that quotes it: say it once
+        with problems.item():
+            ds.articles[source_id]
+    problems.done()
     for f in ds.inputs:
-        def fail(column: str, reason: str, row: int = f.row) -> InputError:
-            return InputError(reason, file=inputs_csv, row=row, column=column)
+        with problems.item():
+            _check_input(ds, f)
+    before = len(problems.errors)
+    _check_claims(ds, problems)
+    _check_register(ds, problems, claims_valid=len(problems.errors) == before)
+    _check_dates(ds, problems)
+    problems.done()
 
-        if f.source_id not in ds.sources:
-            raise fail("source_id", f"unknown source '{f.source_id}' (not in sources.csv)")
-        _check_figure(ds, f.indicator, f.unit, f.value, f.qualifier, fail)
-        text = ds.articles[f.source_id] if f.source_id in ds.articles else None
-        if text is not None and f.quote and f.quote not in text:
-            raise fail("quote", f"quote is not found verbatim in source '{f.source_id}'")
-    _check_claims(ds)
-    _check_register(ds)
+
+def _check_input(ds: Dataset, f: Figure) -> None:
+    def fail(column: str, reason: str, row: int = f.row) -> InputError:
+        return InputError(reason, file=where(ds.root / "inputs.csv"), row=row, column=column)
+
+    if f.source_id not in ds.sources:
+        raise fail("source_id", f"unknown source '{f.source_id}' (not in sources.csv)" + row_to_add("sources", f.source_id))
+    _check_figure(ds, f.indicator, f.unit, f.value, f.qualifier, fail)
+    text = ds.articles[f.source_id] if f.source_id in ds.articles else None
+    if text is not None and f.quote and f.quote not in text:
+        raise fail("quote", f"quote is not found verbatim in source '{f.source_id}'")
+    _check_quote(f, fail)
+
+
+def _check_dates(ds: Dataset, problems: Problems, today: date | None = None) -> None:
+    """Dates that exist, none in the future, and nothing read before it was published."""
+    today = today or date.today()
+    for s in ds.sources.values():
+        with problems.item():
+            _check_source_dates(ds, s, today)
+    for table, rows in (("searches", ds.searches), ("corrections", ds.corrections)):
+        w = where(ds.root / f"{table}.csv")
+        for r in rows:
+            with problems.item():
+                _date(r.date, w, r.row, "date", today)
+
+
+def _check_source_dates(ds: Dataset, s, today: date) -> None:
+    s_w = where(ds.root / "sources.csv")
+    accessed = _date(s.accessed, s_w, s.row, "accessed", today)
+    if s.published:
+        parts = [int(x) for x in s.published.split("-")]
+        try:
+            start = date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        except ValueError:
+            raise InputError(f"'{s.published}' is not a date that exists (YYYY, YYYY-MM or YYYY-MM-DD)", file=s_w,
+                             row=s.row, column="published") from None
+        if start > today:
+            raise InputError(f"'{s.published}' is in the future", file=s_w, row=s.row, column="published")
+        if accessed is not None and start > accessed:
+            raise InputError(f"'{s.published}' is after the date it was read ({s.accessed}): a source is read "
+                             "on or after it is published", file=s_w, row=s.row, column="published")
+
+
+def _date(text: str, w: str, row: int, column: str, today: date) -> date | None:
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"'{text}' is not a date that exists (YYYY-MM-DD)", file=w, row=row, column=column) from None
+    if day > today:
+        raise InputError(f"{text} is in the future (today is {today.isoformat()})", file=w, row=row, column=column)
+    return day
+
+
+def _check_quote(f: Figure, fail) -> None:
+    """An input's value is one of the numbers its own quote prints, or says why not."""
+    if f.derived:
+        if not f.note:
+            raise fail("note", "a derived value needs the note to say how it was worked out")
+        return
+    if not f.quote:
+        if not f.note:
+            raise fail("quote", "is empty: give the source's words that print the value, or say in note why there "
+                                "are none")
+        return
+    if not quote_prints(f.quote, f.value, f.unit, f.decimals):
+        found = ", ".join(sorted({_plain_number(n) for n in printed_numbers(f.quote)})[:6]) or "no number"
+        raise fail("value", f"{f.value:g} is not a number its quote prints (the quote has {found}): fix the "
+                            "typo, or set derived to true and say in note how the value was worked out")
+
+
+def _plain_number(n) -> str:
+    text = format(n.normalize(), "f")
+    return text
+
+
+def row_to_add(table: str, key: str, unit: str = "") -> str:
+    """The row an analyst adds for an id another table names, its other cells as <placeholders> (schema order)."""
+    spec = BY_NAME.get(table)
+    if spec is None:
+        return ""
+    cells = [key if i == 0 else (unit if f.name == "unit" and unit else f"<{f.name}>") for i, f in enumerate(spec.fields)]
+    return f"; add its row: {','.join(cells)}"
 
 
 def _check_figure(ds: Dataset, indicator: str, unit: str, value: float, qualifier: str, fail) -> None:
     if indicator not in ds.indicators:
-        raise fail("indicator", f"unknown indicator '{indicator}' (not in indicators.csv)")
+        raise fail("indicator", f"unknown indicator '{indicator}' (not in indicators.csv)"
+                                + row_to_add("indicators", indicator, unit))
     ind = ds.indicators[indicator]
     if unit != ind.unit:
         raise fail("unit", f"unit '{unit}' does not match the unit of indicator '{indicator}' ({ind.unit}); "
@@ -294,61 +408,73 @@ def _check_figure(ds: Dataset, indicator: str, unit: str, value: float, qualifie
         raise fail("value", f"{value:g} is not a whole number, but '{indicator}' counts things")
 
 
-def _check_claims(ds: Dataset) -> None:
+def _check_claims(ds: Dataset, problems: Problems) -> None:
     w = where(ds.root / "claims.csv")
-    known_chapters = chapters.ids()
+    before = len(problems.errors)
     for c in ds.claims.values():
-        def fail(column: str, reason: str, c: Claim = c) -> InputError:
-            return InputError(reason, file=w, row=c.row, column=column)
-
-        if not c.claim_id.startswith(f"{c.year}-"):
-            raise fail("year", f"is {c.year}, but claim id '{c.claim_id}' says edition {c.claim_id[:4]}; ids start "
-                               "with their edition year")
-        if c.source_id not in ds.articles:
-            raise fail("source_id", f"source '{c.source_id}' has no stored text, so the quote cannot be traced")
-        if c.chapter not in known_chapters:
-            raise fail("chapter", f"'{c.chapter}' is not a chapter of book/chapters.yml ({', '.join(known_chapters)})")
-        offsets = token_offsets(c.figure, c.quote)
-        if not offsets:
-            raise fail("figure", f"figure '{c.figure}' does not occur in the quote as a whole number")
-        if len(offsets) > 1:
-            raise fail("figure", f"figure '{c.figure}' occurs {len(offsets)} times in the quote; shorten the quote "
-                                 "so that it occurs once")
-        if c.quote not in ds.articles[c.source_id]:
-            raise fail("quote", f"quote is not found verbatim in source '{c.source_id}'")
-        if not c.statistic:
-            for column in ("value", "check", "formula", "bindings", "due"):
-                if getattr(c, column) not in (None, ""):
-                    raise fail(column, f"a {c.kind} is kept in the register, not checked: leave {column} empty")
-            continue
-        for column in ("indicator", "unit", "geography", "check"):
-            if not getattr(c, column):
-                raise fail(column, "is empty, but a statistic needs it")
-        if c.value is None:
-            raise fail("value", "is empty, but a statistic needs the value its figure prints")
-        if c.period is None:
-            raise fail("period", "is empty, but a statistic needs the year it describes")
-        _check_figure(ds, c.indicator, c.unit, c.value, c.qualifier, fail)
-        printed = figure_value(c.figure, c.unit)
-        if printed is None:
-            raise fail("figure", f"figure '{c.figure}' prints no number; a statistic's figure must (or give the "
-                                 "claim another kind)")
-        shown = _arabic(c.figure)
-        if shown is not None and c.decimals != decimals_of(shown):
-            column = "decimals" if ds_decimals_given(ds, c) else "value"
-            raise fail(column, f"'{c.value:.{c.decimals}f}' has {c.decimals} decimal(s), but the figure "
-                               f"'{c.figure}' prints {decimals_of(shown)}")
-        if not same_number(printed, c.value, c.decimals):
-            raise fail("value", f"{_show(c.value, c.decimals)} is not the number the figure '{c.figure}' prints "
-                                f"({_show(printed, c.decimals)})")
-        if c.due is not None and c.check != "target":
-            raise fail("due", "only a target has a due year")
-        _check_bindings(ds, c, fail)
-    _check_repeats(ds, w)
-    _check_cycles(ds, w)
+        with problems.item():
+            _check_claim(ds, c, w)
+    if len(problems.errors) > before:
+        return  # the checks across claims read every claim's bindings: only once each claim is valid
+    with problems.item():
+        _check_repeats(ds, w)
+    with problems.item():
+        _check_cycles(ds, w)
     for c in ds.claims.values():
         if c.statistic and c.check == "formula":
-            _check_evaluates(ds, c, w)
+            with problems.item():
+                _check_evaluates(ds, c, w)
+
+
+def _check_claim(ds: Dataset, c: Claim, w: str) -> None:
+    known_chapters = chapters.ids()
+
+    def fail(column: str, reason: str, c: Claim = c) -> InputError:
+        return InputError(reason, file=w, row=c.row, column=column)
+
+    if not c.claim_id.startswith(f"{c.year}-"):
+        raise fail("year", f"is {c.year}, but claim id '{c.claim_id}' says edition {c.claim_id[:4]}; ids start "
+                           "with their edition year")
+    if c.source_id not in ds.articles:
+        raise fail("source_id", f"source '{c.source_id}' has no stored text, so the quote cannot be traced")
+    if c.chapter not in known_chapters:
+        raise fail("chapter", f"'{c.chapter}' is not a chapter of book/chapters.yml ({', '.join(known_chapters)})")
+    offsets = token_offsets(c.figure, c.quote)
+    if not offsets:
+        raise fail("figure", f"figure '{c.figure}' does not occur in the quote as a whole number")
+    if len(offsets) > 1:
+        raise fail("figure", f"figure '{c.figure}' occurs {len(offsets)} times in the quote; shorten the quote "
+                             "so that it occurs once")
+    if c.quote not in ds.articles[c.source_id]:
+        raise fail("quote", f"quote is not found verbatim in source '{c.source_id}'")
+    if not c.statistic:
+        for column in ("value", "check", "formula", "bindings", "due"):
+            if getattr(c, column) not in (None, ""):
+                raise fail(column, f"a {c.kind} is kept in the register, not checked: leave {column} empty")
+        return
+    for column in ("indicator", "unit", "geography", "check"):
+        if not getattr(c, column):
+            raise fail(column, "is empty, but a statistic needs it")
+    if c.value is None:
+        raise fail("value", "is empty, but a statistic needs the value its figure prints")
+    if c.period is None:
+        raise fail("period", "is empty, but a statistic needs the year it describes")
+    _check_figure(ds, c.indicator, c.unit, c.value, c.qualifier, fail)
+    printed = figure_value(c.figure, c.unit)
+    if printed is None:
+        raise fail("figure", f"figure '{c.figure}' prints no number; a statistic's figure must (or give the "
+                             "claim another kind)")
+    shown = _arabic(c.figure)
+    if shown is not None and c.decimals != decimals_of(shown):
+        column = "decimals" if ds_decimals_given(ds, c) else "value"
+        raise fail(column, f"'{c.value:.{c.decimals}f}' has {c.decimals} decimal(s), but the figure "
+                           f"'{c.figure}' prints {decimals_of(shown)}")
+    if not same_number(printed, c.value, c.decimals):
+        raise fail("value", f"{_show(c.value, c.decimals)} is not the number the figure '{c.figure}' prints "
+                            f"({_show(printed, c.decimals)})")
+    if c.due is not None and c.check != "target":
+        raise fail("due", "only a target has a due year")
+    _check_bindings(ds, c, fail)
 
 
 _ARABIC_FIGURE = re.compile(r"第?([0-9]+(?:\.[0-9]+)?)[^0-9]*")
@@ -483,34 +609,87 @@ def _check_evaluates(ds: Dataset, c: Claim, w: str) -> None:
                          "zero?", file=w, row=c.row, column="formula")
 
 
-def _check_register(ds: Dataset) -> None:
+def _check_register(ds: Dataset, problems: Problems, *, claims_valid: bool = True) -> None:
     """The mentions register, the searches and the corrections refer to things that exist."""
     w = where(ds.root / "mentions.csv")
+    before = len(problems.errors)
     for m in ds.mentions:
-        if m.source_id not in ds.articles:
-            raise InputError(f"source '{m.source_id}' has no stored text", file=w, row=m.row, column="source_id")
-        text = ds.articles[m.source_id]
-        if text[m.offset:m.offset + len(m.mention)] != m.mention:
-            raise InputError(f"'{m.mention}' is not at offset {m.offset} of the stored text of '{m.source_id}' "
-                             "(re-run python -m factcheck mentions)", file=w, row=m.row, column="offset")
-        if bool(m.claim_id) == bool(m.reason):
-            raise InputError("give either the claim it repeats or the reason it is left out", file=w, row=m.row,
-                             column="reason")
-        if m.claim_id and m.claim_id not in ds.claims:
-            raise InputError(f"unknown claim '{m.claim_id}'", file=w, row=m.row, column="claim_id")
-    for source_id in ds.articles:
-        missing = unaccounted(ds, source_id)
-        if missing:
-            m = missing[0]
-            raise InputError(f"the number '{m.text}' at offset {m.offset} of '{source_id}' is neither a claim nor "
-                             f"in the register ({len(missing)} such); add a claim or a mentions.csv row with the reason "
-                             "(python -m factcheck mentions lists them)", file=w)
+        with problems.item():
+            _check_mention(ds, m, w)
+    if claims_valid and len(problems.errors) == before:  # the accounting reads every claim's figure and mention
+        for source_id in ds.articles:
+            with problems.item():
+                _check_accounted(ds, source_id, w)
     s_w = where(ds.root / "searches.csv")
     for s in ds.searches:
         if s.result == "unpublished" and s.source_id not in ds.sources:
-            raise InputError("an 'unpublished' result needs the source that says so", file=s_w, row=s.row,
-                             column="source_id")
+            problems.errors.append(InputError("an 'unpublished' result needs the source that says so", file=s_w,
+                                              row=s.row, column="source_id"))
     c_w = where(ds.root / "corrections.csv")
     for c in ds.corrections:
         if c.claim_id and c.claim_id not in ds.claims:
-            raise InputError(f"unknown claim '{c.claim_id}'", file=c_w, row=c.row, column="claim_id")
+            problems.errors.append(InputError(f"unknown claim '{c.claim_id}'", file=c_w, row=c.row,
+                                              column="claim_id"))
+
+
+def _check_mention(ds: Dataset, m, w: str) -> None:
+    if m.source_id not in ds.articles:
+        raise InputError(f"source '{m.source_id}' has no stored text", file=w, row=m.row, column="source_id")
+    text = ds.articles[m.source_id]
+    if text[m.offset:m.offset + len(m.mention)] != m.mention:
+        raise InputError(f"'{m.mention}' is not at offset {m.offset} of the stored text of '{m.source_id}' "
+                         "(re-run python -m factcheck mentions)", file=w, row=m.row, column="offset")
+    if bool(m.claim_id) == bool(m.reason):
+        raise InputError("give either the claim it repeats or the reason it is left out", file=w, row=m.row,
+                         column="reason")
+    if m.claim_id and m.claim_id not in ds.claims:
+        raise InputError(f"unknown claim '{m.claim_id}'", file=w, row=m.row, column="claim_id")
+
+
+def _check_accounted(ds: Dataset, source_id: str, w: str) -> None:
+    """Every number of the article is a claim's figure or a row of mentions.csv: each one missing is a line
+    with the row to add (or ``python -m factcheck draft`` proposes them)."""
+    missing = unaccounted(ds, source_id)
+    errors = []
+    for m in missing[:MAX_PROBLEMS]:
+        shown = f"'{m.text}'" if len(m.text) <= 20 else f"'{m.text[:20]}…' ({len(m.text):,} characters)"
+        row = f"{source_id},{m.offset},{m.text if len(m.text) <= 20 else '…'},,<why it is left out>"
+        errors.append(InputError(f"the number {shown} at offset {m.offset} of '{source_id}' is neither a claim nor "
+                                 f"in the register; add a claim, or this row with the reason: {row}", file=w))
+    if errors:
+        raise InputErrors(errors) if len(errors) > 1 else errors[0]
+
+
+# ---- what validation reports without refusing -----------------------------------------------------
+def notes(ds: Dataset) -> list[str]:
+    """What is valid but probably not meant: an input no claim reads (a typo in its period or place?), a
+    binding to a period that has neither an input nor a search record (the claim silently turns 无法核实)."""
+    read: set[tuple[str, str, int]] = set()
+    out: list[str] = []
+    c_w = where(ds.root / "claims.csv")
+    for c in ds.claims.values():
+        if not c.statistic:
+            continue
+        read.add((c.indicator, c.geography, int(c.period or c.year)))
+        for ref in parse_bindings(c.bindings):
+            if ref.kind != "input":
+                continue
+            for number, period in enumerate(ref.periods):
+                key = (ref.target, ref.geography, period.year)
+                read.add(key)
+                needed = (period.year == c.due) if c.check == "target" else number == 0  # a target: its due year
+                if needed and not ds.figures_at(*key) and ds.search_for(*key) is None and not ref.optional:
+                    out.append(f"{c_w}, row {c.row}, column 'bindings': '{ref.name}' needs {ref.target} of "
+                               f"{ref.geography} for {period.year}, which neither inputs.csv nor searches.csv has; "
+                               f"add the figure to inputs.csv, or what you searched to searches.csv: "
+                               f"{ref.target},{ref.geography},{period.year},nothing,<what was searched>,"
+                               f"{date.today().isoformat()},,")
+    drawn = {(c.indicator, place) for ch in chapters.chapters() for c in ch.charts for place in c.places}
+    pairs = {(i, g) for i, g, _ in read} | drawn
+    unread = [f for f in ds.inputs
+              if (f.indicator, f.geography) not in pairs and f.indicator not in chapters.CHART_INDICATORS]
+    if unread:
+        what = "、".join(dict.fromkeys(f"{f.indicator}@{f.geography}" for f in unread))
+        out.append(f"{where(ds.root / 'inputs.csv')}, rows {', '.join(str(f.row) for f in unread)}: no claim reads "
+                   f"and no chart draws {what}; if a claim should, check the place and period it binds")
+    return out

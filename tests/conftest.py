@@ -169,6 +169,8 @@ def _fill_input(row: dict, indicators: dict[str, dict]) -> dict:
     r.setdefault("qualifier", "=")
     r.setdefault("unit", ind.get("unit", ""))
     r.setdefault("source_id", "stats")
+    if r.get("value") not in (None, ""):
+        r.setdefault("quote", f"数值为{_text(r['value'])}{r['unit']}")  # an input's quote prints its value
     return r
 
 

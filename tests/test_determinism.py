@@ -68,11 +68,12 @@ def test_verify_twice_gives_identical_verdicts(tmp_path_factory, tmp_path):
     outputs = []
     for seed in ("1", "2"):
         out, judged = tmp_path / f"run{seed}", tmp_path / f"judged{seed}"
-        result = run_cli(root, "verify", "--year", YEAR, "--out", str(out), "--judged", str(judged),
-                         env={"PYTHONHASHSEED": seed}, timeout=300)
+        result = run_cli(root, "verify", "--year", YEAR, "--out", str(out), env={"PYTHONHASHSEED": seed}, timeout=300)
         assert result.returncode == 0, result.stderr
         tables = sorted(out.glob("*.csv"))
         assert [t.name for t in tables] == [f"verdicts-{YEAR}.csv"], tables
+        result = run_cli(root, "judge", "--out", str(judged), env={"PYTHONHASHSEED": seed}, timeout=300)
+        assert result.returncode == 0, result.stderr
         outputs.append((tables[0].read_bytes(), sorted((p.name, p.read_bytes()) for p in judged.glob("*.json"))))
     assert outputs[0] == outputs[1]
     assert outputs[0][0].count(b"\n") > 10

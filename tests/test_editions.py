@@ -24,8 +24,8 @@ from buildcopies import YEAR, copy_tree, fake_build, reference_build, run_cli, s
 from factcheck import chapters
 from factcheck.errors import InputError
 
-NEW_YEAR = 2030
-ARTICLE = "示例日报2031年报道:江门高新区2030年国家高新技术企业超750家,专利授权量3500件,同比增长10.00%。\n"
+NEW_YEAR = 2025
+ARTICLE = "示例日报2026年报道:江门高新区2025年国家高新技术企业超750家,专利授权量3500件,同比增长10.00%。\n"
 
 
 def append(path: Path, row: dict) -> None:
@@ -38,30 +38,30 @@ def append(path: Path, row: dict) -> None:
         csv.writer(f, lineterminator="\n").writerow([row.get(h, "") for h in header])
 
 
-def add_year_2030(data: Path) -> None:
+def add_year_2025(data: Path) -> None:
     """What an analyst adds for a new year: the article, its source, its claims, its other numbers."""
-    (data / "articles" / "example-2031.txt").write_text(ARTICLE, encoding="utf-8")
+    (data / "articles" / "example-2026.txt").write_text(ARTICLE, encoding="utf-8")
     append(data / "sources.csv", {
-        "source_id": "example-2031", "publisher": "示例日报", "origin": "示例日报", "title": "测试用报道",
-        "published": "2031-02-01", "url": "https://example.org/2031", "tier": "1", "covers": "2030年测试数据",
-        "accessed": "2031-02-02", "text_file": "articles/example-2031.txt", "text_scope": "full"})
-    base = {"year": "2030", "source_id": "example-2031", "kind": "statistic", "geography": "江门高新区",
-            "period": "2030"}
-    append(data / "claims.csv", {**base, "claim_id": "2030-hte", "chapter": "enterprises",
+        "source_id": "example-2026", "publisher": "示例日报", "origin": "示例日报", "title": "测试用报道",
+        "published": "2026-02-01", "url": "https://example.org/2026", "tier": "1", "covers": "2025年测试数据",
+        "accessed": "2026-02-02", "text_file": "articles/example-2026.txt", "text_scope": "full"})
+    base = {"year": "2025", "source_id": "example-2026", "kind": "statistic", "geography": "江门高新区",
+            "period": "2025"}
+    append(data / "claims.csv", {**base, "claim_id": "2025-hte", "chapter": "enterprises",
                                  "quote": "国家高新技术企业超750家", "figure": "750", "value": "750",
                                  "qualifier": ">", "unit": "家", "indicator": "high_tech_enterprises",
                                  "check": "stated"})
-    append(data / "claims.csv", {**base, "claim_id": "2030-granted", "chapter": "ip",
+    append(data / "claims.csv", {**base, "claim_id": "2025-granted", "chapter": "ip",
                                  "quote": "专利授权量3500件", "figure": "3500", "value": "3500", "qualifier": "=",
                                  "unit": "件", "indicator": "patents_granted", "check": "stated"})
-    append(data / "claims.csv", {**base, "claim_id": "2030-granted-growth", "chapter": "ip",
+    append(data / "claims.csv", {**base, "claim_id": "2025-granted-growth", "chapter": "ip",
                                  "quote": "专利授权量3500件,同比增长10.00%", "figure": "10.00", "value": "10.00",
                                  "qualifier": "=", "unit": "%", "indicator": "patents_granted_growth",
                                  "check": "formula", "formula": "(cur / prev - 1) * 100",
-                                 "bindings": "cur=claim:2030-granted; prev=patents_granted@江门高新区@2029"})
+                                 "bindings": "cur=claim:2025-granted; prev=patents_granted@江门高新区@2024"})
     # the article's other numbers: the years (its offsets count characters of the text)
-    for mention, reason in (("2031年", "报道发表的年份"), ("2030年", "数字所指的年份")):
-        append(data / "mentions.csv", {"source_id": "example-2031", "offset": str(ARTICLE.index(mention)),
+    for mention, reason in (("2026年", "报道发表的年份"), ("2025年", "数字所指的年份")):
+        append(data / "mentions.csv", {"source_id": "example-2026", "offset": str(ARTICLE.index(mention)),
                                        "mention": mention, "reason": reason})
 
 
@@ -71,16 +71,16 @@ def pages_of(repo: Path) -> tuple[dict[str, str], str]:
     return {c.id: c.page for c in listed}, f"{len(listed) + 1:02d}_factcheck"
 
 
-NEW_CHAPTERS = ["enterprises", "ip"]  # the chapters of the claims above: the only ones published for 2030
-VERDICTS = {"2030-hte": "stated", "2030-granted": "stated", "2030-granted-growth": "inconsistent"}
+NEW_CHAPTERS = ["enterprises", "ip"]  # the chapters of the claims above: the only ones published for 2025
+VERDICTS = {"2025-hte": "stated", "2025-granted": "stated", "2025-granted-growth": "inconsistent"}
 
 
 @pytest.fixture(scope="module")
 def new_data(tmp_path_factory) -> Path:
-    """The repository's data with the year 2030 added, in a folder outside any repository."""
+    """The repository's data with the year 2025 added, in a folder outside any repository."""
     data = tmp_path_factory.mktemp("edition") / "my-data"
     shutil.copytree(Path(__file__).resolve().parent.parent / "data", data)
-    add_year_2030(data)
+    add_year_2025(data)
     return data
 
 
@@ -114,7 +114,7 @@ def test_book_builds_for_a_new_year_without_code_changes(tmp_path_factory, tmp_p
     repo = copy_tree(reference_build(tmp_path_factory), tmp_path / "repo")
     data = tmp_path / "my-data"  # outside the repository
     shutil.copytree(snapshot(tmp_path_factory) / "data", data)
-    add_year_2030(data)
+    add_year_2025(data)
     # without the PDF (~10 s; the reference build and test_offline.py print it)
     result = run_cli(repo, "build", "--year", str(NEW_YEAR), "--data", str(data), env={"FACTCHECK_PDF": "off"})
     assert result.returncode == 0, result.stderr[-3000:]
@@ -133,9 +133,9 @@ def test_book_builds_for_a_new_year_without_code_changes(tmp_path_factory, tmp_p
     html = repo / "_build" / "html" / "book" / "editions" / str(NEW_YEAR)
     assert sorted(p.stem for p in html.glob("*.html")) == sorted(pages)
     text = (html / f"{factcheck}.html").read_text(encoding="utf-8")
-    assert "2030-granted-growth" in text and "数字有误" in text
+    assert "2025-granted-growth" in text and "数字有误" in text
     ip = (html / f"{names['ip']}.html").read_text(encoding="utf-8")
-    assert "未找到" in ip  # the chapter's introduction names figures the 2030 data do not have
+    assert "未找到" in ip  # the chapter's introduction names figures the 2025 data do not have
     assert (repo / "_build" / "html" / "_downloads" / f"verdicts-{NEW_YEAR}.csv").is_file()
     index = (repo / "_build" / "html" / "book" / "index.html").read_text(encoding="utf-8")
     assert f"editions/{NEW_YEAR}/" in index  # the landing page presents the latest full edition

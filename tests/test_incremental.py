@@ -461,7 +461,7 @@ def test_book_source_change_rebuilds_the_book_only(repo):
     assert repo.build() == [] and repo.books == []
 
 
-@pytest.mark.parametrize("path", ["_config.yml", "book/_static/site.css"])
+@pytest.mark.parametrize("path", ["_config.yml", "book/_static/factcheck.css"])
 def test_config_and_static_changes_rebuild_the_book(repo, path):
     repo.build()
     (repo.root / path).parent.mkdir(parents=True, exist_ok=True)
@@ -683,7 +683,7 @@ def test_another_edition_whose_judged_file_changed_is_published_again(repo):
     with (repo.data / "inputs.csv").open(encoding="utf-8") as fh:
         header = next(csv.reader(fh))
     row = {"indicator": "patents", "geography": "江门高新区", "period": "2023", "value": "130", "qualifier": "=",
-           "unit": "件", "source_id": "stats"}
+           "unit": "件", "source_id": "stats", "quote": "专利130件"}
     with (repo.data / "inputs.csv").open("a", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerow([row.get(h, "") for h in header])
     executed = repo.build(2022)

@@ -75,7 +75,7 @@ def test_a_parameter_is_text_not_a_command(repo, tmp_path, target, variable, val
     assert "Traceback" not in result.stderr, result.stderr
     errors = [x for x in result.stderr.splitlines() if x.startswith(("error:", "internal error:"))]
     assert len(errors) == 1 and errors[0].startswith(line.format(mark=mark)), result.stderr
-    assert re.search(rf"^make: \*\*\* \[Makefile:\d+: {target}\] Error 2$", result.stderr, re.M), result.stderr
+    assert re.search(rf"^make: \*\*\* \[Makefile:\d+: (?:{target}|params)\] Error 2$", result.stderr, re.M), result.stderr
 
 
 def test_a_relative_touch_creates_nothing_in_the_repository(repo):
@@ -93,3 +93,28 @@ def test_good_parameters_still_work(repo):
     result = make(repo, "validate", "DATA=data")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].startswith("data OK"), result.stdout
+
+
+# target, variable, value, the one error line's start: each refused before anything runs
+REFUSED = [
+    ("serve", "PORT", "²", "error: parameter 'port': must be a port number from 1 to 65535, not '²'"),
+    ("serve", "PORT", "٨٠٨٠", "error: parameter 'port': must be a port number from 1 to 65535, not '٨٠٨٠'"),
+    ("serve", "PORT", "99999", "error: parameter 'port': must be a port number from 1 to 65535"),
+    ("unit", "JOBS", "abc", "error: parameter 'jobs': must be a whole number from 1 to"),
+    ("unit", "JOBS", "0", "error: parameter 'jobs': must be a whole number from 1 to"),
+    ("unit", "JOBS", "-1", "error: parameter 'jobs': must be a whole number from 1 to"),
+    ("nbval", "JOBS", "٨", "error: parameter 'jobs': must be a whole number from 1 to"),
+    ("validate", "DATA", "da\nta", "error: parameter 'data_dir': must be a folder path on one line"),
+]
+
+
+@pytest.mark.parametrize(("target", "variable", "value", "line"), REFUSED,
+                         ids=[f"{t}-{v}-{i}" for i, (t, v, _, _) in enumerate(REFUSED)])
+def test_a_bad_port_jobs_or_data_is_one_line(repo, target, variable, value, line):
+    before = files(repo)
+    result = make(repo, target, f"{variable}={value}")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "usage:" not in result.stderr, result.stderr
+    errors = [x for x in result.stderr.splitlines() if x.startswith(("error:", "internal error:"))]
+    assert len(errors) == 1 and errors[0].startswith(line), result.stderr
+    assert files(repo) == before

@@ -41,8 +41,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from factcheck.params import cores  # noqa: E402
 from factcheck.publish.layout import Layout  # noqa: E402
-from factcheck.publish.runner import cores, plan, tidy  # noqa: E402
+from factcheck.publish.runner import plan, tidy  # noqa: E402
 
 IGNORE = shutil.ignore_patterns(".git", ".venv", "_build", ".pytest_cache", ".hypothesis", ".ruff_cache",
                                 "node_modules", "__pycache__", ".ipynb_checkpoints", ".*.staging",

@@ -38,6 +38,7 @@ from pathlib import Path
 
 from ..downloads import cell
 from ..errors import BuildError, InputError
+from ..files import regular_files
 from .browser import guard_network, launch, serve, wait_for_charts
 from .pages import postprocess_html
 
@@ -262,15 +263,19 @@ def _dirty(path: Path) -> bool:
 
 
 def data_zip(data_dir: Path, verdicts: list[Path], dest: Path) -> Path:
-    """``data_dir``, a README and the verdict tables as one zip, sorted, with meaningful fixed dates."""
+    """The data package (only the files it declares, each a regular file read without following a link), a
+    README and the verdict tables as one zip, sorted, with meaningful fixed dates."""
+    from ..files import read_bytes
+    from ..load import MAX_BYTES, load
+
     data_dir = Path(data_dir)
     if not (data_dir / "datapackage.json").is_file():
         raise InputError("has no datapackage.json, so there is no data package to offer", file=str(data_dir))
-    files = sorted(p for p in data_dir.rglob("*")
-                   if p.is_file() and not any(part.startswith((".", "__")) for part in p.relative_to(data_dir).parts))
+    files = [data_dir / rel for rel in load(data_dir).declared_files()]
     dates = _dates(data_dir, files)
     newest = max(dates.values(), default=(1980, 1, 1, 0, 0, 0))
-    entries = [(f"data/{p.relative_to(data_dir).as_posix()}", p.read_bytes(), dates[p]) for p in files]
+    entries = [(f"data/{p.relative_to(data_dir).as_posix()}", read_bytes(p, root=data_dir, limit=MAX_BYTES), dates[p])
+               for p in files]
     entries += [(f"verdicts/{v.name}", v.read_bytes(), newest) for v in verdicts]
     entries.insert(0, ("README.txt", README.encode("utf-8"), newest))
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -443,7 +448,7 @@ def stable_node_ids(pdf: bytes) -> bytes:
 def _key(*paths: Path) -> str:
     h = hashlib.sha256()
     for top in paths:
-        files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file()) if top.exists() else []
+        files = [top] if top.is_file() else regular_files(top)
         for f in files:
             h.update(str(f.relative_to(top.parent)).encode() + b"\0" + hashlib.sha256(f.read_bytes()).digest())
     return h.hexdigest()

@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..files import check_tree
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CROSS_YEAR = "cross_year"
 INDEX = "index"
 ABOUT = "about"
+
+STATIC = ("factcheck.css", "factcheck.js", "vega-bundle.js")
+"""The files of ``book/_static`` (Sphinx copies that folder into the site whole): any other file there is
+refused before a build, so nothing reaches the site that is not named here."""
+BOOK_FILES = ("chapters.yml", "search-dict.txt", "methods.md", f"{INDEX}.ipynb", f"{CROSS_YEAR}.ipynb", f"{ABOUT}.ipynb")
+EDITION_PAGE = re.compile(r"editions/[0-9]{4}/[0-9]{2}_[a-z][a-z0-9_]*\.ipynb")
+BUILD_OWNED = re.compile(r"editions/\.[0-9]{4}\.(?:staging|previous|failed)|\.[a-z_]+\.(?:staging\.ipynb|ipynb\.previous)"
+                         r"|(?:.*/)?\.ipynb_checkpoints")
+"""What a running (or killed) build keeps in ``book/`` for itself, and Jupyter's checkpoints: never published
+(``_config.yml`` excludes them), not looked into."""
+
+
+def declared_book_file(rel: str) -> bool:
+    """Is ``book/<rel>`` a file the book may hold: a page the build writes, a file it reads, a static asset?"""
+    return rel in BOOK_FILES or rel in {f"_static/{name}" for name in STATIC} or bool(EDITION_PAGE.fullmatch(rel))
 
 
 @dataclass
@@ -64,3 +82,9 @@ class Layout:
 
     def template(self, name: str) -> Path:
         return self.notebooks / f"{name}.ipynb"
+
+    def check_book(self) -> None:
+        """Refuse a link, a non-regular file or an undeclared file under ``book/`` (one line, the first found)."""
+        check_tree(self.book, declared_book_file, skip=lambda rel: bool(BUILD_OWNED.fullmatch(rel)),
+                   how=" (book/ holds the pages the build writes, chapters.yml, methods.md, search-dict.txt and "
+                       "the files of _static that factcheck/publish/layout.py names)")

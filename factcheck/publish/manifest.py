@@ -28,6 +28,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..files import regular_files
+
 VERSION = 2
 
 
@@ -86,15 +88,16 @@ def book_sources(root: Path) -> list[Path]:
     """
     out = [root / "_config.yml", root / "_toc.yml"]
     book = root / "book"
-    for dirpath, dirnames, filenames in os.walk(book):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
-        out.extend(Path(dirpath) / f for f in sorted(filenames) if not f.startswith("."))
+    for path in regular_files(book):
+        parts = path.relative_to(book).parts
+        if not any(p.startswith(".") or p == "__pycache__" for p in parts):
+            out.append(path)
     return out
 
 
 def book_hash(root: Path, code: str, data_dir: Path | None = None) -> str:
     """The book's sources, the code, and the data folder (its files go into the downloads)."""
-    data = sorted(p for p in Path(data_dir).rglob("*") if p.is_file()) if data_dir else []
+    data = regular_files(Path(data_dir)) if data_dir else []
     return sha_of([("code", code), *((rel(p, root), sha_file(p)) for p in book_sources(root)),
                    *((f"data:{p.relative_to(data_dir).as_posix()}", sha_file(p)) for p in data)])
 

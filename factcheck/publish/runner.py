@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .. import chapters
 from ..errors import BuildError, InputError
-from ..params import PARAMETERS, check_data_dir, check_year
+from ..params import PARAMETERS, check_data_dir, check_year, cores
 from . import kernels, toc
 from .guard import cannot_write, environment_cause, guarded, stop_orphans
 from .layout import ABOUT, CROSS_YEAR, INDEX, Layout
@@ -226,13 +226,6 @@ def _trusted_reads(job: Job, trace: dict | None) -> list[Path] | None:
             "it will run every build")
         return None
     return [Path(p) for p in [*trace["reads"], *trace.get("modules", [])] if p]
-
-
-def cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def run_jobs(jobs: list[Job], workers: int | None = None) -> int:
@@ -461,6 +454,25 @@ def stale_editions(layout: Layout, year: int, years: list[int]) -> dict[int, lis
     return out
 
 
+def inside(path: Path, folder: Path) -> None:
+    """Refuse to write ``path`` unless it lies in ``folder`` (no '..', no link on the way out)."""
+    import os.path
+
+    real = Path(os.path.abspath(path))
+    if ".." in Path(path).parts or not real.is_relative_to(Path(os.path.abspath(folder))):
+        raise InputError(f"would be written outside {rel(folder, Path.cwd())}; refused", file=str(path))
+
+
+def check_declared(layout: Layout, data: Path) -> None:
+    """Before anything is read or published: nothing under ``book/`` or the data folder but declared regular
+    files (checked on every build, also when the judged stage is skipped)."""
+    from ..load import load
+    from ..validate import check_files
+
+    layout.check_book()
+    check_files(load(data))
+
+
 # ---- the whole build ----------------------------------------------------------------------------
 @guarded(recover)  # one build at a time; SIGTERM restores and exits (see guard.py)
 def build(year: object, data_dir: object, *, workers: int | None = None, layout: Layout | None = None,
@@ -470,6 +482,7 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
     start = time.perf_counter()
     year, data = check_year(year), check_data_dir(data_dir)
     recover(layout)
+    check_declared(layout, data)
     manifest = Manifest(layout.manifest) if force else Manifest.read(layout.manifest)
     code = code_hash(layout.package, layout.root)
     report = BuildReport()
@@ -488,6 +501,9 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
     jobs = plan(layout, year, index_year, max(years), _published(layout, year), manifest=manifest, code=env,
                 others=others)
     todo = [j for j in jobs if not j.skipped]
+    for job in jobs:
+        inside(job.target, layout.book)
+        inside(job.staging, layout.book)
     for template in {j.source for j in todo}:
         expected = {"year", "judged_dir"} | ({"chapter"} if template.stem == "chapter" else set())
         check_notebook(template, expected)

@@ -7,6 +7,8 @@ import functools
 import http.server
 import sys
 
+from ..errors import InputError
+from ..params import check_port
 from .layout import Layout
 
 
@@ -14,8 +16,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m factcheck.publish.serve", description=__doc__)
     parser.add_argument("--port", default="8000")
     args = parser.parse_args(argv)
-    if not args.port.isdigit() or not 0 < int(args.port) < 65536:
-        print(f"error: parameter 'port': {args.port[:20]!r} is not a port number (1-65535)", file=sys.stderr)
+    try:
+        port = check_port(args.port)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     html = Layout().html
     if not (html / "index.html").is_file():
@@ -23,11 +27,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html))
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", int(args.port)), handler)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError as exc:
-        print(f"error: parameter 'port': {args.port} cannot be used ({exc.strerror})", file=sys.stderr)
+        print(f"error: parameter 'port': {port} cannot be used ({exc.strerror})", file=sys.stderr)
         return 2
-    print(f"serving {html} on http://127.0.0.1:{args.port}/ (Ctrl-C stops)", flush=True)
+    print(f"serving {html} on http://127.0.0.1:{port}/ (Ctrl-C stops)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

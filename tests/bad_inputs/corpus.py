@@ -61,6 +61,7 @@ import codecs
 import csv
 import io
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -254,7 +255,24 @@ def edit_data(root: Path, edits: list[dict]) -> dict[str, object]:
             marks["row"] = data[: data.index(old)].count(b"\n") + 1
             path.write_bytes(data.replace(old, new, 1))
         elif "write" in e:
-            path.write_text(e["write"], encoding="utf-8")
+            path.write_text(cell_text(e["write"]), encoding="utf-8")
+        elif "symlink" in e:  # the file (or folder) becomes a link to the target, which need not exist
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            elif path.exists() or path.is_symlink():
+                path.unlink()
+            path.symlink_to(e["symlink"])
+        elif "move_and_link" in e:  # the real file moves next to it and the declared name links to it
+            moved = path.with_name(e["move_and_link"])
+            path.rename(moved)
+            path.symlink_to(moved.name)
+        elif "mkfifo" in e:
+            if path.exists():
+                path.unlink()
+            os.mkfifo(path)
+        elif "append_text" in e:  # raw text at the end of a file (an article), ``{repeat: …}`` allowed
+            with path.open("a", encoding="utf-8") as fh:
+                fh.write(cell_text(e["append_text"]))
         elif e.get("delete"):
             path.unlink()
         else:
