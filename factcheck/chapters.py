@@ -37,6 +37,7 @@ class Chapter:
     title: str
     intro: str
     charts: tuple[Chart, ...] = field(default_factory=tuple)
+    words: tuple[str, ...] = ()  # words of an article that place a number in this chapter (for the draft)
 
     @property
     def page(self) -> str:
@@ -80,7 +81,11 @@ def chapters(path: Path = FILE) -> tuple[Chapter, ...]:
             else:
                 raise InputError(f"chapter '{item['id']}': chart {spec!r} is not one of {', '.join(CHART_KINDS)} "
                                  "(series: INDICATOR with places: [...])", file=w)
-        out.append(Chapter(item["id"], number, item["title"], "".join(item["intro"].split()), tuple(charts)))
+        words = item.get("words") or []
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise InputError(f"chapter '{item['id']}': words must be a list of words", file=w)
+        out.append(Chapter(item["id"], number, item["title"], "".join(item["intro"].split()), tuple(charts),
+                           tuple(words)))
     ids = [c.id for c in out]
     if len(set(ids)) != len(ids):
         raise InputError("two chapters have the same id", file=w)

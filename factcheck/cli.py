@@ -1,7 +1,8 @@
-"""Command line: ``python -m factcheck validate|judge|verify|mentions|schema|build``.
+"""Command line: ``python -m factcheck validate|judge|verify|diff|mentions|draft|indicators|schema|build``.
 
 Bad input exits 2 with one line (``error: …``); anything else is a bug and exits 1 with one line
-(``internal error: …``; ``FACTCHECK_DEBUG=1`` shows the traceback).
+(``internal error: …``; ``FACTCHECK_DEBUG=1`` shows the traceback). ``diff`` also exits 1, with its table
+and no error line, while a published verdict changed without a correction.
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ def _validate(args: argparse.Namespace) -> int:
     stats = sum(c.statistic for c in ds.claims.values())
     print(f"data OK: {stats} statistics and {len(ds.claims) - stats} other numbers in editions "
           f"{', '.join(map(str, ds.years))}, {len(ds.inputs)} outside inputs, {len(ds.sources)} sources")
+    from .judged import drafts
+
+    waiting = {year: n for year in ds.years if (n := drafts(ds, year))}
+    if waiting:
+        print("drafts await review (rows marked review=draft): "
+              + ", ".join(f"{n} in edition {year}" for year, n in waiting.items()))
     return 0
 
 
@@ -96,6 +103,14 @@ def _verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import run
+
+    code, report = run(args.rev, _data(args), args.format, args.write_corrections)
+    sys.stdout.write(report)
+    return code
+
+
 def _mentions(args: argparse.Namespace) -> int:
     from .load import load
     from .register import accounting
@@ -112,6 +127,47 @@ def _mentions(args: argparse.Namespace) -> int:
             missing += not e.accounted
             print(f"{sid}\t{e.mention.offset}\t{e.mention.kind}\t{e.mention.text}\t{status}\t{e.context}")
     print(f"{missing} mention(s) not accounted for", file=sys.stderr)
+    return 0
+
+
+def _draft(args: argparse.Namespace) -> int:
+    import time
+
+    from .draft import csv_text, draft, write
+    from .load import load
+    from .params import check_year
+
+    data = _data(args)
+    ds = load(data)
+    started = time.perf_counter()
+    d = draft(ds, args.source, check_year(args.year) if args.year is not None else None)
+    seconds = time.perf_counter() - started
+    counts = f"{len(d.claims)} claim(s), {len(d.mentions)} mention(s), {len(d.indicators)} new indicator(s)"
+    if not d.count:
+        print(f"drafted 0 rows: every number of {d.source_id} is accounted for", file=sys.stderr)
+        return 0
+    if args.write:
+        for path in write(d, data):
+            print(f"appended to {path}")
+        print(f"drafted {counts} for {d.source_id}, edition {d.year}, in {seconds:.2f} s, each marked "
+              "review=draft: check them, empty their review cell, then make validate", file=sys.stderr)
+        return 0
+    for table, rows in (("indicators", d.indicators), ("claims", d.claims), ("mentions", d.mentions)):
+        if rows:
+            sys.stdout.write(f"# {table}.csv\n{csv_text(table, rows)}")
+    print(f"drafted {counts} for {d.source_id}, edition {d.year}, in {seconds:.2f} s (--write appends them)",
+          file=sys.stderr)
+    return 0
+
+
+def _indicators(args: argparse.Namespace) -> int:
+    from .load import load
+
+    ds = load(_data(args))
+    print("indicator\tunit\tchapter\tname_zh\tdescription")
+    for i in ds.indicators.values():
+        draft = " (draft)" if i.review else ""
+        print(f"{i.indicator}\t{i.unit}\t{i.chapter or '-'}\t{i.name_zh}{draft}\t{i.description}")
     return 0
 
 
@@ -139,10 +195,10 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _params(args: argparse.Namespace) -> int:
-    from .params import check_data_dir, check_jobs, check_port, check_year
+    from .params import check_base, check_data_dir, check_format, check_jobs, check_port, check_year
 
     for value, check in ((args.year, check_year), (args.data, check_data_dir), (args.jobs, check_jobs),
-                         (args.port, check_port)):
+                         (args.port, check_port), (args.base, check_base), (args.format, check_format)):
         if value is not None:
             check(value)
     return 0
@@ -165,16 +221,34 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--data", default="data")
     c.add_argument("--out", default="_build/verdicts")
     c.set_defaults(func=_verify)
+    c = sub.add_parser("diff", help="judge the data at git revision REV and in the work tree and list what changed; "
+                                    "exit 1 while a published verdict changed without a corrections row")
+    c.add_argument("rev", metavar="REV", help="a branch, tag or commit, e.g. main")
+    c.add_argument("--data", default="data")
+    c.add_argument("--format", default="text", help="text (a table) or markdown (for a GitHub job summary)")
+    c.add_argument("--write-corrections", action="store_true",
+                   help="append a drafted row to corrections.csv for each verdict change that has none")
+    c.set_defaults(func=_diff)
     c = sub.add_parser("mentions", help="list every number of the stored articles and what accounts for it")
     c.add_argument("--data", default="data")
     c.add_argument("--source", help="one source id (default: every stored article)")
     c.set_defaults(func=_mentions)
+    c = sub.add_parser("draft", help="propose a claims.csv or mentions.csv row for every number of a stored article "
+                                     "not yet accounted for (--write appends them, marked review=draft)")
+    c.add_argument("--data", default="data")
+    c.add_argument("--source", required=True, help="the source id of the stored article")
+    c.add_argument("--year", help="the edition (default: the year the source covers, else its publication year)")
+    c.add_argument("--write", action="store_true", help="append the rows to the data files")
+    c.set_defaults(func=_draft)
+    c = sub.add_parser("indicators", help="list the indicators with their unit, chapter, name and definition")
+    c.add_argument("--data", default="data")
+    c.set_defaults(func=_indicators)
     c = sub.add_parser("schema", help="print the data package descriptor the code expects (--write: into DATA)")
     c.add_argument("--data", default="data")
     c.add_argument("--write", action="store_true")
     c.set_defaults(func=_schema)
     c = sub.add_parser("params", help="check the Makefile's parameters (the ones given) and exit")
-    for name in ("year", "data", "jobs", "port"):
+    for name in ("year", "data", "jobs", "port", "base", "format"):
         c.add_argument(f"--{name}")
     c.set_defaults(func=_params)
     c = sub.add_parser("build", help="judge, execute the notebooks for YEAR and build the book")

@@ -58,6 +58,11 @@ class Edition:
     def counts(self) -> dict[str, int]:
         return self.doc["counts"]
 
+    @property
+    def drafts(self) -> int:
+        """Rows of the edition's register proposed by the draft command and not yet reviewed."""
+        return self.doc["drafts"]
+
     def in_chapter(self, chapter: str) -> list[dict]:
         return [j for j in self.claims if j["chapter"] == chapter]
 

@@ -4,11 +4,14 @@
 ``_build/judged/<year>.json``: everything the pages of an edition show, computed here and nowhere else:
 
 * the judged statistics, each with its readings, inputs, sources, candidate explanations and the
-  sentences of :mod:`factcheck.wording` (``label``, ``why``, ``steps``);
+  sentences of :mod:`factcheck.wording` (``label``, ``why``, ``steps``) and its corrections (the rows of
+  ``corrections.csv`` naming it: the latest must give the verdict it has now);
 * the register: the names, ordinals, awards and dates of the article, kept with their kind, not judged;
-* the counts by verdict, in all and by chapter (statistics only);
+* the counts by verdict, in all and by chapter (statistics only), and how many rows of the register are
+  drafts that await review (``drafts``, see :mod:`factcheck.draft`);
 * the figures the charts draw (every input and every article statistic, with the verdict of the claim it
-  comes from), the indicators and the sources they cite.
+  comes from), the indicators and the sources they cite;
+* the corrections log, newest first (every edition's: the about page shows it).
 
 The file is JSON with sorted keys and one value per line, so a change of verdict shows as a small diff;
 it is written only when its content changes, so the notebooks reading it are re-executed only then.
@@ -32,9 +35,11 @@ from . import chapters, wording
 from .diagnose import diagnose
 from .edition import FORMAT, path_for
 from .engine import Judge, Judgement
-from .load import Dataset
+from .errors import InputError, where
+from .load import Correction, Dataset
 from .precision import Interval
-from .vocabulary import CODES, KINDS
+from .schema import DRAFT
+from .vocabulary import CODES, KINDS, NO_VERDICT, label
 
 FIGURE_FIELDS = ("indicator", "geography", "period", "value", "decimals", "qualifier", "unit", "source_id",
                  "period_note", "claim_id")
@@ -85,6 +90,33 @@ def counts(claims: Iterable[dict]) -> dict[str, int]:
     return out
 
 
+def drafts(ds: Dataset, year: int) -> int:
+    """How many rows of an edition await review (``review`` = draft): its claims, its articles' mentions and
+    the indicators its claims use."""
+    claims = ds.claims_for(year)
+    articles = {c.source_id for c in claims}
+    used = {c.indicator for c in claims}
+    return (sum(c.review == DRAFT for c in claims)
+            + sum(m.review == DRAFT for m in ds.mentions if m.source_id in articles)
+            + sum(i.review == DRAFT for i in ds.indicators.values() if i.indicator in used))
+
+
+def correction(c: Correction) -> dict:
+    """A corrections row as the pages show it: the verdicts' labels with their codes."""
+    return {**_plain(c), "before_label": label(c.before), "after_label": label(c.after) if c.after else NO_VERDICT}
+
+
+def _corrections_of(ds: Dataset, j: dict) -> list[dict]:
+    """The corrections of a judged claim, oldest first; the latest must name the verdict it has now."""
+    rows = sorted((c for c in ds.corrections if c.claim_id == j["claim_id"]), key=lambda c: (c.date, c.row))
+    if rows and rows[-1].after != j["verdict"]:
+        last = rows[-1]
+        raise InputError(f"the latest correction of '{last.claim_id}' says its verdict is now '{last.after}', but it "
+                         f"is judged '{j['verdict']}': add a row for the later change (python -m factcheck diff REV "
+                         "drafts it)", file=where(ds.root / "corrections.csv"), row=last.row, column="after")
+    return [correction(c) for c in rows]
+
+
 def edition(ds: Dataset, judge: Judge, year: int) -> dict:
     """The judged file of one edition, as a dict."""
     judgements: list[Judgement] = judge.judge_year(year)
@@ -110,6 +142,7 @@ def edition(ds: Dataset, judge: Judge, year: int) -> dict:
         j["steps"] = wording.steps(j, sources)
         j["candidates"] = wording.candidates(j)
         j["sources"] = sorted(_cited(j), key=lambda s: (s != j["source_id"], sources[s]["tier"], s))
+        j["corrections"] = _corrections_of(ds, j)
     by_chapter = {c: counts(j for j in stats if j["chapter"] == c) for c in chapters.ids()}
     indicators = {i.indicator: {"name_zh": i.name_zh, "unit": i.unit, "whole": i.whole, "chapter": i.chapter,
                                 "headline": i.headline} for i in ds.indicators.values()}
@@ -118,6 +151,7 @@ def edition(ds: Dataset, judge: Judge, year: int) -> dict:
         "year": year,
         "articles": articles,
         "full": all(ds.sources[a].text_scope == "full" for a in articles),
+        "drafts": drafts(ds, year),
         "counts": counts(stats),
         "chapters": by_chapter,
         "claims": stats,
@@ -125,7 +159,7 @@ def edition(ds: Dataset, judge: Judge, year: int) -> dict:
         "figures": figures,
         "indicators": indicators,
         "searches": [_plain(s) for s in ds.searches],
-        "corrections": [_plain(c) for c in ds.corrections],
+        "corrections": [correction(c) for c in sorted(ds.corrections, key=lambda c: (c.date, c.row), reverse=True)],
         "sources": sources,
     }
 

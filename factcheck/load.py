@@ -128,6 +128,7 @@ class Indicator:
     chapter: str
     headline: bool
     description: str
+    review: str = ""  # "draft" until a person has checked the row
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ class Claim:
     featured: bool
     note: str
     row: int
+    review: str = ""  # "draft" until a person has checked the row
 
     @property
     def statistic(self) -> bool:
@@ -193,6 +195,7 @@ class Mention:
     claim_id: str
     reason: str
     row: int
+    review: str = ""  # "draft" until a person has checked the row
 
 
 @dataclass(frozen=True)
@@ -210,11 +213,16 @@ class Search:
 
 @dataclass(frozen=True)
 class Correction:
+    """A change to a published verdict: ``before`` at commit ``base``, ``after`` now ("" when withdrawn)."""
+
     date: str
-    edition: int | None
+    edition: int
     claim_id: str
+    before: str
+    after: str
     what: str
     why: str
+    base: str
     row: int
 
 
@@ -412,7 +420,7 @@ def load(data_dir: str | Path) -> Dataset:
         indicators[c.key("indicator")] = Indicator(
             c.key("indicator"), c.text("name_zh"), c.text("unit"), c.boolean("whole"),
             -math.inf if lo is None else lo, math.inf if hi is None else hi, c.text("chapter"),
-            c.boolean("headline"), c.text("description"))
+            c.boolean("headline"), c.text("description"), c.text("review"))
     inputs = []
     for c in cells("inputs"):
         value, period = c.number("value"), c.integer("period")
@@ -433,13 +441,15 @@ def load(data_dir: str | Path) -> Dataset:
             c.text("claim_id"), year, c.text("source_id"), c.text("chapter"), c.text("kind"), c.text("quote"),
             c.text("figure"), c.number("value"), c.decimals() if c.text("value") else 0, c.text("qualifier") or "=",
             c.text("unit"), c.key("indicator"), c.key("geography"), c.integer("period"), c.integer("due"),
-            c.text("check"), c.text("formula"), c.key("bindings"), c.boolean("featured"), c.text("note"), c.row)
+            c.text("check"), c.text("formula"), c.key("bindings"), c.boolean("featured"), c.text("note"), c.row,
+            c.text("review"))
     mentions = [Mention(c.text("source_id"), c.integer("offset") or 0, c.text("mention"), c.text("claim_id"),
-                        c.text("reason"), c.row) for c in cells("mentions")]
+                        c.text("reason"), c.row, c.text("review")) for c in cells("mentions")]
     searches = [Search(c.key("indicator"), c.key("geography"), c.integer("period") or 0, c.text("result"),
                        c.text("searched"), c.text("date"), c.text("source_id"), c.text("note"), c.row)
                 for c in cells("searches")]
-    corrections = [Correction(c.text("date"), c.integer("edition"), c.text("claim_id"), c.text("what"),
-                              c.text("why"), c.row) for c in cells("corrections")]
+    corrections = [Correction(c.text("date"), c.integer("edition") or 0, c.text("claim_id"), c.text("before"),
+                              c.text("after"), c.text("what"), c.text("why"), c.text("base"), c.row)
+                   for c in cells("corrections")]
     return Dataset(root, sources, indicators, inputs, claims, mentions, searches, corrections,
                    Articles(root, sources))

@@ -17,6 +17,8 @@ Decisions worth knowing:
 * A mention is the number as printed, without its unit or classifier: ``16.28`` in 16.28亿元 (the 亿
   is the unit, not a separate mention), ``三`` in 三名, ``六`` in 六大工程, ``十`` and ``四`` in 十届四次,
   ``两`` and ``一`` in 两中心一基地, ``第二`` in 第二年, ``第53`` in 第53位. A bare 亿 (超亿元) is a mention.
+* 首 before a classifier is an ordinal worth 1, the classifier included: ``首个``, ``首批``, ``首季度``,
+  ``首家``, ``首位`` (:data:`FIRST_CLASSIFIERS`); 首 in other words (首先, 首选, 首都, 首次) is no number.
 * Qualifiers 超, 近, 约, 以上 are not part of a mention (近80 gives ``80``), except before a bare unit
   numeral, which is a vague approximation: ``近百``, ``上千``, ``数十``, ``几十``.
 * Approximations keep their suffix: ``120余``, ``10多``, ``十几``, and with a time unit ``一年多``, ``一个多月``.
@@ -79,6 +81,9 @@ _MULT = "[十百千万亿]"  # after an Arabic number these are its unit (16.28�
 _YEAR = rf"[12１２]{_D}{{3}}(?!{_D})"
 _SEP = "[—–\\-~～至到]"
 _APPROX = "(?:(?:年|天|周|小时|个月)[多余]|个[多余](?:月|小时|星期)|[多余])"
+FIRST_CLASSIFIERS = ("季度", "个", "批", "家", "位", "届", "款", "台", "套", "座", "例", "单", "笔", "条", "项", "期")
+"""After 首 these make an ordinal (首个, 首批, 首季度 …); 首次 and 首轮 are adverbs more often than figures."""
+_FIRST = "首(?:" + "|".join(FIRST_CLASSIFIERS) + ")"
 _KIND_PATTERNS = (
     ("range", rf"{_YEAR}年?{_SEP}{_YEAR}年?"),
     ("date", rf"{_YEAR}年(?:{_D}{{1,2}}月(?:{_D}{{1,2}}[日号])?|[底初末度])?|{_YEAR}[-/.]{_D}{{1,2}}[-/.]{_D}{{1,2}}"
@@ -87,7 +92,7 @@ _KIND_PATTERNS = (
     ("compound", rf"{_NUM}(?:[+＋]{_NUM})+"),
     ("approx", rf"{_NUM}(?:{_MULT}+[余多]|{_APPROX})"),  # 120余, 2年多, 1.5万余
     ("number", rf"{_NUM}{_PCT}?"),
-    ("ordinal", rf"第(?:{_NUM}|{_CN}+)"),
+    ("ordinal", rf"第(?:{_NUM}|{_CN}+)|{_FIRST}"),
     ("fraction", rf"{_CN}+分之{_CN}+"),
     ("approx", rf"(?:近|(?<!以)上|数|几){_MULT}+|{_CN}+(?:{_APPROX}|几)"),
     ("chinese", rf"{_CN}+"),
@@ -111,7 +116,7 @@ def _value(kind: str, text: str) -> float | None:
     if kind in ("range", "date", "compound"):
         return None
     if kind == "ordinal":
-        return parse_chinese_number(text[1:])
+        return 1.0 if text[0] == "首" else parse_chinese_number(text[1:])
     if kind == "approx":
         if text[0] in "数几":
             return None

@@ -74,3 +74,26 @@ def check_port(port: object) -> int:
     if not re.fullmatch(r"[0-9]{1,5}", text) or not 0 < int(text) < 65536:
         raise InputError(f"must be a port number from 1 to 65535, not {text[:20]!r}", parameter="port")
     return int(text)
+
+
+FORMATS = ("text", "markdown")
+"""How the verdict diff writes its table: for a terminal, or for a GitHub job summary."""
+
+
+def check_base(rev: object) -> str:
+    """A git revision name as text git may see: not empty, not an option, no spaces or control characters.
+    Whether it names a commit is git's to say (:func:`factcheck.diff.resolve`)."""
+    if not isinstance(rev, str) or not rev:
+        raise InputError("give a git revision to compare with, such as main", parameter="base")
+    if rev.startswith("-"):
+        raise InputError(f"'{rev[:60]}' starts with '-'; a revision never does", parameter="base")
+    if len(rev) > 200 or any(ch.isspace() or not ch.isprintable() for ch in rev):
+        raise InputError(f"{rev[:60]!r} is not a git revision name (no spaces or control characters)",
+                         parameter="base")
+    return rev
+
+
+def check_format(fmt: object) -> str:
+    if fmt not in FORMATS:
+        raise InputError(f"must be one of {', '.join(FORMATS)}, not {str(fmt)[:40]!r}", parameter="format")
+    return str(fmt)

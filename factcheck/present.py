@@ -123,13 +123,19 @@ def card(edition: Edition, j: dict, *, heading: str = "h3") -> str:
         f'<{heading} class="claim-head">{badge(j)} <span class="claimed">{esc(claimed(j))}</span>'
         f'<span class="claim-what">{esc(what)}</span></{heading}>'
         f'<blockquote class="claim-quote">“{quote(j)}”</blockquote>{search_terms(j)}'
-        f'<p class="claim-why">{esc(j["why"])}</p>'
+        f'<p class="claim-why">{esc(j["why"])}</p>{corrected(j)}'
         f'<details class="claim-details"><summary>展开:怎么算的</summary>'
         f'<ul class="steps">{steps}</ul>{candidates_html}{repeats_html}'
         f'<p class="claim-id">编号 {esc(j["claim_id"])}</p></details>'
         f'<div class="claim-sources-block"><span>来源:</span>{sources_html(edition, j["sources"], j["source_id"])}</div>'
         "</article>"
     )
+
+
+def corrected(j: dict) -> str:
+    """The claim's corrections, oldest first: 更正：结论原为……，现为……。why（date）"""
+    return "".join(f'<p class="claim-correction">更正：结论原为“{esc(c["before_label"])}”，现为“{esc(c["after_label"])}”。'
+                   f'{esc(c["why"])}（{esc(c["date"])}）</p>' for c in j.get("corrections", []))
 
 
 def ordered(claims: list[dict]) -> list[dict]:
@@ -346,12 +352,24 @@ def searches(edition: Edition) -> Html:
 
 
 def corrections(edition: Edition) -> Html:
+    """The corrections log (``corrections.csv``): every change to a verdict after it was published, newest first."""
     rows = edition.doc.get("corrections", [])
     if not rows:
         return paragraph("尚无更正。")
-    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in ("日期", "版本", "更正内容", "原因"))
-    body = "".join(f'<tr><td data-label="日期">{esc(c["date"])}</td><td data-label="版本">'
-                   f'{esc(str(c["edition"]) + "年版" if c["edition"] else "全书")}</td>'
-                   f'<td data-label="更正内容">{esc(c["what"])}</td><td data-label="原因">{esc(c["why"])}</td></tr>'
-                   for c in rows)
+    columns = ("日期", "版本", "数字", "结论", "原因")
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f'<td data-label="{esc(col)}">{esc(cell)}</td>' for col, cell in zip(columns, (
+            c["date"], f'{c["edition"]}年版', c["what"], f'原为“{c["before_label"]}”，现为“{c["after_label"]}”', c["why"]),
+            strict=True)) + "</tr>" for c in rows)
     return Html(f'<table class="claims corrections"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+
+
+# ---- drafts ---------------------------------------------------------------------------------------
+def draft_notice(edition: Edition) -> Html | None:
+    """At the top of every page of an edition with rows that await review: it is a draft, and how many
+    (nothing, not even an empty output, for a reviewed edition)."""
+    if not edition.drafts:
+        return None
+    return Html(f'<div class="draft-notice" role="note"><p><strong>草稿</strong>：本版有{edition.drafts}行登记由程序拟定、'
+                "尚待人工核对，其中的数字、单位和结论都可能改变。</p></div>")

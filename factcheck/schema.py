@@ -13,8 +13,20 @@ import json
 from dataclasses import dataclass, field
 
 UNITS = ["亿元", "%", "倍", "件", "家", "人", "万人", "个", "项", "名", "位", "年", "万平方米", "吨", "件/万人", "届",
-         "等", "条"]
+         "等", "条", "万元", "元", "亿美元", "万美元", "个百分点", "亩", "平方米", "平方公里", "公里", "万吨", "台", "套",
+         "次", "人次", "场", "所", "座", "批", "户", "篇", "款", "天"]
 QUALIFIERS = ["=", ">", "≥", "<", "≤", "≈"]
+QUALIFIER_WORDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "=": ("exactly", ("达", "为", "有", "是"), ()),
+    ">": ("more than", ("超过", "超", "逾", "突破", "高于", "多于"), ("余", "多")),
+    "≥": ("at least", ("不少于", "不低于", "至少"), ("以上",)),
+    "<": ("less than", ("不到", "不足", "低于", "少于"), ()),
+    "≤": ("at most", ("不超过", "不高于", "至多"), ("以内", "以下", "强")),
+    "≈": ("about, within 5 %", ("约", "近", "接近", "将近", "大约", "预计", "预估"), ("左右",)),
+}
+"""What each qualifier means and the article's words that give it: (meaning, words before the number, words
+after it). ``N强`` of a ranking is ``≤ N`` (位); a target (力争, 争取) with no such word is ``≥``; no word is ``=``.
+:mod:`factcheck.draft` reads qualifiers with these words."""
 CLAIM_KINDS = ["statistic", "name", "ordinal", "award", "date"]
 """What a number printed in an article is. Only a ``statistic`` is checked; the others are kept in the
 register with their kind and get no verdict (see :mod:`factcheck.vocabulary`)."""
@@ -22,7 +34,14 @@ CHECKS = ["stated", "formula", "target"]
 COPY_KINDS = ["", "mirror", "repost", "encyclopedia", "translation", "machine"]
 TEXT_SCOPES = ["", "full", "excerpts"]
 SEARCH_RESULTS = ["nothing", "unpublished", "near-miss"]
+DRAFTED = "TODO"
+"""How a corrections row drafted by the verdict diff starts its ``why``: validation refuses it until a person
+writes the reason, so a draft never passes for an explanation."""
 ID = r"^[a-z0-9][a-z0-9-]*$"
+CLAIM_ID = r"^\d{4}-[a-z0-9-]+$"
+DRAFT = "draft"
+"""The ``review`` of a row proposed by ``python -m factcheck draft`` that no one has checked yet."""
+REVIEW = ["", DRAFT]
 YEAR = {"minimum": 1900, "maximum": 2100}
 
 
@@ -76,6 +95,20 @@ def _text(name: str, description: str, required: bool = False, **constraints) ->
     return Field(name, "string", description, required, constraints)
 
 
+def qualifier_description() -> str:
+    """The qualifier column's description: every symbol with its meaning and words (from QUALIFIER_WORDS)."""
+    parts = []
+    for symbol, (meaning, before, after) in QUALIFIER_WORDS.items():
+        words = [*before, *(f"…{w}" for w in after)]
+        parts.append(f"{symbol} {meaning}" + (f" ({', '.join(words)})" if words else ""))
+    return "; ".join(parts) + "; a target (力争, 争取) with no word: ≥; no word: ="
+
+
+def _review() -> Field:
+    return Field("review", "string", "draft: proposed by python -m factcheck draft, not yet reviewed; empty once a "
+                                     "person has checked the row", constraints={"enum": REVIEW})
+
+
 TABLES = [
     Table("sources", "来源登记", "Every publication a figure comes from: who published it, and the copy it was read from.", [
         _text("source_id", "Short id used by the other tables", True, unique=True, pattern=ID),
@@ -113,6 +146,7 @@ TABLES = [
         _text("chapter", "Chapter that shows it (empty: none); see book/chapters.yml", pattern=r"^$|^[a-z][a-z0-9_]*$"),
         Field("headline", "boolean", "Shown in the chapter's table of headline figures", True),
         _text("description", "Definition and caveats"),
+        _review(),
     ], ["indicator"]),
     Table("inputs", "外部输入数据", "Figures from outside the checked articles, one per row (tidy, long). The "
                                  "articles' own figures join this table from claims.csv.", [
@@ -123,7 +157,7 @@ TABLES = [
         Field("value", "number", "The value as printed, with its printed decimals", True),
         Field("decimals", "integer", "Printed decimals when the value's text can't show them (empty: from the value)",
               constraints={"minimum": 0, "maximum": 6}),
-        _text("qualifier", "= exact; > 超/突破/余; ≥ 以上; ≈ 预计/约", True, enum=QUALIFIERS),
+        _text("qualifier", qualifier_description(), True, enum=QUALIFIERS),
         _text("unit", "Unit, the indicator's", True, enum=UNITS),
         _text("source_id", "Source id", True),
         _text("quote", "The source's words, verbatim; they must print the value (as printed, multiplied out by "
@@ -137,7 +171,7 @@ TABLES = [
         [("source_id", "sources", "source_id"), ("indicator", "indicators", "indicator")]),
     Table("claims", "文章中的数字", "Every number printed in a checked article: the statistics to check, and the "
                                 "names, ordinals, awards and dates kept with their kind and not checked.", [
-        _text("claim_id", "Edition year, then a short name", True, unique=True, pattern=r"^\d{4}-[a-z0-9-]+$"),
+        _text("claim_id", "Edition year, then a short name", True, unique=True, pattern=CLAIM_ID),
         Field("year", "integer", "The edition: the year the article's figures describe", True, YEAR),
         _text("source_id", "The article", True),
         _text("chapter", "Chapter (see book/chapters.yml)", True, pattern=r"^[a-z][a-z0-9_]*$"),
@@ -148,7 +182,7 @@ TABLES = [
         Field("value", "number", "What the figure states, in the unit (a statistic's is required)"),
         Field("decimals", "integer", "Printed decimals when the value's text can't show them (empty: from the value)",
               constraints={"minimum": 0, "maximum": 6}),
-        _text("qualifier", "= exact; > 超/突破/余; ≥ 以上; ≈ 预计/约 (empty: =)", enum=["", *QUALIFIERS]),
+        _text("qualifier", qualifier_description() + " (empty: =)", enum=["", *QUALIFIERS]),
         _text("unit", "Unit, the indicator's", enum=["", *UNITS]),
         _text("indicator", "Indicator id (a statistic's is required)"),
         _text("geography", "Where the figure applies"),
@@ -160,6 +194,7 @@ TABLES = [
         _text("bindings", "name=reference; … (see factcheck/bindings.py)"),
         Field("featured", "boolean", "Shown on the landing page: a figure readers ask about"),
         _text("note", "Caveats"),
+        _review(),
     ], ["claim_id"], [("source_id", "sources", "source_id")]),
     Table("mentions", "数字登记", "Every numeric mention in a stored article that is not the printed figure of a "
                                 "claim: a repeat of a claim, or a number left out, with the reason.", [
@@ -168,6 +203,7 @@ TABLES = [
         _text("mention", "The mention as printed", True),
         _text("claim_id", "The claim it repeats (empty when left out)"),
         _text("reason", "Why it is left out (empty when it repeats a claim)"),
+        _review(),
     ], ["source_id", "offset"], [("source_id", "sources", "source_id")]),
     Table("searches", "查找记录", "Searches for a figure that found nothing, so the next analyst does not repeat "
                                 "them; or a source that states the figure is not published.", [
@@ -181,13 +217,21 @@ TABLES = [
         _text("source_id", "For unpublished: the source that says so"),
         _text("note", "The nearest thing found, caveats"),
     ], ["indicator", "geography", "period"], [("indicator", "indicators", "indicator")]),
-    Table("corrections", "更正记录", "Every correction of a published verdict or figure.", [
-        Field("date", "date", "When the correction was published", True),
-        Field("edition", "integer", "The edition corrected (empty: the whole book)", constraints=YEAR),
-        _text("claim_id", "The claim corrected (empty: not one claim)"),
-        _text("what", "What changed, in Chinese", True),
-        _text("why", "Why, in Chinese", True),
-    ], ["date", "what"]),
+    Table("corrections", "更正记录", "Every change to a verdict after its first publication, one row a change: the "
+                                  "verdict diff (python -m factcheck diff REV) finds these changes and drafts the rows.", [
+        Field("date", "date", "When the correction was published (not in the future)", True),
+        Field("edition", "integer", "The edition of the claim: the year its id starts with", True, YEAR),
+        _text("claim_id", "The claim whose verdict changed (it may since have been removed from claims.csv)", True,
+              pattern=CLAIM_ID),
+        _text("before", "The verdict published before: a verdict code of factcheck/vocabulary.py", True),
+        _text("after", "The verdict now, a verdict code; empty when the claim no longer gets one (removed, or not a "
+                       "statistic)"),
+        _text("what", "Which figure, in Chinese (the quote with the figure)", True),
+        _text("why", "Why the verdict changed, in Chinese; a drafted row says TODO here and is refused until a person "
+                     "writes the reason", True),
+        _text("base", "The commit whose data gave the verdict before (the revision the verdict diff compared with)",
+              True, pattern=r"^[0-9a-f]{40}$"),
+    ], ["claim_id", "base"]),
 ]
 BY_NAME = {t.name: t for t in TABLES}
 
@@ -198,7 +242,8 @@ def descriptor() -> dict:
         "name": "jiangmen-hightech-zone-factcheck",
         "title": "江门高新区新闻数字核查数据包",
         "description": "Numbers printed in news articles about the Jiangmen National High-tech Zone, the outside "
-                       "figures that check them, their sources, the searches that found nothing, and corrections.",
+                       "figures that check them, their sources, the searches that found nothing, and the corrections of "
+                       "published verdicts.",
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
                       "title": "Creative Commons Attribution 4.0"}],
         "resources": [t.spec() for t in TABLES],

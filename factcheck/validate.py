@@ -10,7 +10,8 @@
    prints, and the figure is a whole token of its quote, found verbatim in the stored article; units
    agree with the indicator; counts are whole; bindings resolve, have no cycle and check something other
    than the figure itself; every formula evaluates to a finite number; every numeric mention of every
-   stored article is accounted for (:mod:`factcheck.mentions`).
+   stored article is accounted for (:mod:`factcheck.mentions`); every correction names a change between
+   two verdicts of a claim of its edition, dated no later than today, with a reason a person wrote.
 """
 
 from __future__ import annotations
@@ -28,12 +29,25 @@ from .bindings import Reference, parse_bindings
 from .errors import InputError, InputErrors, Problems, where
 from .files import check_tree, read_bytes
 from .formula import MAX_INPUTS, FormulaError, parse_formula
-from .load import MAX_BYTES, MAX_ROWS, Claim, Dataset, Figure, decode, describe_char, invisible, load, note_read
+from .load import (
+    MAX_BYTES,
+    MAX_ROWS,
+    Claim,
+    Correction,
+    Dataset,
+    Figure,
+    decode,
+    describe_char,
+    invisible,
+    load,
+    note_read,
+)
 from .numbers import decimals_of, figure_value, same_number, token_offsets
 from .params import check_data_dir
 from .quotes import printed_numbers, quote_prints
 from .register import unaccounted
-from .schema import BY_NAME, TABLES, descriptor
+from .schema import BY_NAME, DRAFTED, TABLES, descriptor
+from .vocabulary import BY_CODE, CODES
 
 MAX_PROBLEMS = 100
 """The most problems of one kind listed at once (a wholly wrong file would print thousands)."""
@@ -303,6 +317,9 @@ def check_rules(ds: Dataset) -> None:
     _check_claims(ds, problems)
     _check_register(ds, problems, claims_valid=len(problems.errors) == before)
     _check_dates(ds, problems)
+    for c in ds.corrections:
+        with problems.item():
+            _check_correction(ds, c)
     problems.done()
 
 
@@ -610,7 +627,7 @@ def _check_evaluates(ds: Dataset, c: Claim, w: str) -> None:
 
 
 def _check_register(ds: Dataset, problems: Problems, *, claims_valid: bool = True) -> None:
-    """The mentions register, the searches and the corrections refer to things that exist."""
+    """The mentions register and the searches refer to things that exist."""
     w = where(ds.root / "mentions.csv")
     before = len(problems.errors)
     for m in ds.mentions:
@@ -625,11 +642,6 @@ def _check_register(ds: Dataset, problems: Problems, *, claims_valid: bool = Tru
         if s.result == "unpublished" and s.source_id not in ds.sources:
             problems.errors.append(InputError("an 'unpublished' result needs the source that says so", file=s_w,
                                               row=s.row, column="source_id"))
-    c_w = where(ds.root / "corrections.csv")
-    for c in ds.corrections:
-        if c.claim_id and c.claim_id not in ds.claims:
-            problems.errors.append(InputError(f"unknown claim '{c.claim_id}'", file=c_w, row=c.row,
-                                              column="claim_id"))
 
 
 def _check_mention(ds: Dataset, m, w: str) -> None:
@@ -658,6 +670,38 @@ def _check_accounted(ds: Dataset, source_id: str, w: str) -> None:
                                  f"in the register; add a claim, or this row with the reason: {row}", file=w))
     if errors:
         raise InputErrors(errors) if len(errors) > 1 else errors[0]
+
+
+def _check_correction(ds: Dataset, c: Correction) -> None:
+    """A correction names a claim of its edition and a change between two verdicts, with a reason a person
+    wrote (its date is checked with the others'); whether the latest one matches the verdict now is checked where
+    verdicts are known (factcheck.judged)."""
+    w = where(ds.root / "corrections.csv")
+
+    def fail(column: str, reason: str, c: Correction = c) -> InputError:
+        return InputError(reason, file=w, row=c.row, column=column)
+
+    if not c.claim_id.startswith(f"{c.edition}-"):
+        raise fail("edition", f"is {c.edition}, but claim id '{c.claim_id}' says edition {c.claim_id[:4]}")
+    for column, code in (("before", c.before), ("after", c.after)):
+        if code not in BY_CODE and (column == "before" or code):
+            raise fail(column, f"'{code}' is not a verdict code ({', '.join(CODES)})"
+                               + (", or empty when the claim no longer gets a verdict" if column == "after" else ""))
+    if c.before == c.after:
+        raise fail("after", f"is the verdict before ('{c.before}'): a correction changes the verdict")
+    claim = ds.claims.get(c.claim_id)
+    if claim is None and c.after:
+        raise fail("after", f"claim '{c.claim_id}' is not in claims.csv, so it has no verdict now: leave after "
+                            "empty (its verdict was withdrawn)")
+    if claim is not None and not claim.statistic and c.after:
+        raise fail("after", f"claim '{c.claim_id}' is now a {claim.kind}, which gets no verdict: leave after empty")
+    if claim is not None and claim.statistic and not c.after:
+        raise fail("after", f"claim '{c.claim_id}' is a statistic and has a verdict: give it")
+    for column in ("what", "why"):
+        if getattr(c, column).lstrip().upper().startswith(DRAFTED):
+            raise fail(column, f"a drafted correction: replace the {DRAFTED} with what a reader should know "
+                               "(why the verdict changed)" if column == "why" else
+                       f"a drafted correction: replace the {DRAFTED} with the figure corrected")
 
 
 # ---- what validation reports without refusing -----------------------------------------------------

@@ -70,6 +70,10 @@ LOW_TIER = 3
 COPY_KINDS = {"mirror": "镜像", "repost": "转载", "encyclopedia": "百科", "translation": "译文", "machine": "机器生成页面"}
 
 
+NO_VERDICT = "不再核查"
+"""What a correction says a verdict became when the claim no longer gets one (removed, or not a statistic)."""
+
+
 def label(code: str) -> str:
     return BY_CODE[code].label
 

@@ -3,10 +3,11 @@ something to check.
 
 * A year that exists only in a temporary data folder outside the repository (an article, its source,
   its claims with every column of the schema, and a ``mentions.csv`` row with a reason for each of its
-  numbers that is not a claim) is judged, and builds into the book without a change to the code, the
-  templates or ``book/``: its pages (the overview, one per chapter with a statistic, the fact-check page)
-  are executed, published in the toc (first: it is the latest edition that checks a whole article) and
-  built (without the PDF, to save time), and its verdict table is offered for download.
+  numbers that is not a claim, written by hand or drafted) is judged, and builds into the book without a
+  change to the code, the templates or ``book/``: its pages (the overview, one per chapter with a
+  statistic, the fact-check page) are executed, published in the toc (first: it is the latest edition that
+  checks a whole article) and built (without the PDF, to save time), and its verdict table is offered for
+  download; with drafted rows, each page says first that it is a draft and how many rows await review.
 * A chapter whose statistics all move elsewhere is no longer published: its page leaves the edition and
   the toc (on the real data, with fake executions; ``test_incremental.py`` shows the same on a small package).
 * An unknown year is refused at once, listing the years available.
@@ -38,8 +39,9 @@ def append(path: Path, row: dict) -> None:
         csv.writer(f, lineterminator="\n").writerow([row.get(h, "") for h in header])
 
 
-def add_year_2025(data: Path) -> None:
-    """What an analyst adds for a new year: the article, its source, its claims, its other numbers."""
+def add_year_2025(data: Path, *, draft_the_rest: bool = False) -> None:
+    """What an analyst adds for a new year: the article, its source, its claims, its other numbers (or, with
+    ``draft_the_rest``, the rows ``python -m factcheck draft --write`` proposes for them, not yet reviewed)."""
     (data / "articles" / "example-2026.txt").write_text(ARTICLE, encoding="utf-8")
     append(data / "sources.csv", {
         "source_id": "example-2026", "publisher": "示例日报", "origin": "示例日报", "title": "测试用报道",
@@ -59,6 +61,11 @@ def add_year_2025(data: Path) -> None:
                                  "qualifier": "=", "unit": "%", "indicator": "patents_granted_growth",
                                  "check": "formula", "formula": "(cur / prev - 1) * 100",
                                  "bindings": "cur=claim:2025-granted; prev=patents_granted@江门高新区@2024"})
+    if draft_the_rest:
+        from factcheck.cli import main
+
+        assert main(["draft", "--data", str(data), "--source", "example-2026", "--write"]) == 0
+        return
     # the article's other numbers: the years (its offsets count characters of the text)
     for mention, reason in (("2026年", "报道发表的年份"), ("2025年", "数字所指的年份")):
         append(data / "mentions.csv", {"source_id": "example-2026", "offset": str(ARTICLE.index(mention)),
@@ -114,7 +121,7 @@ def test_book_builds_for_a_new_year_without_code_changes(tmp_path_factory, tmp_p
     repo = copy_tree(reference_build(tmp_path_factory), tmp_path / "repo")
     data = tmp_path / "my-data"  # outside the repository
     shutil.copytree(snapshot(tmp_path_factory) / "data", data)
-    add_year_2025(data)
+    add_year_2025(data, draft_the_rest=True)  # the two years of the article: drafted rows await review
     # without the PDF (~10 s; the reference build and test_offline.py print it)
     result = run_cli(repo, "build", "--year", str(NEW_YEAR), "--data", str(data), env={"FACTCHECK_PDF": "off"})
     assert result.returncode == 0, result.stderr[-3000:]
@@ -136,6 +143,13 @@ def test_book_builds_for_a_new_year_without_code_changes(tmp_path_factory, tmp_p
     assert "2025-granted-growth" in text and "数字有误" in text
     ip = (html / f"{names['ip']}.html").read_text(encoding="utf-8")
     assert "未找到" in ip  # the chapter's introduction names figures the 2025 data do not have
+    for name in pages:  # each page says first that the edition is a draft, and how many rows await review
+        page = (html / f"{name}.html").read_text(encoding="utf-8")
+        outputs = page[page.index("<main"):].split('class="cell_output')
+        assert 'class="draft-notice"' in outputs[1], f"{name}: the first output is not the draft notice"
+        assert "本版有2行登记由程序拟定" in page, name
+    reviewed = (repo / "_build" / "html" / "book" / "editions" / YEAR / "00_overview.html").read_text(encoding="utf-8")
+    assert "draft-notice" not in reviewed
     assert (repo / "_build" / "html" / "_downloads" / f"verdicts-{NEW_YEAR}.csv").is_file()
     index = (repo / "_build" / "html" / "book" / "index.html").read_text(encoding="utf-8")
     assert f"editions/{NEW_YEAR}/" in index  # the landing page presents the latest full edition

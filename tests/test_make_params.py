@@ -1,4 +1,4 @@
-"""The Makefile's parameters (YEAR, DATA) carry text, never commands.
+"""The Makefile's parameters (YEAR, DATA, SOURCE) carry text, never commands.
 
 ``make validate DATA='$(shell touch …)'``, ``make verify YEAR='$$(touch …)'`` and friends must run nothing:
 the program gets the text, refuses it in one line naming the parameter, exits 2, and make reports
@@ -7,7 +7,7 @@ the program gets the text, refuses it in one line naming the parameter, exits 2,
 Each case runs ``make`` in a copy of the repository's sources whose ``.venv`` is a folder of symlinks to
 this repository's virtual environment with a fresh ``.venv/.installed``, so make finds the environment
 set up; ``-o .venv/.installed`` makes doubly sure make never runs ``python -m venv`` or ``pip`` into the
-shared environment. Targets are the ones that need nothing else (validate, judge, verify).
+shared environment. Targets are the ones that need nothing else (validate, judge, verify, diff, draft).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def repo(tmp_path_factory) -> Path:
 
 def make(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("MAKE", "MFLAGS", "FACTCHECK_", "PYTEST_")) and k not in ("YEAR", "DATA")}
+           if not k.startswith(("MAKE", "MFLAGS", "FACTCHECK_", "PYTEST_")) and k not in ("YEAR", "DATA", "SOURCE")}
     return subprocess.run([MAKE, "--no-print-directory", "-o", STAMP, *args], cwd=root, env=env,
                           capture_output=True, text=True, timeout=120)
 
@@ -60,6 +60,13 @@ CASES = [
     ("verify", "YEAR", "$(shell touch {mark})", YEAR_LINE + "$(shell touch "),
     ("verify", "YEAR", "2022; touch {mark}", YEAR_LINE + "2022; touch "),
     ("verify", "DATA", "data$$(touch {mark})", "error: parameter 'data_dir': folder data$$(touch {mark}) does not"),
+    ("diff", "BASE", "$(shell touch {mark})", "error: parameter 'base': '$(shell touch "),
+    ("diff", "BASE", "`touch {mark}`", "error: parameter 'base': '`touch "),
+    ("diff", "BASE", "--output={mark}", "error: parameter 'base': '--output="),
+    ("diff", "FORMAT", "$(shell touch {mark})", "error: parameter 'format': must be one of text, markdown"),
+    ("draft", "SOURCE", "$(shell touch {mark})", "error: parameter 'source': '$(shell touch {mark})' is not a source with a stored text"),
+    ("draft", "SOURCE", "`touch {mark}`", "error: parameter 'source': '`touch {mark}`' is not a source with a stored text"),
+    ("draft", "YEAR", "$$(touch {mark})", YEAR_LINE + "$$(touch "),
 ]
 
 
@@ -105,6 +112,9 @@ REFUSED = [
     ("unit", "JOBS", "-1", "error: parameter 'jobs': must be a whole number from 1 to"),
     ("nbval", "JOBS", "٨", "error: parameter 'jobs': must be a whole number from 1 to"),
     ("validate", "DATA", "da\nta", "error: parameter 'data_dir': must be a folder path on one line"),
+    ("diff", "BASE", "--output=x", "error: parameter 'base': '--output=x' starts with '-'"),
+    ("diff", "BASE", "", "error: parameter 'base': give a git revision to compare with"),
+    ("diff", "FORMAT", "html", "error: parameter 'format': must be one of text, markdown, not 'html'"),
 ]
 
 

@@ -158,6 +158,19 @@ def test_ordinals(text, mention, value):
     assert (m.text, m.kind, m.value) == (mention, "ordinal", value)
 
 
+@pytest.mark.parametrize(("text", "mention"), [("是我市首个国家级众创空间", "首个"), ("入选全国首批试点", "首批"),
+                                               ("首季度地区生产总值", "首季度"), ("全国首家", "首家"),
+                                               ("高居全市首位", "首位"), ("首届创新大赛", "首届")])
+def test_first_before_a_classifier_is_an_ordinal(text, mention):
+    m = only(text)
+    assert (m.text, m.kind, m.value) == (mention, "ordinal", 1)
+
+
+@pytest.mark.parametrize("text", ["首先要推进", "打造首选地", "首都北京", "首次举办", "首席科学家", "首要任务"])
+def test_first_in_other_words_is_no_number(text):
+    assert scan(text) == []
+
+
 @pytest.mark.parametrize(
     "word",
     ["一流", "统一", "进一步", "一体", "一体化", "一批", "一系列", "一些", "一直", "一起", "一道", "一方面", "唯一",

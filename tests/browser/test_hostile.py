@@ -108,9 +108,15 @@ def poison(root: Path) -> None:
         s["note"] += SVG
     _write(data / "searches.csv", header, searches)
 
+    from factcheck.engine import Judge
+    from factcheck.validate import validate
+    from factcheck.vocabulary import CODES
+
+    now = Judge(validate(data)).verdict_of("2022-hostile")  # the card's correction ends at the verdict it has
     header, corrections = _rows(data / "corrections.csv")
-    corrections.append({"date": "2026-11-26", "edition": "2022", "claim_id": "2022-hostile", "what": SCRIPT + IMG,
-                        "why": CLOSE + COMMENT})
+    corrections.append({"date": "2026-11-26", "edition": "2022", "claim_id": "2022-hostile",
+                        "before": next(c for c in CODES if c != now), "after": now, "what": SCRIPT + IMG,
+                        "why": CLOSE + COMMENT, "base": "0" * 40})
     _write(data / "corrections.csv", header, corrections)
 
     chapters = root / "book" / "chapters.yml"
@@ -254,6 +260,7 @@ def test_data_is_shown_verbatim(hostile_pages):
     assert CHAPTER_TITLE in hostile_pages["book/index.html"]["navText"], "the chapter title is not in the navigation"
     assert f"江门日报{IMG}" in text("book/editions/2022/02_enterprises.html"), "the publisher is not shown verbatim"
     assert SCRIPT + IMG in text("book/about.html"), "the correction is not shown verbatim"
+    assert CLOSE + COMMENT in text("book/editions/2022/02_enterprises.html"), "the card's correction is not verbatim"
 
 
 def test_chapter_heading_is_the_title_verbatim(hostile_pages):
