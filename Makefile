@@ -102,7 +102,7 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory nbval
 	$(MAKE) --no-print-directory slow
 
-## Debian's chromium and fonts-noto-cjk (the PDF, the SVG fonts, the browser tests), when missing
+## Debian's chromium, fonts-noto-cjk and poppler-utils (the PDF, the SVG fonts, the browser tests), when missing
 system-deps:
 	bash .ci/system-deps
 

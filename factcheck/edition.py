@@ -23,6 +23,23 @@ def path_for(out_dir: str | Path, year: int) -> Path:
     return Path(out_dir) / f"{year}.json"
 
 
+def when(published: str) -> str:
+    """A publication date as prose: ``2023`` → 2023年, ``2024-02`` → 2024年2月, ``2024-02-18`` → 2024年2月18日."""
+    parts = [int(p) for p in published.split("-") if p.isdigit()] if published else []
+    return "".join(f"{n}{unit}" for n, unit in zip(parts, ("年", "月", "日"), strict=False))
+
+
+def edition_title(doc: dict) -> str:
+    """How the book names an edition: the article it checks and the year its figures describe, e.g.
+    江门日报2023年初报道（2022年数据）; 南方日报2024年2月18日报道（2023年数据，片段）."""
+    names = []
+    for sid in doc.get("articles", []):
+        s = doc["sources"][sid]
+        names.append(s.get("short_title") or f"{s['publisher']}{when(s['published'])}")
+    scope = "" if doc.get("full") else "，片段"
+    return f"{'、'.join(names)}（{doc['year']}年数据{scope}）"
+
+
 @dataclass
 class Edition:
     """A judged file, read back: what a notebook of the edition shows."""
@@ -45,6 +62,10 @@ class Edition:
     @property
     def year(self) -> int:
         return int(self.doc["year"])
+
+    @property
+    def title(self) -> str:
+        return edition_title(self.doc)
 
     @property
     def claims(self) -> list[dict]:

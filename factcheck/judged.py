@@ -67,7 +67,8 @@ def _source(ds: Dataset, source_id: str) -> dict:
     s = ds.sources[source_id]
     return {"publisher": s.publisher, "origin": s.origin, "title": s.title, "published": s.published, "url": s.url,
             "copy_url": s.copy_url, "copy_kind": s.copy_kind, "tier": s.tier, "accessed": s.accessed,
-            "artefacts": s.artefacts, "text_scope": s.text_scope}
+            "artefacts": s.artefacts, "text_scope": s.text_scope, "short_title": s.short_title,
+            "placement": s.placement, "asked": s.asked}
 
 
 def _cited(j: dict) -> set[str]:

@@ -14,12 +14,12 @@ import csv
 import io
 import math
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, where
-from .files import read_bytes, refuse_links
+from .files import check_tree, read_bytes, refuse_links
 from .numbers import NumberError, decimals_of, parse_decimal
 from .params import check_data_dir
 from .schema import BY_NAME
@@ -115,6 +115,9 @@ class Source:
     artefacts: str
     note: str
     row: int
+    short_title: str
+    placement: str
+    asked: str
 
 
 @dataclass(frozen=True)
@@ -312,10 +315,7 @@ class Dataset:
     def declared_files(self) -> list[str]:
         """The files of the data package, relative to its folder: the descriptor, the tables it declares and
         the article texts ``sources.csv`` names. Nothing else under the folder is read or published."""
-        from .schema import TABLES
-
-        return ["datapackage.json", *(t.path for t in TABLES),
-                *sorted({s.text_file for s in self.sources.values() if s.text_file})]
+        return declared(s.text_file for s in self.sources.values())
 
     def search_for(self, indicator: str, geography: str, period: int) -> Search | None:
         return self._searches.get((indicator, geography, period))
@@ -323,6 +323,23 @@ class Dataset:
     def repeats_of(self, claim_id: str) -> list[Mention]:
         """The article's other mentions of a claim's figure (``mentions.csv`` rows naming the claim)."""
         return self._repeats.get(claim_id, [])
+
+
+def declared(text_files: Iterable[str]) -> list[str]:
+    from .schema import TABLES
+
+    return ["datapackage.json", *(t.path for t in TABLES), *sorted({f for f in text_files if f})]
+
+
+def declared_files(root: Path) -> list[str]:
+    """:meth:`Dataset.declared_files` of a package validated before, read from ``sources.csv`` alone."""
+    return declared(r["text_file"] for r in read_rows(root, "sources"))
+
+
+def check_declared(root: Path, names: Iterable[str]) -> None:
+    """Nothing under the data folder but the declared files: no link, pipe or device, no stray file."""
+    check_tree(root, set(names).__contains__,
+               how=" (the data package is datapackage.json, its tables and the article texts sources.csv names)")
 
 
 # ---- reading ------------------------------------------------------------------------------------
@@ -413,7 +430,8 @@ def load(data_dir: str | Path) -> Dataset:
         sources[c.text("source_id")] = Source(
             c.text("source_id"), c.key("publisher"), c.key("origin"), c.text("title"), c.text("published"), c.text("url"),
             c.text("copy_url"), c.text("copy_kind"), c.integer("tier") or 0, c.text("covers"), c.text("accessed"),
-            c.text("text_file"), c.text("text_scope"), c.text("artefacts"), c.text("note"), c.row)
+            c.text("text_file"), c.text("text_scope"), c.text("artefacts"), c.text("note"), c.row,
+            c.text("short_title"), c.text("placement"), c.text("asked"))
     indicators = {}
     for c in cells("indicators"):
         lo, hi = c.number("minimum"), c.number("maximum")

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from . import chapters
-from .edition import Edition
-from .vocabulary import BY_CODE, CODES, KINDS, TIERS, badge_style
+from .edition import Edition, when
+from .vocabulary import BY_CODE, CODES, COPY_KINDS, KINDS, LOW_TIER, TIERS, badge_style
 
 
 def esc(value: object) -> str:
@@ -89,22 +89,116 @@ def count_words(counts: dict[str, int]) -> str:
     return "、".join(parts[:-1]) + ("和" if len(parts) > 1 else "") + parts[-1]
 
 
+# ---- sources: originals linked first, a doubtful copy named but never linked ---------------------
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
+def appeared(s: dict) -> str:
+    """Where and when an article appeared, and what of it was not found: ``2023年刊出（具体日期、版面、原文网址未找到）``."""
+    date = when(s["published"])
+    missing = [what for what, known in (("具体日期", s["published"].count("-") == 2), ("版面", bool(s["placement"])),
+                                        ("原文网址", bool(safe_url(s["url"]) or safe_url(s["copy_url"])))) if not known]
+    head = f"{date}刊出" if date else "刊出日期未找到"
+    place = f"，见于{s['placement']}" if s["placement"] else ""
+    return head + place + (f"（{'、'.join(missing)}未找到）" if missing else "")
+
+
+def source_item(s: dict, *, article: bool = False) -> str:
+    """One source as a list item. The original publisher's page is linked; a copy is linked only when it is a
+    named repost (tier 1–2): a mirror, aggregator, encyclopedia or machine page (tier 3–4) is named by its host,
+    as text, with a warning."""
+    low = s["tier"] >= LOW_TIER
+    original, copy = safe_url(s["url"]), safe_url(s["copy_url"])
+    title = f"{s['publisher']}《{s['title']}》"
+    # a tier 3–4 source's own address (no separate original) is the doubtful page itself: never a link
+    parts = [link(original, title) if original and (copy or not low) else esc(title)]
+    if article:
+        parts.append(f"，{esc(appeared(s))}")
+    elif s["published"]:
+        parts.append(f"（{esc(when(s['published']))}）")
+    kind = COPY_KINDS.get(s["copy_kind"], "网页")
+    doubtful = copy if copy and low else original if original and low and not copy else None
+    if doubtful:
+        parts.append(f' <span class="copy-warning">注意：读自{esc(kind)} <span class="host">{esc(_host(doubtful))}</span>，'
+                     "不是原发布者的网站，内容可能被改动，本书不给链接</span>")
+    elif copy:
+        parts.append(" 读自" + link(copy, "这份" + kind))
+    elif low:
+        parts.append(f' <span class="copy-warning">注意：{esc(TIERS[s["tier"]])}，网址未记录，未能复核</span>')
+    elif not original and not article:
+        parts.append(" 网址未记录")
+    role = "被核查的文章" if article else TIERS.get(s["tier"], "")
+    read = f"，读取于{s['accessed']}" if s["accessed"] else ""
+    return f"<li>{''.join(parts)}<span class=\"tier\">（{esc(role + read)}）</span></li>"
+
+
 def sources_html(edition: Edition, ids: Iterable[str], article: str = "") -> str:
+    items = "".join(source_item(edition.sources[sid], article=sid == article) for sid in ids)
+    return f'<ul class="claim-sources">{items}</ul>'
+
+
+def asked(s: dict) -> str:
+    """Whether the article's publisher was asked (``asked`` in sources.csv), in words: ``尚未询问`` when not."""
+    whom = "、".join(dict.fromkeys(x for x in (s["publisher"], s["origin"]) if x))
+    return s["asked"] or f"尚未询问（本书还没有就此联系{whom}）"
+
+
+def settle(edition: Edition, j: dict) -> str:
+    """For a figure found wrong: what would settle it (the inputs not found; the printed figures the publisher
+    or the body they come from could check) and whether they were asked."""
+    from .words import qty
+
+    s = edition.sources[j["source_id"]]
+    printed = [claimed(j)]
+    missing: list[str] = []
+    for r in j.get("readings", []):
+        missing += r.get("missing", [])
+        printed += [qty(u["value"], u["decimals"], u["qualifier"], u["unit"]) for u in r.get("used", [])
+                    if u.get("claim_id") and u.get("source_id") == j["source_id"]]
+    printed = list(dict.fromkeys(printed))
+    whom = (f"{s['publisher']}（刊发者）" if s["origin"] in ("", s["publisher"])
+            else f"{s['origin']}（数字的出处）或{s['publisher']}（刊发者）")
+    check = f"请{whom}核对{'和'.join(printed)}"
+    ways = [f"找到{'、'.join(dict.fromkeys(missing))}的公布数字", check] if missing else [check]
+    return f'<p class="claim-settle">怎样能定案：{esc("；或".join(ways))}。是否问过：{esc(asked(s))}。</p>'
+
+
+def source_block(edition: Edition, j: dict) -> str:
+    """A card's sources; for a figure found wrong, also what would settle it and whether the publisher was asked."""
+    extra = settle(edition, j) if j["verdict"] == "inconsistent" else ""
+    return (f'<div class="claim-sources-block"><span>来源：</span>{sources_html(edition, j["sources"], j["source_id"])}'
+            f"{extra}</div>")
+
+
+def article_card(edition: Edition) -> Html:
+    """The checked article(s) of an edition: where and when it appeared, the text the book checks, its
+    transcription artefacts, and whether its publisher was asked about what the book finds wrong."""
     items = []
-    for sid in ids:
+    for sid in edition.doc["articles"]:
         s = edition.sources[sid]
-        title = f"{s['publisher']}《{s['title']}》" + (f"({s['published']})" if s["published"] else "")
-        parts = [link(s["url"], title) if safe_url(s["url"]) else esc(title)]
-        if safe_url(s["copy_url"]):
-            parts.append("读自" + link(s["copy_url"], "这份" + ({"mirror": "镜像", "repost": "转载", "encyclopedia": "百科",
-                                                               "translation": "译文", "machine": "机器生成页面"}
-                                                              .get(s["copy_kind"], "副本"))))
-        elif not safe_url(s["url"]):
-            parts.append("网址未记录")
-        role = "被核查的文章" if sid == article else TIERS.get(s["tier"], "")
-        read = f",读取于{s['accessed']}" if s["accessed"] else ""
-        items.append(f"<li>{' '.join(parts)}<span class=\"tier\">({esc(role + read)})</span></li>")
-    return f'<ul class="claim-sources">{"".join(items)}</ul>'
+        original = safe_url(s["url"]) or (safe_url(s["copy_url"]) if s["tier"] < LOW_TIER else None)
+        head = link(original, f"{s['publisher']}《{s['title']}》") if original else esc(f"{s['publisher']}《{s['title']}》")
+        scope = "全文" if s["text_scope"] == "full" else "公开页面可见的片段（全文未能取得）"
+        lines = [f"{esc(appeared(s))}。",
+                 f"本书核查的文本：{esc(scope)}，逐字存于本书数据包。",
+                 f"转录瑕疵：{esc(s['artefacts'])}。" if s["artefacts"] else "转录瑕疵：未记录。",
+                 f"就本书认为有误的数字向刊发者求证：{esc(asked(s))}。"]
+        items.append(f'<div class="article-card"><p class="article-head">{head}</p>'
+                     f'<ul>{"".join(f"<li>{x}</li>" for x in lines)}</ul></div>')
+    return Html("".join(items))
+
+
+def inquiries(editions: list[Edition]) -> Html:
+    """For each checked article: how many of its figures the book finds wrong, and whether its publisher was asked."""
+    items = []
+    for e in editions:
+        bad = e.counts.get("inconsistent", 0)
+        for sid in e.doc["articles"]:
+            said = (f"{bad}个{BY_CODE['inconsistent'].label}；{asked(e.sources[sid])}" if bad
+                    else f"没有发现{BY_CODE['inconsistent'].label}的数字，无需求证")
+            items.append(f"<li><b>{esc(e.title)}</b>：{esc(said)}。</li>")
+    return Html(f'<ul class="inquiries">{"".join(items)}</ul>')
 
 
 # ---- a claim ------------------------------------------------------------------------------------
@@ -127,7 +221,7 @@ def card(edition: Edition, j: dict, *, heading: str = "h3") -> str:
         f'<details class="claim-details"><summary>展开:怎么算的</summary>'
         f'<ul class="steps">{steps}</ul>{candidates_html}{repeats_html}'
         f'<p class="claim-id">编号 {esc(j["claim_id"])}</p></details>'
-        f'<div class="claim-sources-block"><span>来源:</span>{sources_html(edition, j["sources"], j["source_id"])}</div>'
+        f"{source_block(edition, j)}"
         "</article>"
     )
 

@@ -135,6 +135,12 @@ TABLES = [
               enum=TEXT_SCOPES),
         _text("artefacts", "Transcription artefacts of the stored copy (doubled words, misread characters)"),
         _text("note", "Caveats"),
+        _text("short_title", "How the book names a checked article in its navigation and headings, e.g. "
+                             "江门日报2023年初报道 (empty: the publisher and the publication date)"),
+        _text("placement", "Where in the publication a checked article appeared: page (版次), section or channel "
+                           "(empty when not found)"),
+        _text("asked", "Whether the publisher or the body the figures come from was asked about what the book "
+                       "finds wrong: date, whom, how, and the reply (empty: not asked)"),
     ], ["source_id"]),
     Table("indicators", "指标字典", "What each indicator measures, its unit and bounds.", [
         _text("indicator", "Indicator id", True, unique=True, pattern=r"^[a-z][a-z0-9_]*$"),
@@ -243,7 +249,8 @@ def descriptor() -> dict:
         "title": "江门高新区新闻数字核查数据包",
         "description": "Numbers printed in news articles about the Jiangmen National High-tech Zone, the outside "
                        "figures that check them, their sources, the searches that found nothing, and the corrections of "
-                       "published verdicts.",
+                       "published verdicts. The licence covers these tables, not the article texts in articles/: those "
+                       "remain the copyright of their publishers and are kept verbatim only to verify their figures.",
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
                       "title": "Creative Commons Attribution 4.0"}],
         "resources": [t.spec() for t in TABLES],

@@ -27,7 +27,7 @@ from pathlib import Path
 from . import chapters
 from .bindings import Reference, parse_bindings
 from .errors import InputError, InputErrors, Problems, where
-from .files import check_tree, read_bytes
+from .files import read_bytes
 from .formula import MAX_INPUTS, FormulaError, parse_formula
 from .load import (
     MAX_BYTES,
@@ -36,6 +36,7 @@ from .load import (
     Correction,
     Dataset,
     Figure,
+    check_declared,
     decode,
     describe_char,
     invisible,
@@ -73,9 +74,7 @@ def validate(data_dir: str | Path) -> Dataset:
 
 def check_files(ds: Dataset) -> None:
     """Nothing under the data folder but what the package declares: no link, pipe or device, no stray file."""
-    declared = set(ds.declared_files())
-    check_tree(ds.root, declared.__contains__,
-               how=" (the data package is datapackage.json, its tables and the article texts sources.csv names)")
+    check_declared(ds.root, ds.declared_files())
 
 
 # ---- the descriptor -----------------------------------------------------------------------------

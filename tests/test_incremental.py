@@ -613,7 +613,6 @@ def test_no_op_build_does_nothing_and_imports_neither_pandas_nor_papermill(built
     heavy = sorted({m.split(".")[0] for m in report["modules"]} & {"pandas", "papermill", "nbclient", "altair"})
     assert heavy == [], f"a no-op build imported {heavy}"
     assert "factcheck.validate" not in report["modules"]  # nothing was validated or judged
-    assert report["seconds"] < 3, report["seconds"]
     assert tree_hash(*published(built), built / "_build" / "judged", built / "_build" / "manifest.json") == before
 
 

@@ -56,6 +56,8 @@ SPEC_START = "var spec="
 MATHJAX = re.compile(r'\s*<script>window\.MathJax = [^<]*</script>|\s*<script [^>]*src="https://[^"]*mathjax[^"]*"></script>')
 FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
           '第 <span class="pageNumber"></span> 页,共 <span class="totalPages"></span> 页</div>')
+PAGE_MARGIN_MM = {"top": 16, "bottom": 18, "left": 14, "right": 14}
+"""The PDF's A4 margins; the page numbers print in the bottom one."""
 
 
 def log(message: str) -> None:
@@ -224,7 +226,10 @@ verdicts/             各版核查结果(UTF-8 带 BOM,可用 Excel 直接打开
 
 结论:数字有误(inconsistent)、重算相符(reproduced)、算得通(consistent)、无法核实(unverifiable)、
 只是陈述(stated)、规划目标(target)。“未找到”指本书查找过而没有找到,不等于未公布。
-许可:CC BY 4.0。每个条目的日期是该文件最后一次修改(提交)的时间。
+许可：本书自己的数据表、核查结果和说明以 CC BY 4.0 发布（署名：江门高新区数字核查项目）。
+data/articles/ 里被核查的报道原文，版权属于各自的原刊发者（见 sources.csv 的 publisher 列），本书只为核查其中的
+数字而逐字保存，不在 CC BY 许可之内；转载原文请征得原刊发者同意。
+每个条目的日期是该文件最后一次修改（提交）的时间。
 """
 
 
@@ -413,7 +418,7 @@ def _print(single: Path, tmp: Path, page_path: str) -> None:
         page.emulate_media(media="print")
         page.pdf(path=str(tmp), format="A4", print_background=True, outline=True, tagged=True,
                  display_header_footer=True, header_template="<span></span>", footer_template=FOOTER,
-                 margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
+                 margin={side: f"{mm}mm" for side, mm in PAGE_MARGIN_MM.items()})
         context.close()
     if refused:
         raise InputError("the print edition asked for addresses off this machine: " + ", ".join(sorted(set(refused))))

@@ -13,7 +13,7 @@ CROSS_YEAR = "cross_year"
 INDEX = "index"
 ABOUT = "about"
 
-STATIC = ("factcheck.css", "factcheck.js", "vega-bundle.js")
+STATIC = ("factcheck.css", "factcheck.js", "vega-bundle.js", "share.png")
 """The files of ``book/_static`` (Sphinx copies that folder into the site whole): any other file there is
 refused before a build, so nothing reaches the site that is not named here."""
 BOOK_FILES = ("chapters.yml", "search-dict.txt", "methods.md", f"{INDEX}.ipynb", f"{CROSS_YEAR}.ipynb", f"{ABOUT}.ipynb")

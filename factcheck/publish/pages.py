@@ -8,7 +8,9 @@
 * Font Awesome's 1.5 MB script (redundant with the theme's icon webfont) goes, and so do the vega
   bundle and sphinx-design's assets on pages that don't use them (every page under the 2 MB budget);
 * the page source links (``_sources``) are not published (``html_show_sourcelink: false``), and no
-  page keeps an absolute path of the machine that built it.
+  page keeps an absolute path of the machine that built it;
+* the theme's interface speaks Chinese: ``language: zh_CN`` translates most of it, :data:`THEME_WORDS` the
+  rest (the search field, the sidebar toggles, the heading links, the print button, the copyright line).
 """
 
 from __future__ import annotations
@@ -48,6 +50,23 @@ NAV_TOGGLE = '<summary><span class="toctree-toggle" role="presentation">'
 NAV_TOGGLE_NAMED = '<summary aria-label="展开或收起本版各章"><span class="toctree-toggle" role="presentation">'
 
 
+# What zh_CN leaves in English (or in Traditional Chinese) in pydata-sphinx-theme 0.17 and sphinx-book-theme 1.3.
+THEME_WORDS = (
+    ('placeholder="Search this book..."', 'placeholder="搜索本书……"'),
+    ('aria-label="Search this book..."', 'aria-label="搜索本书"'),
+    ('aria-label="Main"', 'aria-label="全书目录"'),
+    ('aria-label="Page"', 'aria-label="本页目录"'),
+    ('title="Toggle primary sidebar"', 'title="显示或隐藏全书目录"'),
+    ('title="Toggle secondary sidebar"', 'title="显示或隐藏本页目录"'),
+    ('title="Link to this heading"', 'title="本节的链接"'),
+    ('title="列印成 PDF"', 'title="打印本页（可存为PDF）"'),
+    ('<span class="btn__text-container">.pdf</span>', '<span class="btn__text-container">打印本页</span>'),
+    ("let toggleHintShow = 'Click to show';", "let toggleHintShow = '点击展开';"),
+    ("let toggleHintHide = 'Click to hide';", "let toggleHintHide = '点击收起';"),
+)
+COPYRIGHT = re.compile(r"©\s*Copyright\s+([^<]*?)\.?\s*(?=<br/>|</p>)")
+
+
 def postprocess_html(html_dir: Path) -> None:
     """Apply the adjustments of the module docstring to every page under ``html_dir``."""
     for page in html_dir.rglob("*.html"):
@@ -58,6 +77,9 @@ def postprocess_html(html_dir: Path) -> None:
         cleaned = FONTAWESOME_JS.sub("", SOURCE_DOWNLOAD.sub("", cleaned))
         cleaned = PRINT_TITLE.sub(lambda m: m.group(1) + html.escape(html.unescape(m.group(2))) + m.group(3), cleaned)
         cleaned = cleaned.replace(NAV_TOGGLE, NAV_TOGGLE_NAMED)
+        for english, chinese in THEME_WORDS:
+            cleaned = cleaned.replace(english, chinese)
+        cleaned = COPYRIGHT.sub(lambda m: f"© {m.group(1)}", cleaned)
         if 'class="factcheck-chart"' not in cleaned:
             cleaned = VEGA_BUNDLE_JS.sub("", cleaned)
         if not re.search(r'class="[^"]*\bsd-', cleaned):

@@ -31,12 +31,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import chapters
+from ..edition import edition_title
 from ..errors import BuildError, InputError
 from ..params import PARAMETERS, check_data_dir, check_year, cores
 from . import kernels, toc
 from .guard import cannot_write, environment_cause, guarded, stop_orphans
 from .layout import ABOUT, CROSS_YEAR, INDEX, Layout
 from .manifest import Hasher, Manifest, book_hash, code_hash, env_hash, rel, sha_file
+from .sphinxext import is_placeholder, repository_of
 
 STAMP_KEYS = ("papermill", "execution")
 CELL_TIMEOUT = int(os.environ.get("FACTCHECK_CELL_TIMEOUT", "300"))
@@ -160,10 +162,11 @@ def _execute(job: Job) -> Job:
                              "(FACTCHECK_CELL_TIMEOUT); stopped") from None
         raise BuildError(f"{job.target.name} could not be executed: {type(exc).__name__}: {exc}") from None
     edition_page = job.staging.parent.name.startswith(".") and job.staging.parent.name.endswith(".staging")
-    judged = (sha_file(job.staging.parent / job.parameters["judged_dir"] / f"{job.parameters['year']}.json")
-              if edition_page else None)
+    judged_file = job.staging.parent / job.parameters["judged_dir"] / f"{job.parameters['year']}.json"
+    judged = sha_file(judged_file) if edition_page else None
+    edition = edition_title(json.loads(judged_file.read_text(encoding="utf-8"))) if edition_page else ""
     job.reads = _trusted_reads(job, tidy(job.staging, year=job.parameters.get("year"), title=job.title,
-                                         judged=judged))
+                                         judged=judged, edition=edition))
     job.ended = time.perf_counter()
     job.seconds = job.ended - job.started
     return job
@@ -172,8 +175,9 @@ def _execute(job: Job) -> Job:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$])")
 
 
-def tidy(path: Path, *, year: int | None, title: str = "", judged: str | None = None) -> dict | None:
-    """Hide the injected parameters, fill ``{{year}}`` and ``{{chapter_title}}`` (escaped) into the headings,
+def tidy(path: Path, *, year: int | None, title: str = "", judged: str | None = None, edition: str = "") -> dict | None:
+    """Hide the injected parameters, fill ``{{year}}``, ``{{chapter_title}}`` and ``{{edition_title}}`` (the
+    article and the year its figures describe, :func:`factcheck.edition.edition_title`; escaped) into the headings,
     drop run stamps (determinism), note the hash of the judged file the page shows (``judged``), remove the
     trace cell and return what it reported."""
     import nbformat
@@ -201,6 +205,7 @@ def tidy(path: Path, *, year: int | None, title: str = "", judged: str | None = 
             if year is not None:
                 cell.source = cell.source.replace("{{year}}", str(int(year)))
             cell.source = cell.source.replace("{{chapter_title}}", _MARKDOWN_SPECIAL.sub(r"\\\1", title))
+            cell.source = cell.source.replace("{{edition_title}}", _MARKDOWN_SPECIAL.sub(r"\\\1", edition))
     nb.cells = cells
     nbformat.write(nb, path)
     return reads
@@ -463,14 +468,13 @@ def inside(path: Path, folder: Path) -> None:
         raise InputError(f"would be written outside {rel(folder, Path.cwd())}; refused", file=str(path))
 
 
-def check_declared(layout: Layout, data: Path) -> None:
-    """Before anything is read or published: nothing under ``book/`` or the data folder but declared regular
-    files (checked on every build, also when the judged stage is skipped)."""
-    from ..load import load
-    from ..validate import check_files
+def check_data_files(data: Path) -> None:
+    """Nothing under the data folder but its declared regular files. The validation checks it whenever the judged
+    stage runs; a skipped stage (the data as validated last time) gets this check alone, so that a link or a stray
+    file added since is refused all the same."""
+    from ..load import check_declared, declared_files
 
-    layout.check_book()
-    check_files(load(data))
+    check_declared(data, declared_files(data))
 
 
 # ---- the whole build ----------------------------------------------------------------------------
@@ -482,12 +486,14 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
     start = time.perf_counter()
     year, data = check_year(year), check_data_dir(data_dir)
     recover(layout)
-    check_declared(layout, data)
+    layout.check_book()  # before anything is read or published
     manifest = Manifest(layout.manifest) if force else Manifest.read(layout.manifest)
     code = code_hash(layout.package, layout.root)
     report = BuildReport()
     t = time.perf_counter()
     report.judged, years = judge_stage(layout, data, manifest, code)
+    if not report.judged:
+        check_data_files(data)
     report.phases["judge"] = time.perf_counter() - t
     if year not in years:
         raise InputError(f"no claims for year {year}; years available: {', '.join(map(str, years))}",
@@ -543,6 +549,9 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
                 report.book_reason = "its sources changed"
             if report.book_reason:
                 log(f"build the book: {report.book_reason}")
+                if is_placeholder(repository_of(layout.root)):
+                    log("repository.url in _config.yml is still a placeholder: the book's links for reporting an "
+                        "error lead nowhere until it names the real repository")
                 report.phases.update(build_book(layout, data, book_hash(layout.root, code)))
                 report.book_built = True
                 manifest.book = book_hash(layout.root, code, data)  # build_book may have written _static

@@ -13,6 +13,7 @@ import os
 import re
 
 from .. import chapters
+from ..edition import edition_title
 from .layout import Layout
 
 HEADER = "# Written by the build (factcheck/publish/toc.py) from the published editions; edit book/chapters.yml, not this.\n"
@@ -27,14 +28,14 @@ def published_years(layout: Layout) -> list[int]:
 
 
 def _meta(layout: Layout, year: int) -> tuple[bool, str]:
-    """Whether the edition checks whole articles, and who published them (from its judged file)."""
+    """Whether the edition checks whole articles, and its title: the article and the year its figures
+    describe (from its judged file; :func:`factcheck.edition.edition_title`)."""
     path = layout.judged / f"{year}.json"
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False, ""
-    publishers = "、".join(dict.fromkeys(doc["sources"][a]["publisher"] for a in doc.get("articles", [])))
-    return bool(doc.get("full")), publishers
+        return False, f"{year}年数据"
+    return bool(doc.get("full")), edition_title(doc)
 
 
 def order(layout: Layout, years: list[int]) -> list[tuple[int, bool, str]]:
@@ -49,9 +50,8 @@ def _quote(text: str) -> str:
 def text(layout: Layout) -> str:
     lines = [HEADER, "format: jb-book\n", "root: book/index\n", "parts:\n", "  - caption: 各年版本\n", "    chapters:\n"]
     titles = {c.page: c.title for c in chapters.chapters()}
-    for year, full, publishers in order(layout, published_years(layout)):
+    for year, _full, label in order(layout, published_years(layout)):
         folder = layout.editions / str(year)
-        label = " · ".join([f"{year}年版", *([publishers] if publishers else []), *([] if full else ["片段"])])
         lines.append(f"      - file: book/editions/{year}/00_overview\n        title: {_quote(label)}\n        sections:\n")
         for nb in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
             if nb.stem == "00_overview":

@@ -16,7 +16,9 @@ gets there first (:func:`buildcopies.once`; the others read the record), two pag
   violations, a full-page screenshot in ``_build/screenshots/``, and the prose a reader sees;
 * then resized to a phone's width (390 px; the media queries apply, the charts redraw for the width):
   what sticks out of the viewport, whether every verdict badge is whole, what the fact-check table has
-  become, a screenshot in ``_build/screenshots/phone/``.
+  become, a screenshot in ``_build/screenshots/phone/``;
+* then in the theme's dark scheme: a screenshot at each width (``_build/screenshots/dark/``,
+  ``_build/screenshots/dark/phone/``) and axe-core's colour-contrast check.
 
 At the end the weights go to ``_build/weights.json`` (next to the book tested) and a table, the
 screenshots and the axe results are printed.
@@ -38,6 +40,7 @@ from .support import (
     ALLOWED_CONSOLE_ERRORS,
     AXE_ALLOWED,
     AXE_JS,
+    DARK_JS,
     DESKTOP,
     DRAWN_TIMER_JS,
     FACTS_JS,
@@ -46,6 +49,7 @@ from .support import (
     PROSE_JS,
     Visit,
     allowed_console,
+    axe_violations,
     book_from_env,
     page_factory,
     pages_in,
@@ -55,6 +59,8 @@ from .support import (
 )
 
 VISITS = "browser-visits"
+SETTLE_JS = "() => new Promise(r => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(r)), 150))"
+"""Wait for a resize to be laid out and the charts redrawn for the width."""
 THREADS = 2  # pages visited at once (this machine has two cores)
 
 
@@ -162,9 +168,7 @@ def _look(rel: str, book: Path, site: str, new_page, shots: Path) -> Visit:
         page.screenshot(path=str(path), full_page=True)
         v.screenshot = _shot_path(book, path)
         page.add_script_tag(path=str(AXE_JS))
-        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        v.violations = [{"id": x["id"], "impact": x["impact"], "help": x["help"],
-                         "targets": [" ".join(map(str, n["target"])) for n in x["nodes"]]} for x in result["violations"]]
+        v.violations = axe_violations(page.evaluate("axe.run(document, {resultTypes: ['violations']})"))
         v.prose = page.evaluate(PROSE_JS)
         # What the page fetched (axe.min.js is the test's own, not the page's).
         own = [r for r in finished if not r.url.endswith("/axe.min.js")]
@@ -175,11 +179,23 @@ def _look(rel: str, book: Path, site: str, new_page, shots: Path) -> Visit:
         # The same page at a phone's width: the media queries apply and the charts redraw for the width
         # (vega's container width follows window resizes).
         page.set_viewport_size(PHONE)
-        page.evaluate("() => new Promise(r => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(r)), 150))")
+        page.evaluate(SETTLE_JS)
         v.phone = page.evaluate(PHONE_JS, PHONE["width"])
         path = shots / "phone" / screenshot_name(rel)
         page.screenshot(path=str(path), full_page=True)
         v.phone_screenshot = _shot_path(book, path)
+        # The dark scheme, at both widths: what a reader sees, and whether every text keeps its contrast.
+        page.evaluate(DARK_JS)
+        path = shots / "dark" / "phone" / screenshot_name(rel)
+        page.screenshot(path=str(path), full_page=True)
+        v.dark_phone_screenshot = _shot_path(book, path)
+        page.set_viewport_size(DESKTOP)
+        page.evaluate(SETTLE_JS)
+        path = shots / "dark" / screenshot_name(rel)
+        page.screenshot(path=str(path), full_page=True)
+        v.dark_screenshot = _shot_path(book, path)
+        v.dark_violations = axe_violations(page.evaluate(
+            "axe.run(document, {runOnly: ['color-contrast'], resultTypes: ['violations']})"))
     finally:
         context.close()
     for text, url in dict.fromkeys(errors):
@@ -201,7 +217,8 @@ def visits(book, tmp_path_factory, request) -> dict[str, Visit]:
             raise RuntimeError(why)
         site = request.getfixturevalue("site")
         shots = screenshots_dir(book)
-        (shots / "phone").mkdir(parents=True, exist_ok=True)  # overwritten page by page
+        for sub in ("phone", "dark/phone"):
+            (shots / sub).mkdir(parents=True, exist_ok=True)  # overwritten page by page
         folder.mkdir(parents=True, exist_ok=True)
         pages = pages_in(book)
         start = time.perf_counter()
@@ -263,14 +280,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for v in visits:
         drawn = f"{v.ms_charts:.0f}" if v.ms_charts is not None else "-"
         tr.write_line(f"{v.rel:<42} {v.bytes:>10,} {v.requests:>4} {len(v.charts):>6} {drawn:>9} {v.ms_load:>8.0f}")
-    tr.section("screenshots (desktop, phone)")
+    tr.section("screenshots (desktop, phone; dark: desktop, phone)")
     for v in visits:
         if v.screenshot:
-            tr.write_line(f"{v.screenshot}  {v.phone_screenshot}")
-    tr.section("axe-core violations by impact")
+            tr.write_line(f"{v.screenshot}  {v.phone_screenshot}  {v.dark_screenshot}  {v.dark_phone_screenshot}")
+    tr.section("axe-core violations by impact (dark: colour contrast)")
     for v in visits:
         counts: dict[str, int] = {}
-        for x in v.violations:
+        for x in v.violations + [{**x, "impact": f"dark {x['impact']}"} for x in v.dark_violations]:
             counts[x["impact"]] = counts.get(x["impact"], 0) + len(x["targets"])
         shown = ", ".join(f"{k} {n} ({', '.join(sorted({x['id'] for x in v.violations if x['impact'] == k}))})"
                           for k, n in sorted(counts.items())) or "none"

@@ -168,8 +168,11 @@ class Visit:
     ms_charts: float | None = None
     ms_load: float = 0.0
     violations: list[dict] = field(default_factory=list)
+    dark_violations: list[dict] = field(default_factory=list)  # axe's colour contrast in the dark scheme
     screenshot: str = ""
     phone_screenshot: str = ""
+    dark_screenshot: str = ""
+    dark_phone_screenshot: str = ""
     has_nav: bool = False
     has_footer: bool = False
     jsonld: list[dict] = field(default_factory=list)  # {"ok": bool, "error": str, "text": str}
@@ -219,6 +222,15 @@ def axe_fails(violation: dict) -> list[str]:
 def screenshots_dir(book: Path) -> Path:
     """Where the screenshots of a book go: ``_build/screenshots`` next to its ``_build/html``."""
     return book.parent / "screenshots"
+
+
+DARK_JS = """() => { document.documentElement.dataset.mode = "dark"; document.documentElement.dataset.theme = "dark"; }"""
+"""The theme's dark scheme, switched on as its colour-mode button does (pydata-sphinx-theme: data-theme)."""
+
+
+def axe_violations(result: dict) -> list[dict]:
+    return [{"id": x["id"], "impact": x["impact"], "help": x["help"],
+             "targets": [" ".join(map(str, n["target"])) for n in x["nodes"]]} for x in result["violations"]]
 
 
 def screenshot_name(rel: str) -> str:

@@ -90,6 +90,9 @@ def test_data_zip_holds_data_verdicts_and_readme(book, book_root, site):
     undated = [i.filename for i in infos if i.date_time[:3] == (1980, 1, 1)]
     assert not undated, f"zip entries dated 1980-01-01 (no real date): {undated[:5]}"
     assert "verdicts/" in readme and "data/" in readme
+    rights = readme[readme.index("许可"):]
+    assert "CC BY 4.0" in rights and "articles/" in rights and "版权属于" in rights and "不在 CC BY 许可之内" in rights, (
+        f"the README does not keep the article texts out of the CC BY licence: {rights[:300]}")
 
 
 # ---- the PDF -----------------------------------------------------------------------------------------
@@ -139,6 +142,66 @@ def test_pdf_prints_each_figure_once(book, judged, pdf):
         if n != expected[j["quote"]]:
             wrong.append(f"{j['claim_id']}: {n} times, expected {expected[j['quote']]}: “{j['quote']}”")
     assert not wrong, "quotes printed too often or not at all:\n" + "\n".join(wrong)
+
+
+def test_pdf_prints_the_lists_of_errors_and_of_featured_figures(latest_full, judged, pdf):
+    """The landing page's and the overview's lists of errors and of the figures readers ask about print each
+    figure with why (not as empty headings): every error of the latest full edition twice, every featured
+    figure at least once, each as its figure followed by its why."""
+    _, pages = pdf
+    text = "".join(re.sub(r"第\d+页,共\d+页", "", p) for p in pages)
+    wrong = []
+    for j in judged(latest_full)["claims"]:
+        wanted = 2 if j["verdict"] == "inconsistent" else 1 if j.get("featured") else 0
+        if not wanted:
+            continue
+        n = len(re.findall(re.escape(plain(j["figure"])) + r"[^“”]{0,4}" + re.escape(plain(j["why"])[:30]), text))
+        if n < wanted:
+            wrong.append(f"{j['claim_id']}: its figure and why printed {n} times, expected {wanted}")
+    assert not wrong, "sections printed empty:\n" + "\n".join(wrong)
+
+
+def _pgm(data: bytes) -> tuple[int, int, bytes]:
+    """A binary PGM (P5, 8 bit) as width, height and its pixels."""
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        if data[pos:pos + 1] == b"#":
+            pos = data.index(b"\n", pos)
+            continue
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    assert fields[0] == b"P5" and int(fields[3]) < 256, fields
+    return int(fields[1]), int(fields[2]), data[pos + 1:]
+
+
+def test_pdf_has_no_half_blank_page(pdf, tmp_path):
+    """Every page but the last is printed at least half way down (a card or a chart kept whole no longer
+    leaves half a page blank); the pages are drawn with poppler's pdftoppm and their ink measured."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftoppm"):
+        pytest.fail("pdftoppm not found: install Debian's poppler-utils (make system-deps)")
+    body, pages = pdf
+    (tmp_path / "book.pdf").write_bytes(body)
+    subprocess.run(["pdftoppm", "-gray", "-r", "24", str(tmp_path / "book.pdf"), str(tmp_path / "p")], check=True)
+    shots = sorted(tmp_path.glob("p-*.pgm"))
+    assert len(shots) == len(pages)
+    margin = export.PAGE_MARGIN_MM
+    sparse = []
+    for n, shot in enumerate(shots[:-1], start=1):
+        width, height, pixels = _pgm(shot.read_bytes())
+        top, bottom = round(height * margin["top"] / 297), round(height * (297 - margin["bottom"]) / 297)
+        inked = [y for y in range(top, bottom) if min(pixels[y * width:(y + 1) * width]) < 160]
+        filled = ((inked[-1] - top) / (bottom - top)) if inked else 0.0
+        if filled < 0.5:
+            sparse.append(f"page {n}: printed {filled:.0%} of the way down")
+    assert not sparse, "half-blank pages:\n" + "\n".join(sparse)
 
 
 # ---- links -----------------------------------------------------------------------------------------

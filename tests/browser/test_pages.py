@@ -61,6 +61,13 @@ def test_axe_finds_no_serious_or_critical_violation(visit, rel):
     check("axe", rel, axe_problems(visit(rel).violations), "axe-core violations (serious or critical)")
 
 
+@pytest.mark.parametrize("rel", PAGES)
+def test_dark_scheme_keeps_contrast(visit, rel):
+    """In the theme's dark scheme (its colour-mode button) every text of the page passes axe's contrast check:
+    no white card under light text, no white figure on a white card."""
+    check("axe", rel, axe_problems(visit(rel).dark_violations), "axe-core colour contrast in the dark scheme")
+
+
 @pytest.mark.parametrize("bug", bug_params("axe"))
 def test_known_axe_bug_is_fixed(visits, bug):
     left = [f"{rel}: {p}" for rel, v in sorted(visits.items()) for p in axe_problems(v.violations) if bug.matches(rel, p)]
@@ -77,7 +84,7 @@ def test_page_weight_within_budget(visit, rel):
 @pytest.mark.parametrize("rel", PAGES)
 def test_screenshots(book, visit, rel):
     v = visit(rel)
-    for shot in (v.screenshot, v.phone_screenshot):
+    for shot in (v.screenshot, v.phone_screenshot, v.dark_screenshot, v.dark_phone_screenshot):
         path = Path(shot) if Path(shot).is_absolute() else book.parent.parent / shot
         assert path.is_file() and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{rel}: no screenshot at {path}"
 
