@@ -39,12 +39,12 @@ print("KERNEL " + json.dumps({
 def page(tmp_path: Path, name: str, source: str = REPORT) -> runner.Job:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell("year = 0", metadata={"tags": ["parameters"]}),
+    nb.cells = [nbformat.v4.new_code_cell("year = 0\njudged_dir = ''", metadata={"tags": ["parameters"]}),
                 nbformat.v4.new_code_cell(source)]
     template = tmp_path / f"{name}.template.ipynb"
     nbformat.write(nb, template)
     out = tmp_path / "out" / f"{name}.ipynb"
-    return runner.Job(template, out, out, {"year": 2022})
+    return runner.Job(template, out, out, {"year": 2022, "judged_dir": "."})  # as every page gets
 
 
 def reported(job: runner.Job) -> dict:
