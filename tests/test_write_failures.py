@@ -12,6 +12,7 @@ The tests run as root, where ``chmod`` stops no write, so the failures are made 
   and removing) would: ``_build`` read-only (the lock is the first write), ``_build/html`` read-only
   (the swap at the very end), no space for an executed page or for the new book's files, and no space for
   the build's record (``_build/manifest.json``, written last: the new book is then whole and published);
+  ``judge`` and ``verify``, which write under ``_build`` too, stop in one line as well;
 * **for real**, where the machine allows a mount namespace (``unshare -m``, or ``-rm`` without root):
   ``_build`` bind-mounted read-only, and ``_build`` on a tmpfs with 2 MB to spare, which jupyter-book
   (a subprocess no patch reaches) fills.
@@ -26,7 +27,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from buildcopies import YEAR, copy_tree, env_for, leftovers, marked_build, published, tree_hash, unmarked
+from buildcopies import YEAR, copy_repo, copy_tree, env_for, leftovers, marked_build, published, tree_hash, unmarked
 
 pytestmark = pytest.mark.slow
 
@@ -80,11 +81,15 @@ def base(tmp_path_factory) -> Path:
     return marked_build(tmp_path_factory, "write-failures")
 
 
-def build_with_fault(root: Path, under: str, errno: str, *, read_only: bool) -> subprocess.CompletedProcess:
+def run_with_fault(root: Path, under: str, errno: str, *args: str, read_only: bool) -> subprocess.CompletedProcess:
+    """``python -m factcheck ARGS`` in ``root`` with every write under ``root/under`` failing with ``errno``."""
     spec = {"under": [str(root / under)], "errno": errno, "read_only": read_only}
-    return subprocess.run([sys.executable, "-c", FAULT_DRIVER, json.dumps(spec), "build", "--year", YEAR,
-                           "--jobs", "2"], cwd=root, env=env_for(root, **NO_PDF), capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run([sys.executable, "-c", FAULT_DRIVER, json.dumps(spec), *args], cwd=root,
+                          env=env_for(root, **NO_PDF), capture_output=True, text=True, timeout=600)
+
+
+def build_with_fault(root: Path, under: str, errno: str, *, read_only: bool) -> subprocess.CompletedProcess:
+    return run_with_fault(root, under, errno, "build", "--year", YEAR, "--jobs", "2", read_only=read_only)
 
 
 def one_error_line(result: subprocess.CompletedProcess) -> str:
@@ -123,6 +128,17 @@ def test_no_space_for_the_build_record_leaves_the_new_book_whole(base, tmp_path)
     assert line.startswith("error: _build/manifest.json.tmp") and "No space left on device" in line, line
     assert leftovers(root) == []
     assert unmarked(root) == [], "the new pages are not all published"
+
+
+@pytest.mark.parametrize(("args", "under", "errno", "read_only", "path", "cause"), [
+    (("judge",), "_build", "EROFS", True, "_build:", "Read-only file system"),
+    (("verify", "--year", YEAR), "_build", "EROFS", True, "_build/verdicts:", "Read-only file system"),
+    (("verify", "--year", YEAR), "_build/verdicts", "ENOSPC", False, "_build/verdicts/", "No space left on device"),
+])
+def test_judge_and_verify_stop_in_one_line_too(tmp_path, args, under, errno, read_only, path, cause):
+    root = copy_repo(tmp_path / "repo")  # a fresh clone: no _build yet
+    line = one_error_line(run_with_fault(root, under, errno, *args, read_only=read_only))
+    assert line.startswith(f"error: {path}") and cause in line and "left whole" in line, line
 
 
 # ---- for real, in a mount namespace ---------------------------------------------------------------

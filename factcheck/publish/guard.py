@@ -13,14 +13,13 @@
   at the start of the next build, under the lock) ends it first.
 * A full disk, a read-only ``_build`` or a folder the user may not write stops the build like bad input:
   the build's own clean-up restores the last good edition (``_build/html`` is only ever replaced whole),
-  and :func:`cannot_write` turns the error into one line naming the path and the cause, exit 2: the fix
-  is the user's (free space, permissions), not a bug of this program.
+  and :func:`factcheck.errors.cannot_write` turns the error into one line naming the path and the cause,
+  exit 2: the fix is the user's (free space, permissions), not a bug of this program.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import functools
 import os
 import signal
@@ -29,7 +28,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..errors import InputError, where
+from ..errors import InputError, cannot_write
 from .layout import Layout
 
 SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
@@ -151,30 +150,9 @@ def _in_ipython() -> bool:
     return bool(ipython and getattr(ipython, "get_ipython", lambda: None)() is not None)
 
 
-# What the user's machine, not this program, must change: no space, no quota, read-only, not permitted.
-ENVIRONMENT = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG})
-ENVIRONMENT_TEXTS = ("No space left on device", "Disk quota exceeded", "Read-only file system", "Permission denied",
-                     "Operation not permitted", "File too large")
-
-
-def cannot_write(exc: OSError, fallback: Path | str) -> InputError | None:
-    """A full disk, a read-only or forbidden path as one line (the path, else ``fallback``, and the cause);
-    None for any other error."""
-    if exc.errno not in ENVIRONMENT:
-        return None
-    cause = exc.strerror or os.strerror(exc.errno)
-    return InputError(f"{cause}; the build stopped and the last good book is kept",
-                      file=where(exc.filename if exc.filename else fallback))
-
-
-def environment_cause(output: str) -> str | None:
-    """Which of :data:`ENVIRONMENT_TEXTS` a program's output reports (a subprocess's full disk), if any."""
-    return next((text for text in ENVIRONMENT_TEXTS if text in output), None)
-
-
 def guarded(recover: Callable[[Layout], None]) -> Callable[[Callable], Callable]:
     """Decorate a build: the build lock and graceful interruption (then ``recover(layout)``) around it; a
-    full disk or a read-only path (:func:`cannot_write`) as one line."""
+    full disk or a read-only path (:func:`factcheck.errors.cannot_write`) as one line."""
 
     def decorate(build: Callable) -> Callable:
         @functools.wraps(build)

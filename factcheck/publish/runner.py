@@ -32,10 +32,10 @@ from pathlib import Path
 
 from .. import chapters
 from ..edition import edition_title
-from ..errors import BuildError, InputError
+from ..errors import BuildError, InputError, cannot_write, environment_cause
 from ..params import PARAMETERS, check_data_dir, check_year, cores
 from . import kernels, toc
-from .guard import cannot_write, environment_cause, guarded, stop_orphans
+from .guard import guarded, stop_orphans
 from .layout import ABOUT, CROSS_YEAR, INDEX, Layout
 from .manifest import Hasher, Manifest, book_hash, code_hash, env_hash, rel, sha_file
 from .sphinxext import is_placeholder, repository_of
@@ -123,7 +123,7 @@ print({TRACE_PREFIX!r} + _json.dumps({{
 
 def execute(job: Job) -> Job:
     """Execute ``job``'s template into its staging path with papermill; a full disk or a read-only folder is
-    one line (:func:`.guard.cannot_write`), a failing cell or a dead kernel a :class:`BuildError`."""
+    one line (:func:`factcheck.errors.cannot_write`), a failing cell or a dead kernel a :class:`BuildError`."""
     try:
         return _execute(job)
     except OSError as exc:
