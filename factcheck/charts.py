@@ -6,11 +6,17 @@ bundle by :func:`write_vega_bundle`; no page loads anything from a CDN), the sou
 alternative under it; the export step adds the chart's data as CSV and an SVG that carries its title
 and source. Places have one colour on every page (:data:`PLACE_COLOURS`); verdicts take theirs from
 :mod:`factcheck.vocabulary`.
+
+On a phone: no text under :data:`MIN_FONT` px, legends that wrap into :data:`LEGEND_COLUMNS` columns, and
+every chart drawn at the width of the page, again whenever that width changes (a wider SVG would be scaled
+down, its text with it). Vega-Lite sizes only single and layered views to their container, so for small
+multiples (a ``vconcat``) the page measures what the axes add and draws the panels that much narrower.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import altair as alt
@@ -25,6 +31,10 @@ ZONE = "江门高新区"
 PLACE_COLOURS = {ZONE: "#c05621", "江海区": "#c05621", "江门市": "#2b6cb0", "全国": "#4a5568", "广东省": "#2f855a"}
 OTHER_COLOUR = "#a0aec0"
 EXPORT_WIDTH = 560
+MIN_FONT = 11
+"""No text of a chart is smaller (px), on any screen."""
+LEGEND_COLUMNS = 3
+"""Legend entries per row: six verdict labels do not fit in one row of a 390 px phone."""
 
 
 @alt.theme.register("factcheck", enable=True)
@@ -34,8 +44,11 @@ def _theme() -> alt.theme.ThemeConfig:
             "font": FONT,
             "view": {"stroke": None, "continuousWidth": 520, "continuousHeight": 260},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "gridColor": "#e2e8f0"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": LEGEND_COLUMNS,
+                       "labelLimit": 0, "symbolSize": 80, "rowPadding": 6,
+                       "columnPadding": 14},
             "title": {"fontSize": 15, "subtitleFontSize": 12, "anchor": "start", "subtitleColor": "#4a5568"},
+            "text": {"fontSize": MIN_FONT},
             "line": {"strokeWidth": 2},
             "point": {"filled": True, "size": 60},
         }
@@ -61,11 +74,38 @@ def count_axis(title: str | None, top: float) -> alt.Axis:
     return alt.Axis(title=title, values=values, format="d")
 
 
+HALF_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）"}
+_PUNCT = re.compile(r"(?<![0-9A-Za-z])[,;:]|[,;:](?![0-9A-Za-z])|[()]")
+
+
+def zh(text: str) -> str:
+    """Chinese punctuation in a chart's words: ``，；：（）`` for ``,;:()``; a comma or colon between digits or
+    Latin letters (``1,000``, ``12:30``) stays as it is."""
+    return _PUNCT.sub(lambda m: HALF_WIDTH[m.group(0)], text)
+
+
 def finish(chart: alt.TopLevelMixin, *, title: str, subtitle: str, source: str, alt_text: str,
            data: list[dict]) -> alt.TopLevelMixin:
     """Attach what the page shows around the chart: title, subtitle, source, text alternative, its data."""
-    return chart.properties(usermeta={"title": title, "subtitle": subtitle, "source": source, "alt": alt_text,
-                                      "data": data})
+    return chart.properties(usermeta={"title": zh(title), "subtitle": zh(subtitle), "source": zh(source),
+                                      "alt": zh(alt_text), "data": data})
+
+
+_TOKEN = re.compile(r"[0-9A-Za-z.,%/*+-]+|.", re.S)
+
+
+def wrap(text: str, ems: float) -> list[str]:
+    """Lines of at most ``ems`` Chinese characters' width (a Latin letter or digit counts as half of one), never
+    breaking a number: a drawn title does not wrap by itself, and one long line would make the SVG as wide."""
+    lines, line, used = [], "", 0.0
+    for token in _TOKEN.findall(text):
+        w = sum(0.55 if ord(ch) < 0x2E80 else 1.0 for ch in token)
+        if used + w > ems and line:
+            lines.append(line)
+            line, used = "", 0.0
+        line += token
+        used += w
+    return [*lines, line] if line or not lines else lines
 
 
 def export_spec(spec: dict) -> dict:
@@ -84,9 +124,34 @@ def export_spec(spec: dict) -> dict:
                 fix(value)
 
     fix(out)
-    out["title"] = {"text": meta.get("title", ""), "subtitle": [meta.get("subtitle", ""), f"来源:{meta.get('source', '')}"],
+    title_size, subtitle_size = 15, 12
+    out["title"] = {"text": wrap(meta.get("title", ""), EXPORT_WIDTH / title_size),
+                    "subtitle": [*wrap(meta.get("subtitle", ""), EXPORT_WIDTH / subtitle_size),
+                                 *wrap(f"来源：{meta.get('source', '')}", EXPORT_WIDTH / subtitle_size)],
                     "anchor": "start", "font": FONT, "subtitleFont": FONT}
     return out
+
+
+# The page's drawing: vegaEmbed into the figure's own div (not by id: the single-page print edition shows a
+# chart twice), then the div gets its text alternative back. Small multiples are drawn at a number of pixels
+# (first the div's width, then less what the axes and labels added). Every chart is drawn again when its
+# div's width changes (the page's columns settle after the first drawing; a phone turns): a chart drawn for
+# a wider div would be scaled down, its text with it. Drawings queue, one at a time.
+DRAW_JS = """(function(){var el=document.currentScript.parentNode.querySelector('.factcheck-vis');
+var label=el.getAttribute('aria-label');var spec=%s;
+var multi=!!(spec.vconcat||spec.hconcat||spec.concat);var view=null,width=-1,pending=null,queue=Promise.resolve();
+function sized(w){return JSON.parse(JSON.stringify(spec),function(k,v){return k==='width'&&v==='container'?w:v;});}
+function embed(s){if(view){view.finalize();}return window.vegaEmbed(el,s,{actions:false,renderer:'svg'})
+.then(function(r){view=r;el.setAttribute('role','img');el.setAttribute('aria-label',label);
+el.removeAttribute('aria-roledescription');});}
+function fit(w,panel,tries){return embed(sized(panel)).then(function(){var svg=el.querySelector('svg');
+var over=svg?svg.width.baseVal.value-w:0;if(over>0&&tries>0){return fit(w,Math.max(60,panel-Math.ceil(over)),tries-1);}});}
+function render(){var w=el.clientWidth;width=w;return (multi&&w>60?fit(w,w,5):embed(spec))
+.then(function(){el.setAttribute('data-drawn','1');}).catch(function(e){console.error('chart error',e);});}
+function draw(){if(!window.vegaEmbed){return setTimeout(draw,50);}queue=queue.then(render);}
+if(window.ResizeObserver){new ResizeObserver(function(){if(Math.abs(el.clientWidth-width)<1){return;}
+clearTimeout(pending);pending=setTimeout(draw,100);}).observe(el);}
+draw();})();"""
 
 
 def _renderer(spec: dict, **_: object) -> dict:
@@ -100,19 +165,9 @@ def _renderer(spec: dict, **_: object) -> dict:
         f'<figcaption class="chart-head"><span class="chart-title">{esc(meta.get("title", ""))}</span>'
         f'<span class="chart-subtitle">{esc(meta.get("subtitle", ""))}</span></figcaption>'
         f'<div class="factcheck-vis" role="img" aria-label="{esc(text)}"></div>'
-        f'<p class="chart-source">来源:{esc(meta.get("source", ""))}</p>'
+        f'<p class="chart-source">来源：{esc(meta.get("source", ""))}</p>'
         f'<p class="chart-alt">{esc(text)}</p>'
-        # The script draws into its own figure's div (not by id), so a chart shown twice on one page (the
-        # single-page print edition) is drawn twice; it gives the div back its text alternative once drawn.
-        "<script>(function(){var el=document.currentScript.parentNode.querySelector('.factcheck-vis');"
-        "var label=el.getAttribute('aria-label');"
-        f"var spec={payload};"
-        "function draw(){if(!window.vegaEmbed){return setTimeout(draw,50);}"
-        "window.vegaEmbed(el,spec,{actions:false,renderer:'svg'})"
-        ".then(function(){el.setAttribute('role','img');el.setAttribute('aria-label',label);"
-        "el.removeAttribute('aria-roledescription');el.setAttribute('data-drawn','1');})"
-        ".catch(function(e){console.error('chart error',e);});}"
-        "draw();})();</script></figure>"
+        f"<script>{DRAW_JS % payload}</script></figure>"
     )
     return {"text/html": str(markup), "text/plain": f"[图表] {meta.get('title', '')}"}
 

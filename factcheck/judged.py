@@ -10,7 +10,7 @@
 * the counts by verdict, in all and by chapter (statistics only), and how many rows of the register are
   drafts that await review (``drafts``, see :mod:`factcheck.draft`);
 * the figures the charts draw (every input and every article statistic, with the verdict of the claim it
-  comes from), the indicators and the sources they cite;
+  comes from and the period its judgement finds it describes), the indicators and the sources they cite;
 * the corrections log, newest first (every edition's: the about page shows it).
 
 The file is JSON with sorted keys and one value per line, so a change of verdict shows as a small diff;
@@ -91,6 +91,13 @@ def counts(claims: Iterable[dict]) -> dict[str, int]:
     return out
 
 
+def _describes(judge: Judge, claim_id: str, period: int | None) -> int | None:
+    """The period a claim's figure describes as judged: the year its deciding reading needed (5.71% agrees
+    only as a 2021 figure), else the period the article gives. The charts draw it there."""
+    condition = judge.judge(claim_id).condition
+    return condition["year"] if condition else period
+
+
 def drafts(ds: Dataset, year: int) -> int:
     """How many rows of an edition await review (``review`` = draft): its claims, its articles' mentions and
     the indicators its claims use."""
@@ -130,7 +137,9 @@ def edition(ds: Dataset, judge: Judge, year: int) -> dict:
                  "note": ds.claims[j.claim_id].note} for j in judgements if not j.verdict]
     verdicts = {c.claim_id: judge.verdict_of(c.claim_id) for c in ds.claims.values() if c.statistic}
     figures = [{**{k: v for k, v in _plain(f).items() if k in FIGURE_FIELDS},
-                "verdict": verdicts.get(f.claim_id, "") if f.claim_id else ""} for f in ds.figures()]
+                "verdict": verdicts.get(f.claim_id, "") if f.claim_id else "",
+                "describes": _describes(judge, f.claim_id, f.period) if f.claim_id in verdicts else f.period}
+               for f in ds.figures()]
     cited = set()
     for j in stats:
         cited |= _cited(j)

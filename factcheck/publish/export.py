@@ -183,9 +183,9 @@ def chart_files(html_dir: Path, cache: Path | None = None) -> list[Path]:
             specs.setdefault(chart_id, spec)
             base = Path(os.path.relpath(html_dir, page.parent)).as_posix() + f"/{CHART_DIR}/{chart_id}"
             name = f"{_page_label(rel)}-{n}"
-            links_at.append((close, f'<p class="chart-download"><a href="{base}.csv" download="{name}.csv">下载数据(CSV)'
+            links_at.append((close, f'<p class="chart-download"><a href="{base}.csv" download="{name}.csv">下载数据（CSV）'
                                     f'</a> · <a href="{base}.svg" download="{name}.svg" type="image/svg+xml">'
-                                    "下载此图(SVG)</a></p>"))
+                                    "下载此图（SVG）</a></p>"))
         if links_at:
             edits.append((page, text, links_at))
     for chart_id, svg in _svgs(specs, cache).items():

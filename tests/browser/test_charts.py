@@ -52,7 +52,7 @@ def test_chart_has_title_source_and_text_alternative(visit, rel):
     for c in visit(rel).charts:
         where = f"{rel} {c['id']}"
         assert c["title"], f"{where}: no .chart-title"
-        assert re.fullmatch(r"来源[::]\s*\S.*", c["source"]), f"{where}: no source under the chart: {c['source']!r}"
+        assert re.fullmatch(r"来源[:：]\s*\S.*", c["source"]), f"{where}: no source under the chart: {c['source']!r}"
         assert c["role"] == "img" and c["label"].strip(), f"{where}: the drawn chart has no text alternative"
         assert re.search(r"\d", c["label"]), f"{where}: the text alternative states no number: {c['label']!r}"
         assert c["title"] in c["label"], f"{where}: the text alternative does not state the title's point"
@@ -121,3 +121,137 @@ def test_chart_downloads(visit, rel):
             f"{where}: the SVG does not carry the chart's title {c['title']!r}"
         assert any("来源" in t for t in texts), f"{where}: the SVG names no source (来源)"
         assert b"@font-face" in body, f"{where}: the SVG embeds no font: Chinese draws as boxes without Noto"
+
+
+# ---- on a phone -------------------------------------------------------------------------------------
+#: Each chart as a browser draws it, opened at one width (not resized from another): the box of its
+#: drawing, of its SVG, of each legend and each legend entry, and every text with its box and the size it is
+#: drawn at (its font size times the SVG's scale).
+PHONE_CHARTS_JS = """() => [...document.querySelectorAll('figure.factcheck-chart')].map(f => {
+  const vis = f.querySelector('.factcheck-vis');
+  const svg = vis ? vis.querySelector('svg') : null;
+  const box = el => { const r = el.getBoundingClientRect(); return {l: r.left, r: r.right, t: r.top, b: r.bottom}; };
+  const hidden = t => getComputedStyle(t).opacity === '0' || t.getAttribute('opacity') === '0' ||
+    !!t.closest('[opacity="0"]') || !t.textContent.trim();
+  return {
+    id: f.getAttribute('data-chart') || '',
+    title: (f.querySelector('.chart-title') || {}).textContent || '',
+    vis: vis ? box(vis) : null,
+    svg: svg ? box(svg) : null,
+    legends: svg ? [...svg.querySelectorAll('g.role-legend')].map(g => ({box: box(g),
+      entries: [...g.querySelectorAll('.role-legend-label text')].map(t => ({text: t.textContent, box: box(t)}))})) : [],
+    texts: svg ? [...svg.querySelectorAll('text')].filter(t => !hidden(t)).map(t => {
+      const m = t.getScreenCTM();
+      return {text: t.textContent, box: box(t), px: parseFloat(getComputedStyle(t).fontSize) * (m ? Math.hypot(m.a, m.b) : 1)};
+    }) : [],
+  };
+})"""
+
+
+@pytest.fixture(scope="session")
+def drawn_charts(visits, tmp_path_factory, request) -> dict[str, dict[str, list[dict]]]:
+    """Every page with a chart, opened at a phone's and at a desktop's width, each in a fresh context (not
+    resized): ``{"390": {page: charts}, "1280": {...}}``, each chart as :data:`PHONE_CHARTS_JS` records it."""
+    import json
+
+    from buildcopies import once
+
+    from factcheck.publish import browser as chromium
+
+    from .support import DESKTOP, PHONE, page_factory
+
+    pages = sorted(rel for rel, v in visits.items() if v.charts)
+
+    def make(folder):
+        site = request.getfixturevalue("site")
+        out: dict[str, dict[str, list[dict]]] = {}
+        with chromium.launch() as b:
+            new = page_factory(b, site)
+            for viewport in (PHONE, DESKTOP):
+                seen = out.setdefault(str(viewport["width"]), {})
+                for rel in pages:
+                    context, page, _, _ = new(viewport, phone=viewport is PHONE)
+                    try:
+                        page.goto(site + rel, wait_until="load")
+                        chromium.wait_for_charts(page, timeout_ms=20_000)
+                        page.evaluate("() => document.fonts.ready.then(() => true)")
+                        # a chart drawn before the page's columns settled draws again (100 ms after the change)
+                        page.wait_for_timeout(400)
+                        seen[rel] = page.evaluate(PHONE_CHARTS_JS)
+                    finally:
+                        context.close()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "charts.json").write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
+
+    folder = once(tmp_path_factory, "drawn-charts", make)
+    return json.loads((folder / "charts.json").read_text(encoding="utf-8"))
+
+
+def _inside(inner: dict, outer: dict, slack: float = 0.5) -> bool:
+    return (inner["l"] >= outer["l"] - slack and inner["r"] <= outer["r"] + slack
+            and inner["t"] >= outer["t"] - slack and inner["b"] <= outer["b"] + slack)
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    """Two text boxes overlap: a font's box is taller than its ink (CJK fonts add a fifth above and below), so
+    each is narrowed by that much vertically and a pixel horizontally before they are compared."""
+    ia, ib = (a["b"] - a["t"]) * 0.2, (b["b"] - b["t"]) * 0.2
+    return (a["l"] < b["r"] - 1 and b["l"] < a["r"] - 1
+            and a["t"] + ia < b["b"] - ib and b["t"] + ib < a["b"] - ia)
+
+
+def phone_problems(charts: list[dict], width: int = 390) -> list[str]:
+    """What a phone reader would miss: a legend or an entry cut off, text under 11 px, labels over each other."""
+    from factcheck.charts import MIN_FONT
+
+    screen = {"l": 0, "r": width, "t": -1e9, "b": 1e9}
+    problems = []
+    for c in charts:
+        where = f"{c['title'][:40]} ({c['id']})"
+        if c["vis"] is None or c["svg"] is None:
+            problems.append(f"{where}: not drawn")
+            continue
+        if c["svg"]["r"] - c["svg"]["l"] > c["vis"]["r"] - c["vis"]["l"] + 1:
+            problems.append(f"{where}: the drawing is wider than the page")
+        for legend in c["legends"]:
+            if not _inside(legend["box"], c["vis"]) or not _inside(legend["box"], screen):
+                problems.append(f"{where}: a legend sticks out of the chart ({legend['box']})")
+            for entry in legend["entries"]:
+                if not _inside(entry["box"], c["vis"]) or not _inside(entry["box"], screen):
+                    problems.append(f"{where}: the legend entry {entry['text']!r} is cut off")
+        for t in c["texts"]:
+            if t["px"] < MIN_FONT - 0.05:
+                problems.append(f"{where}: {t['text']!r} is drawn at {t['px']:.1f} px (under {MIN_FONT})")
+            if not _inside(t["box"], screen):
+                problems.append(f"{where}: {t['text']!r} is outside the screen")
+        texts = c["texts"]
+        for i, a in enumerate(texts):
+            for b in texts[i + 1:]:
+                if _overlap(a["box"], b["box"]):
+                    problems.append(f"{where}: {a['text']!r} and {b['text']!r} overlap")
+    return problems
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("rel", PAGES)
+def test_charts_as_drawn(drawn_charts, rel, width):
+    """At 390 px and at 1280 px: whole legends, no text under 11 px (a chart drawn wider than the page is
+    scaled down, its text with it), no label over another (checked on the drawn SVG)."""
+    charts = drawn_charts[str(width)].get(rel)
+    if not charts:
+        return  # no chart on the page
+    problems = phone_problems(charts, width)
+    assert not problems, f"{rel} at {width} px:\n" + "\n".join(problems[:30])
+
+
+def test_phone_checks_can_fail():
+    """The checks find what the issue found: a clipped legend entry, 8 px text, two labels on each other."""
+    vis = {"l": 24, "r": 366, "t": 0, "b": 300}
+    chart = {"id": "x", "title": "t", "vis": vis, "svg": vis,
+             "legends": [{"box": {"l": 24, "r": 420, "t": 250, "b": 270},
+                          "entries": [{"text": "规划目标", "box": {"l": 380, "r": 420, "t": 250, "b": 270}}]}],
+             "texts": [{"text": "5.389", "px": 8.2, "box": {"l": 100, "r": 130, "t": 10, "b": 27}},
+                       {"text": "15.53", "px": 11, "box": {"l": 110, "r": 140, "t": 12, "b": 29}}]}
+    found = "\n".join(phone_problems([chart]))
+    assert "legend sticks out" in found and "'规划目标' is cut off" in found
+    assert "8.2 px" in found and "overlap" in found
