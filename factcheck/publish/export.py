@@ -39,6 +39,7 @@ from pathlib import Path
 from ..downloads import cell
 from ..errors import BuildError, InputError
 from ..files import regular_files
+from ..params import seconds_from_env
 from .browser import guard_network, launch, serve, wait_for_charts
 from .pages import postprocess_html
 
@@ -329,12 +330,7 @@ def build_singlehtml(root: Path, out: Path) -> Path:
 
 def pdf_timeout() -> float:
     """Seconds the print may take (``FACTCHECK_PDF_TIMEOUT``, default 120)."""
-    text = os.environ.get("FACTCHECK_PDF_TIMEOUT", "").strip() or str(PDF_TIMEOUT)
-    seconds = float(text) if re.fullmatch(r"[0-9]{1,5}(\.[0-9]+)?", text) else -1.0  # ASCII digits only
-    if not 0 < seconds < 86400:
-        raise InputError(f"{text[:20]!r} is not a number of seconds (more than 0, less than a day)",
-                         parameter="FACTCHECK_PDF_TIMEOUT")
-    return seconds
+    return seconds_from_env("FACTCHECK_PDF_TIMEOUT", PDF_TIMEOUT)
 
 
 PRINT_PROCESS = ("import sys; from factcheck.publish.export import print_here; "

@@ -33,7 +33,7 @@ from pathlib import Path
 from .. import chapters
 from ..edition import edition_title
 from ..errors import BuildError, InputError, cannot_write, environment_cause
-from ..params import PARAMETERS, check_data_dir, check_year, cores
+from ..params import PARAMETERS, check_data_dir, check_year, cores, seconds_from_env
 from . import kernels, toc
 from .guard import guarded, stop_orphans
 from .layout import ABOUT, CROSS_YEAR, INDEX, Layout
@@ -41,8 +41,8 @@ from .manifest import Hasher, Manifest, book_hash, code_hash, env_hash, rel, sha
 from .sphinxext import is_placeholder, repository_of
 
 STAMP_KEYS = ("papermill", "execution")
-CELL_TIMEOUT = int(os.environ.get("FACTCHECK_CELL_TIMEOUT", "300"))
-"""Seconds a notebook cell may run before the build stops, naming the notebook."""
+CELL_TIMEOUT = 300
+"""Seconds a notebook cell may run before the build stops, naming the notebook (``FACTCHECK_CELL_TIMEOUT``)."""
 
 
 @dataclass
@@ -62,6 +62,7 @@ class Job:
     reads: list[Path] | None = None
     started: float = 0.0
     ended: float = 0.0
+    cell_timeout: float = CELL_TIMEOUT
 
 
 @dataclass
@@ -146,7 +147,7 @@ def _execute(job: Job) -> Job:
             nb, str(job.staging), parameters=job.parameters,
             resources={"metadata": {"path": str(job.staging.parent)}},
             progress_bar=False, kernel_name="python3", report_mode=False, request_save_on_cell_execute=False,
-            execution_timeout=CELL_TIMEOUT, shutdown_kernel="immediate",
+            execution_timeout=job.cell_timeout, shutdown_kernel="immediate",
             extra_arguments=["--IPKernelApp.log_level=ERROR"], kernel_manager_class=kernels.kernel_manager(),
         )
     except papermill.PapermillExecutionError as exc:
@@ -158,7 +159,7 @@ def _execute(job: Job) -> Job:
         if isinstance(exc, OSError) and cannot_write(exc, job.staging):  # a full disk, a read-only folder
             raise cannot_write(exc, job.staging) from None
         if "Timeout" in type(exc).__name__ or "timed out" in str(exc).lower():
-            raise BuildError(f"{job.target.name}: a cell ran longer than {CELL_TIMEOUT} s "
+            raise BuildError(f"{job.target.name}: a cell ran longer than {job.cell_timeout:g} s "
                              "(FACTCHECK_CELL_TIMEOUT); stopped") from None
         raise BuildError(f"{job.target.name} could not be executed: {type(exc).__name__}: {exc}") from None
     edition_page = job.staging.parent.name.startswith(".") and job.staging.parent.name.endswith(".staging")
@@ -485,6 +486,7 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
     layout = layout or Layout()
     start = time.perf_counter()
     year, data = check_year(year), check_data_dir(data_dir)
+    cell_timeout = seconds_from_env("FACTCHECK_CELL_TIMEOUT", CELL_TIMEOUT)
     recover(layout)
     layout.check_book()  # before anything is read or published
     manifest = Manifest(layout.manifest) if force else Manifest.read(layout.manifest)
@@ -508,6 +510,7 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
                 others=others)
     todo = [j for j in jobs if not j.skipped]
     for job in jobs:
+        job.cell_timeout = cell_timeout
         inside(job.target, layout.book)
         inside(job.staging, layout.book)
     for template in {j.source for j in todo}:
