@@ -83,9 +83,10 @@ lint: $(STAMP) npm-deps
 unit: $(STAMP) params
 	$(PY) -m pytest -m "not slow and not browser" -n "$$FACTCHECK_JOBS" tests
 
-## nbval re-executes the published notebooks (against fresh judged files) and fails on any difference.
+## nbval re-executes the published notebooks (against fresh judged files) and fails on any difference;
+## its kernels on private Unix sockets, as the build's (tests/nbval_kernels.py).
 nbval: $(STAMP) params judge
-	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p tests.nbval_kernels \
 		-p no:randomly -q -n "$$FACTCHECK_JOBS" --dist loadfile book/index.ipynb book/editions book/cross_year.ipynb book/about.ipynb
 
 ## make slow: the tests that build books (faults, incremental, determinism, bad input, a new year) and the

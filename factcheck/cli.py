@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import BuildError, InputError, where
+from .errors import BuildError, InputError, cannot_write, where
 
 EXIT_BAD_INPUT = 2
 EXIT_BUG = 1
@@ -279,6 +279,10 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # noqa: BLE001 - a bug: one line, and the traceback on request
+        problem = isinstance(exc, OSError) and cannot_write(exc, ".", "the command stopped, files already there are left whole")
+        if problem:  # a full disk or a read-only _build (judge, verify): the user's to fix
+            print(f"error: {problem.message}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         if os.environ.get("FACTCHECK_DEBUG"):
             raise
         print(f"internal error: {type(exc).__name__}: {exc} (a bug in factcheck, not in your data; "

@@ -1,12 +1,14 @@
 """One exception type for every input problem, so that each failure names what and where.
 
 Bad input exits with 2 and one line (``error: data/claims.csv, row 12, column 'value': …``); anything
-else is a bug in this program and exits with 1 (``internal error: …``), see :mod:`factcheck.cli`.
+else is a bug in this program and exits with 1 (``internal error: …``), see :mod:`factcheck.cli`. A full
+disk or a read-only folder is the user's to fix too (:func:`cannot_write`): one line naming the path, exit 2.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,3 +111,24 @@ def where(path: str | os.PathLike) -> str:
         return str(Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(Path.cwd()))))
     except (ValueError, OSError):
         return str(path)
+
+
+# What the user's machine, not this program, must change: no space, no quota, read-only, not permitted.
+ENVIRONMENT = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG})
+ENVIRONMENT_TEXTS = ("No space left on device", "Disk quota exceeded", "Read-only file system", "Permission denied",
+                     "Operation not permitted", "File too large")
+
+
+def cannot_write(exc: OSError, fallback: str | os.PathLike, outcome: str = "the build stopped and the last good "
+                 "book is kept") -> InputError | None:
+    """A full disk, a read-only or forbidden path as one line: the path (else ``fallback``), the cause and what
+    became of the work (``outcome``); None for any other error."""
+    if exc.errno not in ENVIRONMENT:
+        return None
+    cause = exc.strerror or os.strerror(exc.errno)
+    return InputError(f"{cause}; {outcome}", file=where(exc.filename if exc.filename else fallback))
+
+
+def environment_cause(output: str) -> str | None:
+    """Which of :data:`ENVIRONMENT_TEXTS` a program's output reports (a subprocess's full disk), if any."""
+    return next((text for text in ENVIRONMENT_TEXTS if text in output), None)

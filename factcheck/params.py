@@ -97,3 +97,14 @@ def check_format(fmt: object) -> str:
     if fmt not in FORMATS:
         raise InputError(f"must be one of {', '.join(FORMATS)}, not {str(fmt)[:40]!r}", parameter="format")
     return str(fmt)
+
+
+def seconds_from_env(name: str, default: float) -> float:
+    """A time limit from the environment variable ``name`` (ASCII seconds, more than 0, less than a day)."""
+    import os
+
+    text = os.environ.get(name, "").strip() or str(default)
+    seconds = float(text) if re.fullmatch(r"[0-9]{1,5}(\.[0-9]+)?", text) else -1.0  # ASCII digits only
+    if not 0 < seconds < 86400:
+        raise InputError(f"{text[:20]!r} is not a number of seconds (more than 0, less than a day)", parameter=name)
+    return seconds

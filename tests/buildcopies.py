@@ -181,6 +181,34 @@ def reference_build(tmp_path_factory) -> Path:
     return once(tmp_path_factory, "reference-build", lambda folder: make_reference(folder, src=src))
 
 
+MARKED = ("overview.ipynb", "index.ipynb")  # templates: book/editions/2022/00_overview and book/index
+MARKER = "FAULT-TEST-MARKER"
+
+
+def add_cells(template: Path, *cells: dict) -> None:
+    nb = json.loads(template.read_text(encoding="utf-8"))
+    nb["cells"].extend(cells)
+    template.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def marked_build(tmp_path_factory, name: str) -> Path:
+    """A copy of :func:`reference_build` whose overview and landing-page templates carry :data:`MARKER`: a build
+    there executes just those two pages and builds the book anew (a published half-build would show the
+    marker). For the fault tests; copy it before building in it."""
+    root = copy_tree(reference_build(tmp_path_factory), tmp_path_factory.mktemp(name) / "base")
+    for template in MARKED:
+        add_cells(root / "notebooks" / template,
+                  {"cell_type": "markdown", "id": "fault-marker", "metadata": {}, "source": MARKER})
+    return root
+
+
+def unmarked(root: Path) -> list[str]:
+    """The pages of the marked templates (executed notebook and HTML) that do not show :data:`MARKER`."""
+    pages = (f"book/editions/{YEAR}/00_overview", "book/index")
+    files = [root / f"{page}.ipynb" for page in pages] + [root / "_build" / "html" / f"{page}.html" for page in pages]
+    return [str(f.relative_to(root)) for f in files if not f.is_file() or MARKER not in f.read_text(encoding="utf-8")]
+
+
 def wait_for(predicate, proc: subprocess.Popen, timeout: float, what: str, log: Path) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -204,8 +232,8 @@ flags = struct.unpack("16sH", fcntl.ioctl(s, SIOCGIFFLAGS, struct.pack("16sH", b
 fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sH", b"lo", flags | IFF_UP))
 os.execv(sys.argv[1], sys.argv[1:])
 """
-"""Run inside ``unshare -n``: bring up the loopback interface (the kernels talk to the runner over
-127.0.0.1; a new network namespace starts with ``lo`` down), then exec the command. Only ``lo``:
+"""Run inside ``unshare -n``: bring up the loopback interface (the PDF's server and ipykernel's own pipe
+use 127.0.0.1; a new network namespace starts with ``lo`` down), then exec the command. Only ``lo``:
 no route leads out."""
 
 PROBE = """

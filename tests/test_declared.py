@@ -218,3 +218,14 @@ def test_a_verdict_that_vanishes_is_reported_until_a_correction_says_why(tmp_pat
     assert cli.main(["validate", "--data", str(data), "--judged", str(judged)]) == 0
     err = capfd.readouterr().err
     assert "2022-pct-growth had the verdict inconsistent in the last build and is now a name" in err
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "٨", "-5", "99999999"])
+def test_a_bad_cell_timeout_is_one_line(tmp_path, capfd, monkeypatch, value):
+    from factcheck import cli
+
+    monkeypatch.setenv("FACTCHECK_CELL_TIMEOUT", value)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["build", "--year", "2022", "--data", str(REPO / "data")]) == 2
+    err = capfd.readouterr().err
+    assert err.startswith("error: parameter 'FACTCHECK_CELL_TIMEOUT':") and len(err.splitlines()) == 1, err

@@ -20,41 +20,41 @@ must succeed and publish the new pages.
 To keep the scenarios short only two pages run again: the copy's overview and landing-page templates
 get a marker (so a published half-build would be visible); every other page is up to date.
 
-A page whose cell hangs is stopped after ``FACTCHECK_CELL_TIMEOUT`` seconds: one line naming the page,
-exit 1, its kernel gone, and the last good book byte-identical.
+A page whose cell hangs is stopped after ``FACTCHECK_CELL_TIMEOUT`` seconds, a PDF print after
+``FACTCHECK_PDF_TIMEOUT`` seconds: one line naming the page or the print, exit 1, the kernel or Chromium
+gone, and the last good book byte-identical.
 """
 
 from __future__ import annotations
 
-import json
 import signal
 import time
 from pathlib import Path
 
 import psutil
 import pytest
-from buildcopies import YEAR, copy_tree, leftovers, published, reference_build, run_cli, start_cli, tree_hash, wait_for
+from buildcopies import (
+    YEAR,
+    add_cells,
+    copy_tree,
+    leftovers,
+    marked_build,
+    published,
+    run_cli,
+    start_cli,
+    tree_hash,
+    unmarked,
+    wait_for,
+)
 
 pytestmark = pytest.mark.slow
 
-MARKED = ("overview.ipynb", "index.ipynb")  # templates: book/editions/2022/00_overview and book/index
-MARKER = "INTERRUPT-TEST-MARKER"
 NO_PDF = {"FACTCHECK_PDF": "off"}  # the follow-up builds need no new PDF; saves ~10 s each
-
-
-def add_cells(template: Path, *cells: dict) -> None:
-    nb = json.loads(template.read_text(encoding="utf-8"))
-    nb["cells"].extend(cells)
-    template.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> Path:
-    root = copy_tree(reference_build(tmp_path_factory), tmp_path_factory.mktemp("interrupt") / "base")
-    for name in MARKED:
-        add_cells(root / "notebooks" / name,
-                  {"cell_type": "markdown", "id": "interrupt-marker", "metadata": {}, "source": MARKER})
-    return root
+    return marked_build(tmp_path_factory, "interrupt")
 
 
 def processes_in(root: Path) -> list[str]:
@@ -163,11 +163,7 @@ def test_killed_build(base, tmp_path, sig, moment):
         result = run_cli(root, "build", "--year", YEAR, "--jobs", "2", timeout=900, env=NO_PDF)
         assert result.returncode == 0, result.stderr[-3000:]
         assert leftovers(root) == []
-        html = root / "_build" / "html"
-        for source, built in ((f"book/editions/{YEAR}/00_overview.ipynb", f"book/editions/{YEAR}/00_overview.html"),
-                              ("book/index.ipynb", "book/index.html")):
-            assert MARKER in (root / source).read_text(encoding="utf-8"), source
-            assert MARKER in (html / built).read_text(encoding="utf-8"), built
+        assert unmarked(root) == [], "the new pages are not all published"
         assert sorted(p.name for p in (root / "book" / "editions" / YEAR).glob("*.ipynb")) == pages
 
 
@@ -208,4 +204,21 @@ def test_hanging_cell_is_stopped_after_the_cell_timeout(base, tmp_path):
     assert "Traceback" not in result.stderr
     assert processes_in(root) == [], "a kernel of the stopped build is still running"
     assert leftovers(root) == []
+    assert tree_hash(*published(root)) == before
+
+
+def test_a_print_longer_than_the_pdf_timeout_is_stopped(base, tmp_path):
+    """The PDF print has a time limit of its own (FACTCHECK_PDF_TIMEOUT): past it, Chromium is killed, one line
+    names the step, exit 1, and the last good book, edition and PDF stay as they were."""
+    root = copy_tree(base, tmp_path / "repo")  # its marked templates change the book, so the PDF is printed anew
+    before = tree_hash(*published(root))
+    result = run_cli(root, "build", "--year", YEAR, "--jobs", "2", timeout=300, env={"FACTCHECK_PDF_TIMEOUT": "0.5"})
+    assert result.returncode == 1, result.stderr[-3000:]
+    errors = [line for line in result.stderr.splitlines() if line.startswith(("error:", "internal error:"))]
+    assert len(errors) == 1, result.stderr[-3000:]
+    assert "PDF print" in errors[0] and "FACTCHECK_PDF_TIMEOUT" in errors[0] and "0.5 s" in errors[0], errors[0]
+    assert "Traceback" not in result.stderr
+    assert processes_in(root) == [], "Chromium (or a kernel) of the stopped build is still running"
+    assert leftovers(root) == []
+    assert not list((root / "_build" / "exports").glob("*.tmp")), "a half-printed PDF was left"
     assert tree_hash(*published(root)) == before

@@ -2,8 +2,9 @@
 
 The build runs as ``unshare -n python -c <bring lo up> python -m factcheck build --year 2022`` in a
 fresh copy of the repository (see ``buildcopies.offline_prefix``). The loopback interface is brought
-up because Jupyter kernels talk to papermill over 127.0.0.1, and the PDF is printed by Chromium from
-a server on 127.0.0.1 (the print refuses, and the build fails on, any request off 127.0.0.1); a probe
+up because the PDF is printed by Chromium from a server on 127.0.0.1 (the print refuses, and the build
+fails on, any request off 127.0.0.1) and ipykernel binds a pipe of its own there (the kernels talk to
+papermill over Unix sockets, see ``factcheck.publish.kernels``); a probe
 first checks that nothing outside is reachable from inside the namespace. The same build serves
 ``test_determinism.py`` as the second of two builds from the same inputs.
 """

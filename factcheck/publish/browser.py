@@ -6,6 +6,8 @@ Playwright (never a downloaded one), with the flags that keep it from reaching o
 from __future__ import annotations
 
 import contextlib
+import functools
+import http.server
 import os
 import shutil
 import socket
@@ -29,14 +31,45 @@ CHARTS_DRAWN_JS = """() => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def listening_socket() -> socket.socket:
+    """A TCP socket on 127.0.0.1, bound to a port the system chose and already listening: no other process
+    can take the port between choosing it and serving on it (as it could with a port picked, closed and
+    bound again)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(64)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child
-    """Linux: the server ends when the process that started it dies, even by SIGKILL."""
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _server(directory: Path | str, sock: socket.socket) -> http.server.ThreadingHTTPServer:
+    """An HTTP server for ``directory`` on the listening socket ``sock``."""
+    handler = functools.partial(_Quiet, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(sock.getsockname(), handler, bind_and_activate=False)
+    server.socket.close()
+    server.socket = sock
+    server.daemon_threads = True
+    return server
+
+
+def serve_inherited(fd: int, directory: str) -> None:  # pragma: no cover - runs in the server process
+    """The server process of :func:`serve`: serve ``directory`` on the listening socket it inherited."""
+    _server(directory, socket.socket(fileno=fd)).serve_forever()
+
+
+SERVER_PROCESS = "import sys; from factcheck.publish.browser import serve_inherited; serve_inherited(int(sys.argv[1]), sys.argv[2])"
+
+
+def die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """Linux: the child (a server, the print) ends when the process that started it dies, even by SIGKILL."""
     import ctypes
     import signal
 
@@ -46,7 +79,8 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
 
 @contextlib.contextmanager
 def serve(directory: Path, *, timeout: float = 10.0, in_process: bool = False) -> Iterator[str]:
-    """``python -m http.server`` on 127.0.0.1 and a free port; yields the base URL (ending in ``/``).
+    """``http.server`` in a process of its own on a :func:`listening_socket` it inherits; yields the base
+    URL (ending in ``/``).
 
     ``in_process``: the same server in a thread of this process (the build uses it, so nothing outlives
     a killed build).
@@ -55,23 +89,16 @@ def serve(directory: Path, *, timeout: float = 10.0, in_process: bool = False) -
         with _serve_in_thread(Path(directory)) as base:
             yield base
         return
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port), "--directory", str(directory)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent,
-    )
+    sock = listening_socket()
+    port = sock.getsockname()[1]
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"http.server exited with {proc.returncode}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"http.server did not listen on 127.0.0.1:{port}") from None
-                time.sleep(0.05)
+        proc = subprocess.Popen([sys.executable, "-c", SERVER_PROCESS, str(sock.fileno()), str(directory)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(sock.fileno(),),
+                                preexec_fn=die_with_parent)
+    finally:
+        sock.close()  # the server process holds it now
+    try:
+        _wait_until_served(proc, port, timeout)
         yield f"http://127.0.0.1:{port}/"
     finally:
         proc.terminate()
@@ -82,19 +109,32 @@ def serve(directory: Path, *, timeout: float = 10.0, in_process: bool = False) -
             proc.wait()
 
 
+def _wait_until_served(proc: subprocess.Popen, port: int, timeout: float) -> None:
+    """Until the server answers (the socket queues connections from the start; the process takes a moment)."""
+    import http.client
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server on 127.0.0.1:{port} exited with {proc.returncode}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=max(0.1, deadline - time.monotonic()))
+        try:
+            connection.request("HEAD", "/")
+            connection.getresponse()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no answer on 127.0.0.1:{port} within {timeout:.0f} s") from None
+            time.sleep(0.05)
+        finally:
+            connection.close()
+
+
 @contextlib.contextmanager
 def _serve_in_thread(directory: Path) -> Iterator[str]:
-    import functools
-    import http.server
     import threading
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
+    server = _server(directory, listening_socket())
     thread = threading.Thread(target=server.serve_forever, name="factcheck-print-server", daemon=True)
     thread.start()
     try:
@@ -134,6 +174,23 @@ def launch():
             yield browser
         finally:
             browser.close()
+
+
+def stop_tree(proc: subprocess.Popen) -> None:
+    """Kill ``proc`` and every process it started (Playwright's driver, Chromium and its helpers)."""
+    import psutil
+
+    try:
+        victims = [psutil.Process(proc.pid)]
+        victims += victims[0].children(recursive=True)
+    except psutil.Error:
+        victims = []
+    for victim in victims:
+        with contextlib.suppress(psutil.Error):
+            victim.kill()
+    psutil.wait_procs(victims, timeout=5)
+    proc.kill()
+    proc.wait()
 
 
 def guard_network(page, base: str, refused: list[str]) -> None:

@@ -14,7 +14,8 @@ failure here leaves the last good book untouched.
   the same data give the same bytes and the dates mean something.
 * **PDF.** The book as a single page (``--builder singlehtml``), served on 127.0.0.1, drawn by Debian's
   Chromium with every request off 127.0.0.1 refused, every 展开 opened, printed as A4 with page numbers.
-  ``FACTCHECK_PDF=off`` skips it (a developer without Chromium).
+  ``FACTCHECK_PDF=off`` skips it (a developer without Chromium). A print that takes longer than
+  ``FACTCHECK_PDF_TIMEOUT`` seconds (default 120) is stopped: one line, exit 1, the last good book kept.
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..downloads import cell
-from ..errors import InputError
+from ..errors import BuildError, InputError
 from ..files import regular_files
+from ..params import seconds_from_env
 from .browser import guard_network, launch, serve, wait_for_charts
 from .pages import postprocess_html
 
@@ -48,6 +50,7 @@ DATA_ZIP = "jiangmen-factcheck-data.zip"
 ZIP_ROOT = "jiangmen-factcheck-data"
 FONT_FILE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 FONT_NAME = "Noto Sans CJK SC"
+PDF_TIMEOUT = 120  # seconds; the print takes ~10 s here
 
 FIGURE = re.compile(r'<figure class="factcheck-chart" data-chart="(chart-[0-9a-f]+)">')
 SPEC_START = "var spec="
@@ -331,15 +334,69 @@ def build_singlehtml(root: Path, out: Path) -> Path:
     return single
 
 
+def pdf_timeout() -> float:
+    """Seconds the print may take (``FACTCHECK_PDF_TIMEOUT``, default 120)."""
+    return seconds_from_env("FACTCHECK_PDF_TIMEOUT", PDF_TIMEOUT)
+
+
+PRINT_PROCESS = ("import sys; from factcheck.publish.export import print_here; "
+                 "sys.exit(print_here(sys.argv[1], sys.argv[2], sys.argv[3]))")
+PRINT_SAYS = "factcheck-print: "  # how the print process's one line of error starts (the rest is noise)
+
+
 def print_pdf(single: Path, dest: Path, *, page_path: str = "index.html") -> Path:
-    """Open the single-page book on 127.0.0.1, wait for every chart, print it as A4 PDF with page numbers."""
-    from .browser import chinese_font_missing
+    """Print the single-page book to ``dest`` (:func:`print_here`) in a process of its own, stopped with all it
+    started (Playwright's driver, Chromium) when it takes longer than :func:`pdf_timeout`: a :class:`BuildError`."""
+    from .browser import chinese_font_missing, die_with_parent, stop_tree
 
     why = chinese_font_missing()
     if why:
         raise InputError(f"the PDF would print Chinese as boxes: {why}")
+    timeout = pdf_timeout()
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".tmp")
+    package_root = str(Path(__file__).resolve().parents[2])  # the print imports this very factcheck
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.Popen([sys.executable, "-c", PRINT_PROCESS, str(single), str(tmp), page_path], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace",
+                            preexec_fn=die_with_parent)
+    try:
+        _, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        stop_tree(proc)
+        tmp.unlink(missing_ok=True)
+        raise BuildError(f"the PDF print took longer than {timeout:g} s (FACTCHECK_PDF_TIMEOUT) and was stopped; "
+                         "the last good book is kept") from None
+    except BaseException:
+        stop_tree(proc)
+        tmp.unlink(missing_ok=True)
+        raise
+    if proc.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        said = [line[len(PRINT_SAYS):] for line in stderr.splitlines() if line.startswith(PRINT_SAYS)]
+        reason = said[-1] if said else f"the print process exited with {proc.returncode}"
+        raise InputError(reason if proc.returncode == 2 else f"printing the PDF failed: {reason}")
+    tmp.write_bytes(stable_node_ids(fixed_dates(tmp.read_bytes())))
+    tmp.replace(dest)
+    return dest
+
+
+def print_here(single: str, tmp: str, page_path: str) -> int:  # pragma: no cover - runs in the print process
+    """The print process: open the single-page book on 127.0.0.1, wait for every chart, print it as A4 PDF with
+    page numbers into ``tmp``. Returns the exit code: 0, 2 (:class:`InputError`) or 1, after one line on stderr."""
+    try:
+        _print(Path(single), Path(tmp), page_path)
+    except InputError as exc:
+        print(PRINT_SAYS + str(exc).replace("\n", " "), file=sys.stderr, flush=True)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - Playwright's errors, said in one line
+        first = (str(exc).splitlines() or [""])[0]
+        print(f"{PRINT_SAYS}{exc.__class__.__name__}: {first}", file=sys.stderr, flush=True)
+        return 1
+    return 0
+
+
+def _print(single: Path, tmp: Path, page_path: str) -> None:
     refused: list[str] = []
     errors: list[str] = []
     with serve(single, in_process=True) as base, launch() as browser:
@@ -366,11 +423,7 @@ def print_pdf(single: Path, dest: Path, *, page_path: str = "index.html") -> Pat
                  margin={side: f"{mm}mm" for side, mm in PAGE_MARGIN_MM.items()})
         context.close()
     if refused:
-        tmp.unlink(missing_ok=True)
         raise InputError("the print edition asked for addresses off this machine: " + ", ".join(sorted(set(refused))))
-    tmp.write_bytes(stable_node_ids(fixed_dates(tmp.read_bytes())))
-    tmp.replace(dest)
-    return dest
 
 
 PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \((D:[^)]*)\)")
@@ -442,10 +495,6 @@ def finish(root: Path, html_dir: Path, *, data_dir: Path, judged_dir: Path, work
             single = build_singlehtml(root, work)
             try:
                 print_pdf(single, cached_pdf)
-            except InputError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - Playwright's errors, said in one line
-                raise InputError(f"printing the PDF failed: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from None
             finally:
                 shutil.rmtree(single, ignore_errors=True)
         pdf = downloads / PDF_NAME

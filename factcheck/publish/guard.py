@@ -11,6 +11,10 @@
 * A build killed by SIGKILL cannot clean up: its kernels notice and exit by themselves, but a running
   ``jupyter-book`` goes on writing into ``_build/next``. :func:`stop_orphans` (called by ``recover``
   at the start of the next build, under the lock) ends it first.
+* A full disk, a read-only ``_build`` or a folder the user may not write stops the build like bad input:
+  the build's own clean-up restores the last good edition (``_build/html`` is only ever replaced whole),
+  and :func:`factcheck.errors.cannot_write` turns the error into one line naming the path and the cause,
+  exit 2: the fix is the user's (free space, permissions), not a bug of this program.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, cannot_write
 from .layout import Layout
 
 SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
@@ -147,14 +151,21 @@ def _in_ipython() -> bool:
 
 
 def guarded(recover: Callable[[Layout], None]) -> Callable[[Callable], Callable]:
-    """Decorate a build: the build lock and graceful interruption (then ``recover(layout)``) around it."""
+    """Decorate a build: the build lock and graceful interruption (then ``recover(layout)``) around it; a
+    full disk or a read-only path (:func:`factcheck.errors.cannot_write`) as one line."""
 
     def decorate(build: Callable) -> Callable:
         @functools.wraps(build)
         def wrapper(*args, **kwargs):
             layout = kwargs.get("layout") or Layout()
-            with build_lock(layout.build), interruptible(lambda: recover(layout)):
-                return build(*args, **kwargs)
+            try:
+                with build_lock(layout.build), interruptible(lambda: recover(layout)):
+                    return build(*args, **kwargs)
+            except OSError as exc:
+                problem = cannot_write(exc, layout.build)
+                if problem is None:
+                    raise
+                raise problem from None
 
         return wrapper
 

@@ -32,17 +32,17 @@ from pathlib import Path
 
 from .. import chapters
 from ..edition import edition_title
-from ..errors import BuildError, InputError
-from ..params import PARAMETERS, check_data_dir, check_year, cores
-from . import toc
+from ..errors import BuildError, InputError, cannot_write, environment_cause
+from ..params import PARAMETERS, check_data_dir, check_year, cores, seconds_from_env
+from . import kernels, toc
 from .guard import guarded, stop_orphans
 from .layout import ABOUT, CROSS_YEAR, INDEX, Layout
 from .manifest import Hasher, Manifest, book_hash, code_hash, env_hash, rel, sha_file
 from .sphinxext import is_placeholder, repository_of
 
 STAMP_KEYS = ("papermill", "execution")
-CELL_TIMEOUT = int(os.environ.get("FACTCHECK_CELL_TIMEOUT", "300"))
-"""Seconds a notebook cell may run before the build stops, naming the notebook."""
+CELL_TIMEOUT = 300
+"""Seconds a notebook cell may run before the build stops, naming the notebook (``FACTCHECK_CELL_TIMEOUT``)."""
 
 
 @dataclass
@@ -62,6 +62,7 @@ class Job:
     reads: list[Path] | None = None
     started: float = 0.0
     ended: float = 0.0
+    cell_timeout: float = CELL_TIMEOUT
 
 
 @dataclass
@@ -122,6 +123,15 @@ print({TRACE_PREFIX!r} + _json.dumps({{
 
 
 def execute(job: Job) -> Job:
+    """Execute ``job``'s template into its staging path with papermill; a full disk or a read-only folder is
+    one line (:func:`factcheck.errors.cannot_write`), a failing cell or a dead kernel a :class:`BuildError`."""
+    try:
+        return _execute(job)
+    except OSError as exc:
+        raise cannot_write(exc, job.staging) or exc from None
+
+
+def _execute(job: Job) -> Job:
     import nbformat
     import papermill
 
@@ -131,13 +141,14 @@ def execute(job: Job) -> Job:
     nb.cells.append(nbformat.v4.new_code_cell(TRACE_SOURCE, metadata={"tags": ["remove-cell", TRACE_TAG]}))
     try:
         # The kernel's working directory comes from ``resources``, not from papermill's ``cwd=``, which
-        # changes the working directory of the whole process and so races between threads.
+        # changes the working directory of the whole process and so races between threads. The kernel
+        # talks over Unix sockets of its own, not over TCP ports another process could take.
         papermill.execute_notebook(
             nb, str(job.staging), parameters=job.parameters,
             resources={"metadata": {"path": str(job.staging.parent)}},
             progress_bar=False, kernel_name="python3", report_mode=False, request_save_on_cell_execute=False,
-            execution_timeout=CELL_TIMEOUT, shutdown_kernel="immediate",
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            execution_timeout=job.cell_timeout, shutdown_kernel="immediate",
+            extra_arguments=["--IPKernelApp.log_level=ERROR"], kernel_manager_class=kernels.kernel_manager(),
         )
     except papermill.PapermillExecutionError as exc:
         message = f"{job.target.name}: cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}"
@@ -145,8 +156,10 @@ def execute(job: Job) -> Job:
             raise InputError(f"{exc.evalue}") from None
         raise BuildError(message) from None
     except Exception as exc:  # noqa: BLE001 - a dead kernel or a timeout, said by notebook
+        if isinstance(exc, OSError) and cannot_write(exc, job.staging):  # a full disk, a read-only folder
+            raise cannot_write(exc, job.staging) from None
         if "Timeout" in type(exc).__name__ or "timed out" in str(exc).lower():
-            raise BuildError(f"{job.target.name}: a cell ran longer than {CELL_TIMEOUT} s "
+            raise BuildError(f"{job.target.name}: a cell ran longer than {job.cell_timeout:g} s "
                              "(FACTCHECK_CELL_TIMEOUT); stopped") from None
         raise BuildError(f"{job.target.name} could not be executed: {type(exc).__name__}: {exc}") from None
     edition_page = job.staging.parent.name.startswith(".") and job.staging.parent.name.endswith(".staging")
@@ -330,6 +343,10 @@ def build_book(layout: Layout, data_dir: Path, pdf_key: str) -> dict[str, float]
     t = time.perf_counter()
     result = subprocess.run(cmd, cwd=layout.root, capture_output=True, text=True)
     if result.returncode != 0:
+        cause = environment_cause(result.stdout + result.stderr)
+        if cause:  # a full disk, a read-only folder: the user's to fix
+            raise InputError(f"jupyter-book could not write its output: {cause}; the build stopped and the last "
+                             "good book is kept", file=rel(out, Path.cwd()))
         tail = "; ".join(line.strip() for line in (result.stdout + result.stderr).splitlines()
                          if "WARNING" in line or "ERROR" in line or "Error" in line)
         raise BuildError(f"jupyter-book build failed (the last good book is kept): {tail or result.stdout[-2000:]}")
@@ -469,6 +486,7 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
     layout = layout or Layout()
     start = time.perf_counter()
     year, data = check_year(year), check_data_dir(data_dir)
+    cell_timeout = seconds_from_env("FACTCHECK_CELL_TIMEOUT", CELL_TIMEOUT)
     recover(layout)
     layout.check_book()  # before anything is read or published
     manifest = Manifest(layout.manifest) if force else Manifest.read(layout.manifest)
@@ -492,6 +510,7 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
                 others=others)
     todo = [j for j in jobs if not j.skipped]
     for job in jobs:
+        job.cell_timeout = cell_timeout
         inside(job.target, layout.book)
         inside(job.staging, layout.book)
     for template in {j.source for j in todo}:

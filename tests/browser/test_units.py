@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from factcheck import claimreview
+from factcheck.errors import InputError
 from factcheck.publish import export
 from factcheck.publish.pages import postprocess_html
 from factcheck.vocabulary import BY_CODE, CODES
@@ -144,6 +145,22 @@ def test_chart_files_are_written_and_linked(tmp_path):
                      (f"{base}.csv", "2022-04_ip-2.csv"), (f"{base}.svg", "2022-04_ip-2.svg")]
     export.chart_files(tmp_path, cache=tmp_path / "cache")  # a second pass adds nothing
     assert page.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(None, 120.0), ("", 120.0), ("30", 30.0), (" 0.5 ", 0.5)])
+def test_pdf_timeout_from_the_environment(monkeypatch, value, seconds):
+    if value is None:
+        monkeypatch.delenv("FACTCHECK_PDF_TIMEOUT", raising=False)
+    else:
+        monkeypatch.setenv("FACTCHECK_PDF_TIMEOUT", value)
+    assert export.pdf_timeout() == seconds
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "nan", "inf", "1e9", "٨"])
+def test_a_bad_pdf_timeout_is_one_line(monkeypatch, value):
+    monkeypatch.setenv("FACTCHECK_PDF_TIMEOUT", value)
+    with pytest.raises(InputError, match=r"^parameter 'FACTCHECK_PDF_TIMEOUT': .* is not a number of seconds"):
+        export.pdf_timeout()
 
 
 def test_postprocess_fixes_the_theme_markup(tmp_path):
