@@ -3,6 +3,11 @@
 Each chapter is a page made from one template notebook (``notebooks/chapter.ipynb``) with the parameters
 ``year`` and ``chapter``; its title, introduction and charts come from here. Every edition also has an
 overview (first) and a fact-check page listing every claim (last).
+
+An introduction is a few sentences (each ending in 。！？). ``{year}`` is the edition's year and
+``{figure:INDICATOR@PLACE}`` that edition's figure; a sentence naming a figure the edition does not have is
+left out (:func:`factcheck.present.intro`), never printed with 未找到 in the figure's place. An edition can
+have an introduction of its own: ``intro_by_year: {2023: "…"}`` replaces ``intro`` for that edition alone.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ CHART_KINDS = ("ranks", "targets", "readings", "series")
 CHART_INDICATORS = ("evaluation_rank", "zones_evaluated")
 """The indicators the ``ranks`` chart draws, for every place: the zone's place and the size of the pool."""
 FACTCHECK_TITLE = "逐条核查"
+PLACEHOLDER = re.compile(r"\{(year|figure:([a-z0-9_]+)@([^}]+))\}")
+"""What an introduction fills in: ``{year}``, ``{figure:INDICATOR@PLACE}`` (groups 2 and 3)."""
 
 
 @dataclass(frozen=True)
@@ -38,11 +45,20 @@ class Chapter:
     intro: str
     charts: tuple[Chart, ...] = field(default_factory=tuple)
     words: tuple[str, ...] = ()  # words of an article that place a number in this chapter (for the draft)
+    intro_by_year: tuple[tuple[int, str], ...] = ()  # an edition's own introduction, replacing ``intro``
 
     @property
     def page(self) -> str:
         """The file name of the chapter in an edition, without suffix: ``03_rd``."""
         return f"{self.number:02d}_{self.id}"
+
+    def intro_for(self, year: int) -> str:
+        """The introduction of the chapter in the edition of ``year``: its own, else the chapter's."""
+        return dict(self.intro_by_year).get(year, self.intro)
+
+    def figures_named(self, year: int) -> list[tuple[str, str]]:
+        """The figures (indicator, place) the introduction of ``year``'s edition names."""
+        return [(m.group(2), m.group(3)) for m in PLACEHOLDER.finditer(self.intro_for(year)) if m.group(2)]
 
 
 @functools.cache
@@ -84,12 +100,23 @@ def chapters(path: Path = FILE) -> tuple[Chapter, ...]:
         words = item.get("words") or []
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
             raise InputError(f"chapter '{item['id']}': words must be a list of words", file=w)
-        out.append(Chapter(item["id"], number, item["title"], "".join(item["intro"].split()), tuple(charts),
-                           tuple(words)))
+        by_year = item.get("intro_by_year") or {}
+        if not isinstance(by_year, dict) or not all(
+                isinstance(y, int) and not isinstance(y, bool) and 1000 <= y <= 9999 and isinstance(t, str) and t.strip()
+                for y, t in by_year.items()):
+            raise InputError(f"chapter '{item['id']}': intro_by_year must map four-digit years to texts "
+                             "(e.g. 2023: 本版……)", file=w)
+        out.append(Chapter(item["id"], number, item["title"], _joined(item["intro"]), tuple(charts), tuple(words),
+                           tuple(sorted((y, _joined(t)) for y, t in by_year.items()))))
     ids = [c.id for c in out]
     if len(set(ids)) != len(ids):
         raise InputError("two chapters have the same id", file=w)
     return tuple(out)
+
+
+def _joined(text: str) -> str:
+    """A folded YAML text as one line: Chinese needs no space where the source breaks a line."""
+    return "".join(text.split())
 
 
 def ids() -> list[str]:

@@ -71,6 +71,7 @@ def _judge(args: argparse.Namespace) -> int:
     from .params import check_year
 
     year = check_year(args.year) if args.year is not None else None
+    from .edition import book_path, path_for
     from .judged import stage
     from .publish.guard import build_lock
 
@@ -79,7 +80,9 @@ def _judge(args: argparse.Namespace) -> int:
     out = Path(args.out)
     changed = stage(_data(args), out, year, lock=lambda: build_lock(out.parent))
     for y, did in changed.items():
-        print(f"{Path(args.out) / f'{y}.json'}: {'written' if did else 'unchanged'}")
+        print(f"{path_for(out, y)}: {'written' if did else 'unchanged'}")
+    if changed.book is not None:
+        print(f"{book_path(out)}: {'written' if changed.book else 'unchanged'}")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""The cross-year chapter: every edition's judged file side by side, and what changed between them."""
+"""The cross-year chapter: every edition's judged file side by side, what changed between them, and the figures
+followed across the years (from the book's judged file, which holds them all)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ from pathlib import Path
 import altair as alt
 
 from .charts import ZONE
-from .edition import Edition
-from .errors import InputError, where
+from .edition import Book, Edition
 from .figures import ranks, series
 from .present import Html, esc, paragraph
 from .words import qty, span, typeset
@@ -19,17 +19,8 @@ SERIES = (("rd_intensity", [ZONE, "江门市", "全国"]), ("high_value_patents_
 
 
 def editions(judged_dir: Path) -> list[Edition]:
-    years = sorted(int(p.stem) for p in Path(judged_dir).glob("[0-9][0-9][0-9][0-9].json"))
-    if not years:
-        raise InputError("holds no judged file; run python -m factcheck judge first", file=where(judged_dir))
-    return [Edition.read(judged_dir, y) for y in years]
-
-
-def latest(found: list[Edition], year: int) -> Edition:
-    for e in found:
-        if e.year == year:
-            return e
-    raise InputError(f"no judged file for {year}", parameter="year")
+    """Every edition the book's judged file lists, oldest first."""
+    return [Edition.read(judged_dir, y) for y in Book.read(judged_dir).years]
 
 
 def changes(found: list[Edition]) -> Html:
@@ -65,10 +56,12 @@ def _range(r: dict) -> str:
     return span(i["lo"], i["hi"], i["lo_open"], i["hi_open"], 2, r.get("implied_unit", ""))
 
 
-def charts(edition: Edition) -> list[alt.TopLevelMixin]:
-    out = [c for c in [ranks(edition)] if c is not None]
+def charts(book: Book) -> list[alt.TopLevelMixin]:
+    """The zone's ranks and the figures of :data:`SERIES` over every year the book has (every article's figures,
+    each with its edition's verdict, and every outside figure)."""
+    out = [c for c in [ranks(book)] if c is not None]
     for indicator, places in SERIES:
-        chart = series(edition, indicator, places)
+        chart = series(book, indicator, places)
         if chart is not None:
             out.append(chart)
     return out

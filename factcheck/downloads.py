@@ -1,7 +1,9 @@
 """The verdict table readers download: one row per checked figure, in Chinese, that opens in Excel.
 
 UTF-8 with a byte-order mark (Excel on Windows reads a CSV without one as the local code page and shows
-the Chinese as garbage), named by edition (``verdicts-2022.csv``). Made from a judged file only.
+the Chinese as garbage), named by edition (``verdicts-2022.csv``). Made from a judged file only. The names
+of an edition's other download, its PDF (``jiangmen-factcheck-2022.pdf``, printed by
+:mod:`factcheck.publish.export`), are here too: the pages link both.
 """
 
 from __future__ import annotations
@@ -19,6 +21,13 @@ COLUMNS = ["claim_id", "章节", "原文", "文章中的数字", "结论", "verd
 
 def name(year: int) -> str:
     return f"verdicts-{year}.csv"
+
+
+PDF_PREFIX = "jiangmen-factcheck-"
+
+
+def pdf_name(year: int) -> str:
+    return f"{PDF_PREFIX}{year}.pdf"
 
 
 def _sources(edition: Edition, j: dict) -> str:

@@ -1,7 +1,10 @@
-"""A judged file, read back: everything a page of an edition shows (see :mod:`factcheck.judged`).
+"""The judged files, read back: everything a page shows (see :mod:`factcheck.judged`).
 
-This is what the pages import, and all they read besides ``book/chapters.yml``: it imports nothing of the
-engine, so a change to how claims are judged re-executes a page only when its judged file changes.
+:class:`Edition` reads an edition's file (``<year>.json``: what the pages of that edition show), :class:`Book`
+the book's (``book.json``: what the pages that list every edition show: the landing page, the cross-year
+chapter, the about page). This is what the pages import, and all they read besides ``book/chapters.yml``:
+it imports nothing of the engine, so a change to how claims are judged re-executes a page only when a
+judged file it reads changes.
 """
 
 from __future__ import annotations
@@ -15,12 +18,30 @@ from .errors import InputError, where
 from .load import note_read
 from .words import qty
 
-FORMAT = 1
+FORMAT = 2
 """The layout of a judged file; a reader refuses another."""
+
+
+BOOK_FILE = "book.json"
 
 
 def path_for(out_dir: str | Path, year: int) -> Path:
     return Path(out_dir) / f"{year}.json"
+
+
+def book_path(out_dir: str | Path) -> Path:
+    return Path(out_dir) / BOOK_FILE
+
+
+def _read(path: Path, missing: str) -> dict:
+    if not path.is_file():
+        raise InputError(f"{missing}; run python -m factcheck judge first", file=where(path))
+    note_read(path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if doc.get("format") != FORMAT:
+        raise InputError(f"was written by another version (format {doc.get('format')}); judge again",
+                         file=where(path))
+    return doc
 
 
 def when(published: str) -> str:
@@ -41,23 +62,37 @@ def edition_title(doc: dict) -> str:
 
 
 @dataclass
-class Edition:
-    """A judged file, read back: what a notebook of the edition shows."""
+class Judged:
+    """What an edition's file and the book's have alike: figures to draw, with their indicators and sources."""
 
     doc: dict
     path: Path
 
+    @property
+    def claims(self) -> list[dict]:
+        """The judged statistics (the book's file has none: its pages read them from the editions)."""
+        return self.doc.get("claims", [])
+
+    @property
+    def sources(self) -> dict[str, dict]:
+        return self.doc["sources"]
+
+    def figures(self, indicator: str, geography: str | None = None, period: int | None = None) -> list[dict]:
+        return [f for f in self.doc["figures"] if f["indicator"] == indicator
+                and (geography is None or f["geography"] == geography) and (period is None or f["period"] == period)]
+
+    def indicator(self, indicator: str) -> dict:
+        return self.doc["indicators"][indicator]
+
+
+@dataclass
+class Edition(Judged):
+    """An edition's judged file, read back: what a notebook of the edition shows."""
+
     @classmethod
     def read(cls, judged_dir: str | Path, year: int) -> Edition:
         path = path_for(judged_dir, year)
-        if not path.is_file():
-            raise InputError(f"no judged file for {year}; run python -m factcheck judge first", file=where(path))
-        note_read(path)
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        if doc.get("format") != FORMAT:
-            raise InputError(f"was written by another version (format {doc.get('format')}); judge again",
-                             file=where(path))
-        return cls(doc, path)
+        return cls(_read(path, f"no judged file for {year}"), path)
 
     @property
     def year(self) -> int:
@@ -66,14 +101,6 @@ class Edition:
     @property
     def title(self) -> str:
         return edition_title(self.doc)
-
-    @property
-    def claims(self) -> list[dict]:
-        return self.doc["claims"]
-
-    @property
-    def sources(self) -> dict[str, dict]:
-        return self.doc["sources"]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -103,17 +130,37 @@ class Edition:
                 return j
         raise KeyError(claim_id)
 
-    def figures(self, indicator: str, geography: str | None = None, period: int | None = None) -> list[dict]:
-        return [f for f in self.doc["figures"] if f["indicator"] == indicator
-                and (geography is None or f["geography"] == geography) and (period is None or f["period"] == period)]
-
-    def figure_text(self, indicator: str, geography: str, period: int | None = None) -> str:
-        """A figure as prose shows it (``超过700家``), or 未找到."""
-        found = self.figures(indicator, geography, period or self.year)
-        if not found:
-            return "未找到"
-        f = found[0]
+    def figure_text(self, indicator: str, geography: str) -> str:
+        """The edition's figure of ``indicator`` at ``geography`` as prose shows it (``超过700家``); there must be one."""
+        f = self.figures(indicator, geography, self.year)[0]
         return qty(f["value"], f["decimals"], f["qualifier"], f["unit"])
 
-    def indicator(self, indicator: str) -> dict:
-        return self.doc["indicators"][indicator]
+
+@dataclass
+class Book(Judged):
+    """The book's judged file, read back: every edition (its article, date, state and counts), every search
+    that found nothing, every correction, and every figure the cross-year charts draw."""
+
+    @classmethod
+    def read(cls, judged_dir: str | Path) -> Book:
+        path = book_path(judged_dir)
+        return cls(_read(path, "no judged file for the book"), path)
+
+    @property
+    def editions(self) -> list[dict]:
+        """Every edition, newest first: ``year``, ``title``, ``articles`` (source ids), ``full``, ``drafts``,
+        ``counts``."""
+        return sorted(self.doc["editions"], key=lambda e: -e["year"])
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(e["year"] for e in self.doc["editions"])
+
+    @property
+    def searches(self) -> list[dict]:
+        return self.doc["searches"]
+
+    @property
+    def corrections(self) -> list[dict]:
+        """Every change to a published verdict, newest first."""
+        return self.doc["corrections"]

@@ -19,7 +19,7 @@ import altair as alt
 
 from . import chapters
 from .charts import ZONE, count_axis, finish, place_scale, verdict_scale, zh
-from .edition import Edition
+from .edition import Edition, Judged
 from .precision import figure_interval, format_number
 from .vocabulary import BY_CODE, CODES, TARGET_STATUS, VERDICTS, WEAK_STATE, WORST
 from .words import QUALIFIER_WORDS, listing, qty
@@ -32,7 +32,7 @@ WRONG = tuple(v.code for v in VERDICTS if v.rating == WORST)
 """The verdicts that call a figure wrong: the vocabulary's lowest rating."""
 
 
-def _publishers(edition: Edition, ids) -> str:
+def _publishers(edition: Judged, ids) -> str:
     return "、".join(dict.fromkeys(edition.sources[s]["publisher"] for s in ids if s in edition.sources)) or "无"
 
 
@@ -40,7 +40,7 @@ def _articles(edition: Edition) -> str:
     return _publishers(edition, edition.doc["articles"])
 
 
-def _name(edition: Edition, indicator: str) -> str:
+def _name(edition: Judged, indicator: str) -> str:
     return zh(edition.indicator(indicator)["name_zh"])
 
 
@@ -84,7 +84,7 @@ def verdict_counts(edition: Edition) -> alt.TopLevelMixin:
 RANK_TICKS = (1, 50, 100, 150, 200, 250, 300)
 
 
-def ranks(edition: Edition, chapter: str = "ranking") -> alt.TopLevelMixin | None:
+def ranks(edition: Judged, chapter: str = "ranking") -> alt.TopLevelMixin | None:
     """The zone's place in every national evaluation, and how many zones were ranked (the last place)."""
     found = edition.figures("evaluation_rank", ZONE)
     if not found:
@@ -395,7 +395,7 @@ SHAPES = {"文章": "circle", "外部来源": "square"}
 SHAPE_WORDS = {"文章": "圆点", "外部来源": "方块"}
 
 
-def series(edition: Edition, indicator: str, places: list[str]) -> alt.TopLevelMixin | None:
+def series(edition: Judged, indicator: str, places: list[str]) -> alt.TopLevelMixin | None:
     """One figure over the years, a line per place. An article's figure is drawn at the period its judgement
     finds it describes (marked * when that is not the year the article gives); a figure judged wrong is
     ringed in its verdict's colour."""

@@ -1,7 +1,8 @@
-"""The judged stage: validate once, judge every edition once, write one file per edition.
+"""The judged stage: validate once, judge every edition once, write one file per edition and one for the book.
 
 ``python -m factcheck judge`` (run by ``make book``, ``make verify`` and before nbval) writes
-``_build/judged/<year>.json``: everything the pages of an edition show, computed here and nowhere else:
+``_build/judged/<year>.json`` for every edition, everything the pages of that edition show, computed here
+and nowhere else, and nothing they don't (so adding or changing one edition rewrites no other's file):
 
 * the judged statistics, each with its readings, inputs, sources, candidate explanations and the
   sentences of :mod:`factcheck.wording` (``label``, ``why``, ``steps``) and its corrections (the rows of
@@ -9,13 +10,17 @@
 * the register: the names, ordinals, awards and dates of the article, kept with their kind, not judged;
 * the counts by verdict, in all and by chapter (statistics only), and how many rows of the register are
   drafts that await review (``drafts``, see :mod:`factcheck.draft`);
-* the figures the charts draw (every input and every article statistic, with the verdict of the claim it
-  comes from and the period its judgement finds it describes), the indicators and the sources they cite;
-* the corrections log, newest first (every edition's: the about page shows it).
+* the figures its charts and introductions draw (:func:`edition_figures`): its own article's statistics,
+  and the outside figures of the indicators it uses for the periods up to the year it describes;
+* the indicators, the searches that found nothing and the sources it uses, and its own corrections.
 
-The file is JSON with sorted keys and one value per line, so a change of verdict shows as a small diff;
-it is written only when its content changes, so the notebooks reading it are re-executed only then.
-:class:`factcheck.edition.Edition` is how a page reads it back.
+``_build/judged/book.json`` (:func:`book`) holds what the pages that list every edition show: each edition
+with its article, date, state and counts; every search that found nothing; every correction, newest first;
+every figure (the cross-year charts), with the indicators and sources they cite.
+
+The files are JSON with sorted keys and one value per line, so a change of verdict shows as a small diff;
+each is written only when its content changes, so the notebooks reading it are re-executed only then.
+:class:`factcheck.edition.Edition` and :class:`factcheck.edition.Book` are how the pages read them back.
 """
 
 from __future__ import annotations
@@ -33,10 +38,10 @@ from pathlib import Path
 
 from . import chapters, wording
 from .diagnose import culprit, diagnose
-from .edition import FORMAT, path_for
+from .edition import FORMAT, book_path, edition_title, path_for
 from .engine import BLAMEABLE, Judge, Judgement
 from .errors import InputError, where
-from .load import Correction, Dataset
+from .load import Correction, Dataset, Figure
 from .precision import Interval
 from .schema import DRAFT
 from .vocabulary import CODES, KINDS, NO_VERDICT, label
@@ -149,6 +154,60 @@ def _corrections_of(ds: Dataset, j: dict) -> list[dict]:
     return [correction(c) for c in rows]
 
 
+def _figure(judge: Judge, f: Figure, verdicts: dict[str, str]) -> dict:
+    """A figure as the charts need it: the verdict of the claim it comes from, the period it describes."""
+    return {**{k: v for k, v in _plain(f).items() if k in FIGURE_FIELDS},
+            "verdict": verdicts.get(f.claim_id, "") if f.claim_id else "",
+            "describes": _describes(judge, f.claim_id, f.period) if f.claim_id in verdicts else f.period}
+
+
+def horizons(judge: Judge, year: int, published: Iterable[str]) -> dict[str, int]:
+    """The indicators an edition uses, each with the last period its outside figures are drawn for.
+
+    Used: the indicators of its statistics and of the inputs their checks bind, those its published chapters
+    chart, and those their introductions name. Up to: the year the edition describes (what was known of the
+    world its article speaks of, so that a later edition's figures never reach it); a target's indicator up
+    to the target's due year (its chart follows the target there); and the ranks chart's two indicators
+    (the zone's place and the size of the pool, :data:`chapters.CHART_INDICATORS`) as far as either goes.
+    """
+    until: dict[str, int] = {}
+
+    def reach(indicator: str, period: int) -> None:
+        until[indicator] = max(until.get(indicator, period), period)
+
+    for c in judge.ds.claims_for(year):
+        if not c.statistic:
+            continue
+        reach(c.indicator, max(year, c.due or year))
+        for ref in judge.refs(c):
+            if ref.kind == "input":
+                reach(ref.target, year)
+    for chapter_id in published:
+        chapter = chapters.get(chapter_id)
+        for chart in chapter.charts:
+            for indicator in chapters.CHART_INDICATORS if chart.kind == "ranks" else (chart.indicator,):
+                if indicator:
+                    reach(indicator, year)
+        for indicator, _ in chapter.figures_named(year):
+            reach(indicator, year)
+    pair = [until[i] for i in chapters.CHART_INDICATORS if i in until]
+    for indicator in chapters.CHART_INDICATORS:
+        if indicator in until:
+            until[indicator] = max(pair)
+    return until
+
+
+def edition_figures(judge: Judge, year: int, until: dict[str, int]) -> list[dict]:
+    """The figures an edition's charts and introductions draw: the outside figures of the indicators it uses up
+    to their :func:`horizons`, then its own article's statistics. Another edition's article is not among them
+    (its figures are judged, and drawn, in its own edition and side by side on the cross-year page)."""
+    ds = judge.ds
+    own = {c.claim_id for c in ds.claims_for(year)}
+    verdicts = {c: judge.verdict_of(c) for c in own if ds.claims[c].statistic}
+    return [_figure(judge, f, verdicts) for f in ds.figures()
+            if (f.claim_id in own if f.claim_id else f.indicator in until and f.period <= until[f.indicator])]
+
+
 def edition(ds: Dataset, judge: Judge, year: int) -> dict:
     """The judged file of one edition, as a dict (``judge``: from :func:`judge_all`)."""
     judgements: list[Judgement] = judge.judge_year(year)
@@ -158,15 +217,14 @@ def edition(ds: Dataset, judge: Judge, year: int) -> dict:
     register = [{"claim_id": j.claim_id, "kind": j.kind, "kind_label": KINDS[j.kind], "chapter": j.chapter,
                  "quote": j.quote, "figure": j.figure, "figure_offset": j.figure_offset,
                  "note": ds.claims[j.claim_id].note} for j in judgements if not j.verdict]
-    verdicts = {c.claim_id: judge.verdict_of(c.claim_id) for c in ds.claims.values() if c.statistic}
-    figures = [{**{k: v for k, v in _plain(f).items() if k in FIGURE_FIELDS},
-                "verdict": verdicts.get(f.claim_id, "") if f.claim_id else "",
-                "describes": _describes(judge, f.claim_id, f.period) if f.claim_id in verdicts else f.period}
-               for f in ds.figures()]
+    by_chapter = {c: counts(j for j in stats if j["chapter"] == c) for c in chapters.ids()}
+    until = horizons(judge, year, [c for c, n in by_chapter.items() if n["total"]])
+    figures = edition_figures(judge, year, until)
+    searches = [s for s in ds.searches if s.indicator in until and s.period <= until[s.indicator]]
     cited = set()
     for j in stats:
         cited |= _cited(j)
-    cited |= {f["source_id"] for f in figures}
+    cited |= {f["source_id"] for f in figures} | {s.source_id for s in searches if s.source_id}
     articles = sorted({c.source_id for c in ds.claims_for(year)})
     sources = {sid: _source(ds, sid) for sid in sorted(cited | set(articles))}
     for j in stats:
@@ -176,9 +234,7 @@ def edition(ds: Dataset, judge: Judge, year: int) -> dict:
         j["candidates"] = wording.candidates(j)
         j["sources"] = sorted(_cited(j), key=lambda s: (s != j["source_id"], sources[s]["tier"], s))
         j["corrections"] = _corrections_of(ds, j)
-    by_chapter = {c: counts(j for j in stats if j["chapter"] == c) for c in chapters.ids()}
-    indicators = {i.indicator: {"name_zh": i.name_zh, "unit": i.unit, "whole": i.whole, "chapter": i.chapter,
-                                "headline": i.headline} for i in ds.indicators.values()}
+    used = set(until) | {j["indicator"] for j in stats} | {f["indicator"] for f in figures}
     return {
         "format": FORMAT,
         "year": year,
@@ -190,10 +246,41 @@ def edition(ds: Dataset, judge: Judge, year: int) -> dict:
         "claims": stats,
         "register": register,
         "figures": figures,
-        "indicators": indicators,
-        "searches": [_plain(s) for s in ds.searches],
-        "corrections": [correction(c) for c in sorted(ds.corrections, key=lambda c: (c.date, c.row), reverse=True)],
+        "indicators": _indicators(ds, used),
+        "searches": [_plain(s) for s in searches],
+        "corrections": [correction(c) for c in _newest_first(c for c in ds.corrections if c.edition == year)],
         "sources": sources,
+    }
+
+
+def _indicators(ds: Dataset, used: Iterable[str]) -> dict[str, dict]:
+    return {i: {"name_zh": ind.name_zh, "unit": ind.unit, "whole": ind.whole, "chapter": ind.chapter,
+                "headline": ind.headline} for i in sorted(set(used)) if (ind := ds.indicators.get(i))}
+
+
+def _newest_first(rows: Iterable[Correction]) -> list[Correction]:
+    return sorted(rows, key=lambda c: (c.date, c.row), reverse=True)
+
+
+def book(ds: Dataset, judge: Judge, docs: dict[int, dict]) -> dict:
+    """The book's judged file: what the pages that list every edition show (``docs``: the editions' files)."""
+    verdicts = {c.claim_id: judge.verdict_of(c.claim_id) for c in ds.claims.values() if c.statistic}
+    figures = [_figure(judge, f, verdicts) for f in ds.figures()]
+    editions = [{"year": y, "title": edition_title(d), "articles": d["articles"], "full": d["full"],
+                 "drafts": d["drafts"], "counts": d["counts"]} for y, d in sorted(docs.items())]
+    sources: dict[str, dict] = {}
+    for d in docs.values():
+        sources.update(d["sources"])
+    sources.update({sid: _source(ds, sid) for sid in {f["source_id"] for f in figures}
+                    | {s.source_id for s in ds.searches if s.source_id}})
+    return {
+        "format": FORMAT,
+        "editions": editions,
+        "figures": figures,
+        "indicators": _indicators(ds, {f["indicator"] for f in figures} | {s.indicator for s in ds.searches}),
+        "searches": [_plain(s) for s in ds.searches],
+        "corrections": [correction(c) for c in _newest_first(ds.corrections)],
+        "sources": dict(sorted(sources.items())),
     }
 
 
@@ -201,8 +288,24 @@ def text(doc: dict) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def write_all(ds: Dataset, out_dir: str | Path, years: Iterable[int] | None = None) -> dict[int, bool]:
-    """Judge ``years`` (default: every edition) and write their files; return which files changed."""
+def _write(target: Path, content: str) -> bool:
+    """Write ``content`` to ``target`` unless it is there already; return whether it was written."""
+    if target.is_file() and target.read_text(encoding="utf-8") == content:
+        return False
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(content, encoding="utf-8")
+    os.replace(tmp, target)
+    return True
+
+
+class Written(dict[int, bool]):
+    """Which editions' files changed (year → changed), and whether the book's did (None: not written)."""
+
+    book: bool | None = None
+
+
+def write_all(ds: Dataset, out_dir: str | Path, years: Iterable[int] | None = None) -> Written:
+    """Judge ``years`` (default: every edition, and then the book) and write their files; return which changed."""
     judge = judge_all(ds)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -210,28 +313,22 @@ def write_all(ds: Dataset, out_dir: str | Path, years: Iterable[int] | None = No
         for old in out.glob("[0-9][0-9][0-9][0-9].json"):
             if int(old.stem) not in ds.years:
                 old.unlink()
-    changed = {}
+    changed, docs = Written(), {}
     for year in sorted(years or ds.years):
         start = time.perf_counter()
-        doc = edition(ds, judge, year)
-        content = text(doc)
+        docs[year] = doc = edition(ds, judge, year)
         print(f"[factcheck] judged {year}: {doc['counts']['total']} statistics, {len(doc['register'])} other numbers "
               f"({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
-        target = path_for(out, year)
-        if target.is_file() and target.read_text(encoding="utf-8") == content:
-            changed[year] = False
-            continue
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_text(content, encoding="utf-8")
-        os.replace(tmp, target)
-        changed[year] = True
+        changed[year] = _write(path_for(out, year), text(doc))
+    if years is None:
+        changed.book = _write(book_path(out), text(book(ds, judge, docs)))
     return changed
 
 
 def stage(data: Path, out: Path, year: int | None = None,
-          lock: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> dict[int, bool]:
-    """The judged stage: validate ``data`` once, then write the judged files (every edition, or ``year``'s)
-    while holding ``lock()`` (the build's lock, when the files are the ones a build reads)."""
+          lock: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> Written:
+    """The judged stage: validate ``data`` once, then write the judged files (every edition and the book, or
+    ``year``'s alone) while holding ``lock()`` (the build's lock, when the files are the ones a build reads)."""
     from .validate import validate
 
     ds = validate(data)

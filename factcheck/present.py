@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from . import chapters
-from .edition import Edition, when
+from .edition import Book, Edition, when
 from .vocabulary import (
     BY_CODE,
     CODES,
@@ -199,15 +199,16 @@ def article_card(edition: Edition) -> Html:
     return Html("".join(items))
 
 
-def inquiries(editions: list[Edition]) -> Html:
-    """For each checked article: how many of its figures the book finds wrong, and whether its publisher was asked."""
+def inquiries(book: Book) -> Html:
+    """For each checked article, newest edition first: how many of its figures the book finds wrong, and whether
+    its publisher was asked."""
     items = []
-    for e in editions:
-        bad = e.counts.get("inconsistent", 0)
-        for sid in e.doc["articles"]:
-            said = (f"{bad}个{BY_CODE['inconsistent'].label}；{asked(e.sources[sid])}" if bad
+    for e in book.editions:
+        bad = e["counts"].get("inconsistent", 0)
+        for sid in e["articles"]:
+            said = (f"{bad}个{BY_CODE['inconsistent'].label}；{asked(book.sources[sid])}" if bad
                     else f"没有发现{BY_CODE['inconsistent'].label}的数字，无需求证")
-            items.append(f"<li><b>{esc(e.title)}</b>：{esc(said)}。</li>")
+            items.append(f"<li><b>{esc(e['title'])}</b>：{esc(said)}。</li>")
     return Html(f'<ul class="inquiries">{"".join(items)}</ul>')
 
 
@@ -367,26 +368,29 @@ def legend() -> Html:
     return Html(f'<ul class="verdict-legend">{rows}</ul>')
 
 
+SENTENCE = re.compile(r"[^。！？]+[。！？]?")
+
+
 def intro(edition: Edition, chapter: str) -> Html:
-    """A chapter's introduction (book/chapters.yml) with its {year} and {figure:…} filled in."""
-    text = chapters.get(chapter).intro
-
-    def fill(m: re.Match) -> str:
-        key = m.group(1)
-        if key == "year":
-            return str(edition.year)
-        indicator, _, place = key.removeprefix("figure:").partition("@")
-        return edition.figure_text(indicator, place)
-
-    return paragraph(typeset(re.sub(r"\{(year|figure:[a-z0-9_]+@[^}]+)\}", fill, text)))
+    """A chapter's introduction (book/chapters.yml: the edition's own, else the chapter's) with its {year} and
+    {figure:…} filled in; a sentence naming a figure the edition does not have is left out (its words were
+    written around the figure), never printed with 未找到 in its place. Nothing when no sentence is left."""
+    kept = []
+    for sentence in SENTENCE.findall(chapters.get(chapter).intro_for(edition.year)):
+        named = [(m.group(2), m.group(3)) for m in chapters.PLACEHOLDER.finditer(sentence) if m.group(2)]
+        if all(edition.figures(indicator, place, edition.year) for indicator, place in named):
+            kept.append(chapters.PLACEHOLDER.sub(lambda m: str(edition.year) if m.group(1) == "year"
+                                                 else edition.figure_text(m.group(2), m.group(3)), sentence))
+    return paragraph(typeset("".join(kept))) if kept else Html("")
 
 
 def downloads(edition: Edition, root: str) -> Html:
-    """The edition's verdict table and the data package (added to the built book by the export step)."""
-    from .downloads import name
+    """The edition's verdict table, its PDF and the data package (added to the built book by the export step)."""
+    from .downloads import name, pdf_name
 
     return Html(f'<p class="downloads"><a href="{esc(root)}_downloads/{esc(name(edition.year))}" download>'
                 f"下载本版核查结果（CSV，可用Excel打开）</a> · "
+                f'<a href="{esc(root)}_downloads/{esc(pdf_name(edition.year))}">下载本版PDF（可打印）</a> · '
                 f'<a href="{esc(root)}_downloads/jiangmen-factcheck-data.zip" download>下载全部数据（ZIP）</a></p>')
 
 
@@ -501,21 +505,50 @@ def chapter_links(edition: Edition) -> Html:
     return Html(f'<ul class="chapter-links">{"".join(items)}</ul>')
 
 
-def book_downloads(edition: Edition) -> Html:
-    from .downloads import name
+def book_downloads(book: Book) -> Html:
+    """Each edition's PDF and verdict table, newest first, then the data package."""
+    from .downloads import name, pdf_name
 
-    return Html('<ul class="book-downloads">'
-                '<li><a href="../_downloads/book.pdf">全书PDF</a>：可打印，含全部图表与中文字体，带页码。</li>'
-                f'<li><a href="../_downloads/{esc(name(edition.year))}" download>{edition.year}年版核查结果（CSV）</a>：'
-                "可用Excel直接打开。</li>"
+    editions = "".join(
+        f'<li>{esc(e["year"])}年版：<a href="../_downloads/{esc(pdf_name(e["year"]))}">PDF</a>（可打印，含全部图表与'
+        f'中文字体，带页码） · <a href="../_downloads/{esc(name(e["year"]))}" download>核查结果（CSV）</a>'
+        "（可用Excel直接打开）</li>" for e in book.editions)
+    return Html(f'<ul class="book-downloads">{editions}'
                 '<li><a href="../_downloads/jiangmen-factcheck-data.zip" download>数据包（ZIP）</a>：全部数据表、文章原文、'
                 "各版核查结果和说明。</li><li>每张图表下方都有它的数据（CSV）和图片（SVG）。</li></ul>")
 
 
+def _state(e: dict) -> str:
+    """What an edition checks, in words: the whole article or the excerpts found, and whether it is a draft."""
+    scope = "核查全文" if e["full"] else "只取得片段，核查其中的数字"
+    return scope + (f"；草稿：{e['drafts']}行登记尚待人工核对" if e["drafts"] else "")
+
+
+def _article_line(s: dict) -> str:
+    """An article in a line: its name, where and when it appeared (``南方日报；南方+客户端，2024年2月18日刊出``)."""
+    date = when(s["published"])
+    appeared_text = "，".join(x for x in (s["placement"], f"{date}刊出" if date else "刊出日期未找到") if x)
+    return f"{s.get('short_title') or s['publisher'] + '《' + s['title'] + '》'}（{appeared_text}）"
+
+
+def editions_list(book: Book) -> Html:
+    """Every edition, newest first: the year its figures describe, the article it checks (where and when it
+    appeared), what of it is checked (the whole text, excerpts; a draft), and what the check found."""
+    items = []
+    for e in book.editions:
+        c = e["counts"]
+        found = (f"{c['total']}个统计数字，{counted('inconsistent', c['inconsistent'])}" if c.get("inconsistent")
+                 else f"{c['total']}个统计数字，没有发现有误的")
+        articles = "、".join(_article_line(book.sources[sid]) for sid in e["articles"])
+        items.append(f'<li class="edition-item"><a href="editions/{esc(e["year"])}/00_overview.html">'
+                     f'<b>{esc(e["year"])}年版</b></a>：{esc(typeset(articles))}。{esc(_state(e))}；{esc(found)}。</li>')
+    return Html(f'<ul class="editions">{"".join(items)}</ul>')
+
+
 # ---- about the book -----------------------------------------------------------------------------
-def checked_when(edition: Edition) -> Html:
-    """When the figures were taken: each source's access date, oldest and newest."""
-    dates = sorted({s["accessed"] for s in edition.sources.values() if s["accessed"]})
+def checked_when(book: Book) -> Html:
+    """When the figures were taken: the sources' access dates, oldest and newest."""
+    dates = sorted({s["accessed"] for s in book.sources.values() if s["accessed"]})
     if not dates:
         return Html("")
     span_text = dates[0] if dates[0] == dates[-1] else f"{dates[0]}至{dates[-1]}"
@@ -523,12 +556,12 @@ def checked_when(edition: Edition) -> Html:
                      "之后原页面如有改动，以更正记录为准。")
 
 
-def searches(edition: Edition) -> Html:
+def searches(book: Book) -> Html:
     """What could not be found, and where it was looked for (``searches.csv``)."""
-    rows = edition.doc.get("searches", [])
+    rows = book.searches
     if not rows:
         return paragraph("没有记录查找未果的数据。")
-    names = edition.doc["indicators"]
+    names = book.doc["indicators"]
     items = []
     for s in rows:
         name = names.get(s["indicator"], {}).get("name_zh", s["indicator"])
@@ -540,9 +573,9 @@ def searches(edition: Edition) -> Html:
     return Html(f'<ul class="searches">{"".join(items)}</ul>')
 
 
-def corrections(edition: Edition) -> Html:
+def corrections(book: Book) -> Html:
     """The corrections log (``corrections.csv``): every change to a verdict after it was published, newest first."""
-    rows = edition.doc.get("corrections", [])
+    rows = book.corrections
     if not rows:
         return paragraph("尚无更正。")
     columns = ("日期", "版本", "数字", "结论", "原因")

@@ -314,6 +314,8 @@ def what_it_read(job):
     judged = (job.staging.parent / job.parameters["judged_dir"]).resolve()
     if job.target.name == "cross_year.ipynb":
         return sorted(judged.glob("*.json"))
+    if job.target.name == "about.ipynb":
+        return [judged / "book.json"]
     return [judged / f"{job.parameters['year']}.json", layout.book / "chapters.yml"]
 
 
@@ -327,8 +329,8 @@ def fake_execute(job):
     return job
 
 
-def fake_build_book(layout, data_dir, pdf_key):
-    books.append(pdf_key)
+def fake_build_book(layout, data_dir):
+    books.append(str(data_dir))
     return {}
 
 

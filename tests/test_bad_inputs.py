@@ -209,7 +209,9 @@ def test_parameter_case(case, tmp_path):
 
 # ---- notebook cases: the check of each template before it runs ----------------------------------
 def expected_parameters(template: str) -> set[str]:
-    return {"year", "judged_dir"} | ({"chapter"} if Path(template).stem == "chapter" else set())
+    from factcheck.publish.runner import TEMPLATE_PARAMETERS
+
+    return TEMPLATE_PARAMETERS[Path(template).stem]
 
 
 @pytest.mark.parametrize("case", CHECK_CASES, ids=ids(CHECK_CASES))

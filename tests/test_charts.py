@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from factcheck import charts, crossyear, figures
-from factcheck.edition import Edition
+from factcheck.edition import Book, Edition, Judged
 from factcheck.judged import write_all
 from factcheck.precision import figure_interval
 from factcheck.validate import validate
@@ -30,14 +30,24 @@ HALF_WIDTH_NEXT_TO_CHINESE = re.compile(rf"{CJK}[,;:()]|[,;:()]{CJK}")
 
 
 @pytest.fixture(scope="module")
-def editions(tmp_path_factory) -> list[Edition]:
+def judged(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("judged")
     write_all(validate(REPO / "data"), out)
-    return crossyear.editions(out)
+    return out
 
 
 @pytest.fixture(scope="module")
-def every_chart(editions) -> list[tuple[str, Edition | None, dict]]:
+def editions(judged) -> list[Edition]:
+    return crossyear.editions(judged)
+
+
+@pytest.fixture(scope="module")
+def book(judged) -> Book:
+    return Book.read(judged)
+
+
+@pytest.fixture(scope="module")
+def every_chart(editions, book) -> list[tuple[str, Judged | None, dict]]:
     """(where, edition, spec) of every chart the book draws."""
     out = []
     for e in editions:
@@ -45,7 +55,7 @@ def every_chart(editions) -> list[tuple[str, Edition | None, dict]]:
         for chapter in e.published_chapters():
             out += [(f"{e.year} {chapter}", e, c.to_dict()) for c in figures.chapter_charts(e, chapter)]
     out.append(("cross-year", None, figures.editions(editions).to_dict()))
-    out += [("cross-year", editions[-1], c.to_dict()) for c in crossyear.charts(editions[-1])]
+    out += [("cross-year", book, c.to_dict()) for c in crossyear.charts(book)]
     return out
 
 

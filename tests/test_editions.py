@@ -1,13 +1,17 @@
-"""Editions come from data: a new year needs data only, and a chapter is published only while it has
-something to check.
+"""Editions come from data: a new year needs data only, editions stand alone, and a chapter is published only
+while it has something to check.
 
 * A year that exists only in a temporary data folder outside the repository (an article, its source,
   its claims with every column of the schema, and a ``mentions.csv`` row with a reason for each of its
   numbers that is not a claim, written by hand or drafted) is judged, and builds into the book without a
   change to the code, the templates or ``book/``: its pages (the overview, one per chapter with a
-  statistic, the fact-check page) are executed, published in the toc (first: it is the latest edition that
-  checks a whole article) and built (without the PDF, to save time), and its verdict table is offered for
-  download; with drafted rows, each page says first that it is a draft and how many rows await review.
+  statistic, the fact-check page) are executed, published in the toc (first: it is the newest edition) and
+  built, its verdict table and its PDF are offered for download; with drafted rows, each page says first
+  that it is a draft and how many rows await review, and the landing page lists it first, as a draft.
+* Editions stand alone: adding one rewrites no other edition's judged file, executes only its own pages and
+  the pages that list every edition (the landing page, the cross-year chapter, the about page), leaves the
+  other editions' published pages byte for byte as they were, and prints only its own PDF (the others come
+  from the cache, unchanged).
 * A chapter whose statistics all move elsewhere is no longer published: its page leaves the edition and
   the toc (on the real data, with fake executions; ``test_incremental.py`` shows the same on a small package).
 * An unknown year is refused at once, listing the years available.
@@ -16,6 +20,7 @@ something to check.
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from pathlib import Path
 
@@ -116,20 +121,64 @@ def test_unknown_year_fails_at_once_listing_the_years(tmp_path: Path) -> None:
     assert not (tmp_path / "book" / "editions" / "1999").exists()
 
 
+def test_adding_an_edition_rewrites_no_other_editions_judged_file(new_data: Path, tmp_path: Path) -> None:
+    """Each judged file holds what its edition shows: its own article's figures, and the outside figures of the
+    indicators it uses up to the year it describes (a target's up to its due year), never another article's."""
+    from factcheck.judged import stage as judge
+
+    before, after = tmp_path / "before", tmp_path / "after"
+    judge(Path(__file__).resolve().parent.parent / "data", before)
+    judge(new_data, after)
+    for old in sorted(before.glob("[0-9][0-9][0-9][0-9].json")):
+        assert (after / old.name).read_bytes() == old.read_bytes(), f"adding {NEW_YEAR} rewrote {old.name}"
+    assert (after / "book.json").read_bytes() != (before / "book.json").read_bytes()
+    from factcheck.edition import Book, Edition
+
+    for year in Book.read(after).years:
+        e = Edition.read(after, year)
+        own = {j["claim_id"] for j in e.claims}
+        article = [f for f in e.doc["figures"] if f["claim_id"]]
+        assert {f["claim_id"] for f in article} <= own, f"{year}: another edition's article figure"
+        due = {j["indicator"]: j["target"]["due"] for j in e.claims if j.get("target") and j["target"]["due"]}
+        late = [f for f in e.doc["figures"] if not f["claim_id"] and f["period"] > max(
+            year, due.get(f["indicator"], year), *(due.get(i, year) for i in ("evaluation_rank", "zones_evaluated")
+                                                   if f["indicator"] in ("evaluation_rank", "zones_evaluated")))]
+        assert not late, f"{year}: outside figures after the year it describes: {late[:3]}"
+    assert Book.read(after).years == [*Book.read(before).years, NEW_YEAR]
+
+
+def _hashes(root: Path, *patterns: str) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for pattern in patterns for p in sorted(root.glob(pattern))}
+
+
 @pytest.mark.slow
 def test_book_builds_for_a_new_year_without_code_changes(tmp_path_factory, tmp_path) -> None:
     repo = copy_tree(reference_build(tmp_path_factory), tmp_path / "repo")
     data = tmp_path / "my-data"  # outside the repository
     shutil.copytree(snapshot(tmp_path_factory) / "data", data)
     add_year_2025(data, draft_the_rest=True)  # the two years of the article: drafted rows await review
-    # without the PDF (~10 s; the reference build and test_offline.py print it)
-    result = run_cli(repo, "build", "--year", str(NEW_YEAR), "--data", str(data), env={"FACTCHECK_PDF": "off"})
+    years = sorted(p.stem for p in (repo / "_build" / "judged").glob("[0-9][0-9][0-9][0-9].json"))
+    others = _hashes(repo, "book/editions/[0-9][0-9][0-9][0-9]/*.ipynb", "_build/judged/[0-9][0-9][0-9][0-9].json",
+                     "_build/html/_downloads/*.pdf")
+    # The copy sits at another path than the build it was made from: the judged stage runs again (to the same files).
+    result = run_cli(repo, "build", "--year", str(NEW_YEAR), "--data", str(data))
     assert result.returncode == 0, result.stderr[-3000:]
 
     names, factcheck = pages_of(repo)
     pages = ["00_overview", *(names[c] for c in NEW_CHAPTERS), factcheck]
     edition = repo / "book" / "editions" / str(NEW_YEAR)
     assert sorted(p.stem for p in edition.glob("*.ipynb")) == sorted(pages)
+    # only the new edition's pages ran, and the pages that list every edition
+    executed = sorted(re.findall(r"\[factcheck\] execute (\S+):", result.stderr))
+    assert executed == sorted([*(f"book/editions/{NEW_YEAR}/{p}.ipynb" for p in pages), "book/index.ipynb",
+                               "book/cross_year.ipynb", "book/about.ipynb"]), executed
+    # the other editions' pages, judged files and PDFs are byte for byte what they were
+    now = _hashes(repo, "book/editions/[0-9][0-9][0-9][0-9]/*.ipynb", "_build/judged/[0-9][0-9][0-9][0-9].json",
+                  "_build/html/_downloads/*.pdf")
+    changed = sorted(name for name in others if now.get(name) != others[name])
+    assert not changed, f"adding {NEW_YEAR} changed {changed}"
+    pdf = repo / "_build" / "html" / "_downloads" / f"jiangmen-factcheck-{NEW_YEAR}.pdf"
+    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF-")
     toc = (repo / "_toc.yml").read_text(encoding="utf-8")
     for name in pages:
         assert f"book/editions/{NEW_YEAR}/{name}\n" in toc, f"{name} is not in the toc"
@@ -141,8 +190,11 @@ def test_book_builds_for_a_new_year_without_code_changes(tmp_path_factory, tmp_p
     assert sorted(p.stem for p in html.glob("*.html")) == sorted(pages)
     text = (html / f"{factcheck}.html").read_text(encoding="utf-8")
     assert "2025-granted-growth" in text and "数字有误" in text
+    assert f"jiangmen-factcheck-{NEW_YEAR}.pdf" in text
     ip = (html / f"{names['ip']}.html").read_text(encoding="utf-8")
-    assert "未找到" in ip  # the chapter's introduction names figures the 2025 data do not have
+    # the chapter's introduction names figures the 2025 data do not have: their sentence is left out
+    assert "每万人口的拥有量等于拥有量除以常住人口" in ip and "本版江门高新区高价值发明专利拥有量" not in ip
+    assert "为未找到" not in ip
     for name in pages:  # each page says first that the edition is a draft, and how many rows await review
         page = (html / f"{name}.html").read_text(encoding="utf-8")
         outputs = page[page.index("<main"):].split('class="cell_output')
@@ -153,6 +205,11 @@ def test_book_builds_for_a_new_year_without_code_changes(tmp_path_factory, tmp_p
     assert (repo / "_build" / "html" / "_downloads" / f"verdicts-{NEW_YEAR}.csv").is_file()
     index = (repo / "_build" / "html" / "book" / "index.html").read_text(encoding="utf-8")
     assert f"editions/{NEW_YEAR}/" in index  # the landing page presents the latest full edition
+    listed = re.findall(r'<li class="edition-item"><a href="editions/(\d{4})/00_overview.html">', index)
+    assert listed == [str(y) for y in sorted([NEW_YEAR, *map(int, years)], reverse=True)], listed
+    first = index[index.index('<li class="edition-item">'):]
+    first = first[:first.index("</li>")]
+    assert "示例日报" in first and "2026年2月1日刊出" in first and "核查全文" in first and "草稿：2行" in first, first
 
 
 @pytest.mark.slow

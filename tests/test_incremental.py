@@ -3,9 +3,10 @@
 Most tests lay out a small repository in a temporary folder (the real templates of ``notebooks/``, a copy
 of the ``factcheck/`` package whose code the manifest hashes, a small data package from ``make_package``)
 and replace the runner's ``execute`` by a fake that writes the page and reports what a real kernel reads:
-its edition's judged file and ``book/chapters.yml`` (the cross-year chapter: every judged file). So they
-exercise the judged stage, the planning, the manifest, the staged swap, the toc and the book decision
-without starting a kernel. The judged stage and the validation are real.
+an edition's page its judged file and ``book/chapters.yml``; the landing page those of the edition it
+presents and the book's judged file; the cross-year chapter every judged file; the about page the book's.
+So they exercise the judged stage, the planning, the manifest, the staged swap, the toc and the book
+decision without starting a kernel. The judged stage and the validation are real.
 
 The tests marked slow work on a copy of the session's real book (:func:`buildcopies.reference_build`),
 whose manifest holds what the real kernels read: the no-op build, the pages that read
@@ -45,7 +46,7 @@ def edition_pages(year: int, *chapter_ids: str) -> list[str]:
     return [f"book/editions/{year}/{n}" for n in names]
 
 
-INDEX, CROSS = "book/index.ipynb", "book/cross_year.ipynb"
+INDEX, CROSS, ABOUT = "book/index.ipynb", "book/cross_year.ipynb", "book/about.ipynb"
 # The small package: 2022 checks a figure in the chapters ip and rd (its own article, full text), 2023 one
 # in ip (another article, excerpts).
 PAGES_2022 = edition_pages(2022, "rd", "ip")
@@ -93,8 +94,9 @@ class Repo:
         """Every page a build of ``year`` executes when everything changed."""
         return sorted([*(PAGES_2022 if year == 2022 else PAGES_2023), *self.book_pages])
 
-    def readers(self, year: int, built: int = 2022) -> list[str]:
-        """The pages of a build of ``built`` that read ``year``'s judged file (as the manifest recorded)."""
+    def readers(self, year: int | str, built: int = 2022) -> list[str]:
+        """The pages of a build of ``built`` that read ``year``'s judged file (``"book"``: the book's), as the
+        manifest recorded."""
         name = f"_build/judged/{year}.json"
         return sorted(t for t, rec in self.manifest().notebooks.items()
                       if name in (rec.get("reads") or {}) and t in self.all(built))
@@ -140,7 +142,7 @@ def repo(tmp_path, make_package, monkeypatch) -> Repo:
         job.started = time.perf_counter()
         p = job.parameters
         nb = nbformat.v4.new_notebook()
-        nb.cells = [nbformat.v4.new_markdown_cell(f"# {job.target.stem} {p['year']} {p.get('chapter', '')}")]
+        nb.cells = [nbformat.v4.new_markdown_cell(f"# {job.target.stem} {p.get('year', '')} {p.get('chapter', '')}")]
         job.staging.parent.mkdir(parents=True, exist_ok=True)
         judged = (job.staging.parent / p["judged_dir"]).resolve()
         if job.staging.parent.name.endswith(".staging"):  # an edition page notes the judged file it shows
@@ -148,8 +150,12 @@ def repo(tmp_path, make_package, monkeypatch) -> Repo:
         nbformat.write(nb, job.staging)
         if job.target.name == "cross_year.ipynb":
             job.reads = sorted(judged.glob("*.json"))
+        elif job.target.name == "about.ipynb":
+            job.reads = [judged / "book.json"]
         else:
             job.reads = [judged / f"{p['year']}.json", (root / "book" / "chapters.yml").resolve()]
+            if job.target.name == "index.ipynb":
+                job.reads.append(judged / "book.json")
         # as a real kernel reports them: the modules the pages import (no engine code)
         job.reads += [(root / "factcheck" / f"{m}.py").resolve() for m in PAGE_MODULES]
         with lock:
@@ -157,10 +163,10 @@ def repo(tmp_path, make_package, monkeypatch) -> Repo:
         job.ended = time.perf_counter()
         return job
 
-    def fake_build_book(layout: runner.Layout, data_dir: Path, pdf_key: str) -> dict:
+    def fake_build_book(layout: runner.Layout, data_dir: Path) -> dict:
         layout.html.mkdir(parents=True, exist_ok=True)
         (layout.html / "index.html").write_text("<html></html>", encoding="utf-8")
-        r.books.append(pdf_key)
+        r.books.append(str(data_dir))
         return {}
 
     monkeypatch.setattr(runner, "execute", fake_execute)
@@ -194,7 +200,7 @@ def test_first_build_judges_executes_every_page_and_records_what_each_read(repo)
     assert {INDEX, CROSS} <= set(repo.book_pages)
     assert executed == repo.all() == sorted([*PAGES_2022, *repo.book_pages])
     assert repo.report.judged and repo.books
-    assert sorted(p.name for p in repo.layout.judged.glob("*.json")) == ["2022.json", "2023.json"]
+    assert sorted(p.name for p in repo.layout.judged.glob("*.json")) == ["2022.json", "2023.json", "book.json"]
     # one page per published chapter (those with a statistic), plus the overview and the fact-check page
     assert repo.edition() == sorted(Path(p).name for p in PAGES_2022)
     m = json.loads(repo.layout.manifest.read_text(encoding="utf-8"))
@@ -202,10 +208,12 @@ def test_first_build_judges_executes_every_page_and_records_what_each_read(repo)
     assert sorted(m["notebooks"][PAGES_2022[0]]["reads"]) == ["_build/judged/2022.json", "book/chapters.yml",
                                                               *sorted(f"factcheck/{m}.py" for m in PAGE_MODULES)]
     assert sorted(m["notebooks"][CROSS]["reads"]) == ["_build/judged/2022.json", "_build/judged/2023.json",
+                                                      "_build/judged/book.json",
                                                       *sorted(f"factcheck/{m}.py" for m in PAGE_MODULES)]
+    assert "_build/judged/book.json" in m["notebooks"][INDEX]["reads"] and "year" not in m["notebooks"][ABOUT]["parameters"]
     assert m["notebooks"][page_of(repo, "ip")]["parameters"]["chapter"] == "ip"
     assert {"claims.csv", "sources.csv", "inputs.csv", "articles/art.txt"} <= set(m["judged"]["files"])
-    assert sorted(m["judged"]["outputs"]) == ["2022.json", "2023.json"]
+    assert sorted(m["judged"]["outputs"]) == ["2022.json", "2023.json", "book.json"]
     toc = repo.toc()
     for p in PAGES_2022:
         assert p.removesuffix(".ipynb") in toc
@@ -285,24 +293,28 @@ def test_template_change_executes_only_its_pages(repo):
 
 def test_another_year_executes_only_its_edition(repo):
     repo.build(2022)
-    # the landing page stays on the latest full edition (2022; 2023 checks excerpts), the cross-year
-    # chapter on the latest year whatever edition is built
+    # the landing page stays on the latest full edition (2022; 2023 checks excerpts); the pages that list every
+    # edition read the book's judged file, which already listed 2023
     assert repo.build(2023) == PAGES_2023
     assert repo.build(2022) == []
     assert repo.edition(2023) == sorted(Path(p).name for p in PAGES_2023)
     toc = repo.toc()
     assert "book/editions/2022/00_overview" in toc and "book/editions/2023/00_overview" in toc
-    assert toc.index("book/editions/2022/00_overview") < toc.index("book/editions/2023/00_overview")
+    assert toc.index("book/editions/2023/00_overview") < toc.index("book/editions/2022/00_overview"), "newest first"
 
 
-def test_a_new_latest_year_changes_the_cross_year_parameter(repo):
+def test_a_new_edition_executes_the_pages_that_list_every_edition_and_no_other_edition(repo):
+    """A 2024 article is added: its judged file is new, the book's changes, the other editions' do not; the pages
+    that list every edition run again, no page of another edition does."""
     repo.build(2022)
+    before = repo.judged(2022), repo.judged(2023)
     repo.rewrite_data([*CLAIMS, {"claim_id": "2024-a", "year": 2024, "indicator": "patents", "value": "140",
                                  "quote": "专利140件", "source_id": "art23"}])
     executed = repo.build(2022)
-    assert CROSS in executed
-    assert repo.report.reasons[CROSS] == "parameters changed"
+    assert executed == sorted([INDEX, CROSS, ABOUT])
+    assert repo.report.reasons[ABOUT] == "data file _build/judged/book.json changed"
     assert (repo.layout.judged / "2024.json").is_file()
+    assert (repo.judged(2022), repo.judged(2023)) == before
 
 
 def test_moved_data_folder_is_judged_again_but_executes_nothing(repo):
@@ -357,8 +369,10 @@ def test_chapter_that_loses_its_statistics_is_dropped_from_the_edition_and_the_t
     rd = page_of(repo, "rd")
     assert (repo.root / rd).is_file() and rd.removesuffix(".ipynb") in repo.toc()
     repo.rewrite_data([c for c in CLAIMS if c["claim_id"] != "2022-rd"])
-    readers = set(repo.readers(2022)) | set(repo.readers(2023))  # both show the figure in their charts
+    readers = set(repo.readers(2022)) | set(repo.readers("book"))  # the book's file lists every figure too
+    before = repo.judged(2023)
     executed = repo.build()
+    assert repo.judged(2023) == before, "2023's judged file holds 2022's figure"
     assert rd not in executed
     assert executed == sorted(readers - {rd})
     assert not (repo.root / rd).exists(), "the page of a chapter with nothing to check is still published"
@@ -674,7 +688,7 @@ def test_a_real_kernel_reports_the_files_it_read(make_package, tmp_path):
 
 def test_another_edition_whose_judged_file_changed_is_published_again(repo):
     """A data change reaches 2023's verdicts while 2022 is built: 2023's pages run again too, so no page keeps
-    verdicts its downloads no longer have."""
+    verdicts its downloads no longer have; 2022's judged file holds no 2023 figure, so its pages do not."""
     repo.build(2022)
     repo.build(2023)
     assert repo.build(2022) == []
@@ -685,8 +699,9 @@ def test_another_edition_whose_judged_file_changed_is_published_again(repo):
            "unit": "件", "source_id": "stats", "quote": "专利130件"}
     with (repo.data / "inputs.csv").open("a", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerow([row.get(h, "") for h in header])
+    before_2022 = repo.judged(2022)
     executed = repo.build(2022)
-    assert repo.judged(2023) != before
+    assert repo.judged(2023) != before and repo.judged(2022) == before_2022
     assert set(PAGES_2023) <= set(executed), executed
-    assert set(PAGES_2022) <= set(executed)
+    assert not set(PAGES_2022) & set(executed)
     assert repo.build(2022) == []

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 
 from factcheck import chapters, claimreview, present
 from factcheck.downloads import csv_text
-from factcheck.edition import Edition
+from factcheck.edition import Book, Edition
 from factcheck.judged import write_all
 from factcheck.validate import validate
 from factcheck.vocabulary import BY_CODE, CODES, REVIEWED, SUPPORT, TARGET_COUNTED, counted
@@ -29,11 +29,20 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def editions(tmp_path_factory) -> dict[int, Edition]:
+def judged(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("judged")
-    ds = validate(REPO / "data")
-    write_all(ds, out)
-    return {year: Edition.read(out, year) for year in ds.years}
+    write_all(validate(REPO / "data"), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def editions(judged) -> dict[int, Edition]:
+    return {year: Edition.read(judged, year) for year in Book.read(judged).years}
+
+
+@pytest.fixture(scope="module")
+def book(judged) -> Book:
+    return Book.read(judged)
 
 
 YEARS = [2021, 2022, 2023]
@@ -196,12 +205,13 @@ def _prose(e: Edition, html: object) -> list[str]:
 
 
 @pytest.mark.parametrize("year", YEARS)
-def test_every_generated_sentence_has_full_width_punctuation_and_no_engine_phrase(editions, year):
+def test_every_generated_sentence_has_full_width_punctuation_and_no_engine_phrase(editions, book, year):
     e = editions[year]
     outputs = [present.findings(e), present.featured(e), present.overview_lead(e), present.errors_list(e),
                present.summary(e), present.chapter_links(e), present.legend(), present.register(e),
-               present.table(e, e.claims), present.filters(e), present.downloads(e, "../"), present.book_downloads(e),
-               present.searches(e), present.checked_when(e)]
+               present.table(e, e.claims), present.filters(e), present.downloads(e, "../"), present.book_downloads(book),
+               present.searches(book), present.checked_when(book), present.editions_list(book), present.inquiries(book),
+               present.corrections(book)]
     outputs += [present.cards(e, e.in_chapter(c)) for c in e.published_chapters()]
     outputs += [present.intro(e, c) for c in e.published_chapters()]
     problems = []

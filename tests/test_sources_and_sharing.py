@@ -11,7 +11,7 @@ import pytest
 from docutils import nodes
 
 from factcheck import present
-from factcheck.edition import Edition, edition_title, when
+from factcheck.edition import Book, Edition, edition_title, when
 from factcheck.publish import pages, sphinxext
 
 
@@ -95,7 +95,9 @@ def test_an_error_says_what_would_settle_it_and_that_nobody_asked_yet():
 def test_an_answer_recorded_in_the_data_is_shown_instead():
     e = edition(asked="2026-12-01 发邮件询问江门日报编辑部，尚未回复")
     assert "是否问过：2026-12-01 发邮件询问江门日报编辑部，尚未回复。" in present.settle(e, e.claims[0])
-    assert "尚未回复" in present.inquiries([e])
+    book = Book({"editions": [{"year": 2022, "title": e.title, "articles": ["art"], "full": True, "drafts": 0,
+                               "counts": e.counts}], "sources": e.sources}, Path("book.json"))
+    assert "尚未回复" in present.inquiries(book)
 
 
 def test_only_an_error_carries_the_settle_line():

@@ -161,15 +161,15 @@ def chinese_font_missing() -> str | None:
 
 
 @contextlib.contextmanager
-def launch():
-    """Debian's Chromium under Playwright, with the flags that keep it from reaching out."""
+def launch(args: list[str] = CHROMIUM_ARGS):
+    """Debian's Chromium under Playwright, with the flags that keep it from reaching out (``args``: those and more)."""
     from playwright.sync_api import sync_playwright
 
     why = chromium_missing()
     if why:
         raise InputError(why)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=args)
         try:
             yield browser
         finally:

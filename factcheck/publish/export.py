@@ -7,14 +7,21 @@ failure here leaves the last good book untouched.
   data go to ``_static/charts/<chart id>.csv`` (UTF-8 with BOM, for Excel) and vl-convert draws the
   chart, with its title, subtitle and source written in and the Chinese glyphs it uses embedded (so it
   draws without the reader's fonts), as ``_static/charts/<chart id>.svg``; links go under the chart. The
-  id is a hash of the spec, so ``_build/chart-svg/`` caches what was drawn before.
+  id is a hash of the spec, so ``_build/chart-svg/`` caches what was drawn before. The glyphs are cut from
+  the CJK font once for all the charts drawn, then for each chart from that small font (the same bytes as
+  cutting from the whole font, at a tenth of the cost).
 * **Verdicts.** ``_downloads/verdicts-<year>.csv`` for every edition, from the judged files.
 * **Data package.** The data folder, a README, and the verdict tables as one zip; each entry dated by the
   last commit that changed the file (or, outside git, the newest ``accessed`` date of the sources), so
   the same data give the same bytes and the dates mean something.
-* **PDF.** The book as a single page (``--builder singlehtml``), served on 127.0.0.1, drawn by Debian's
-  Chromium with every request off 127.0.0.1 refused, every 展开 opened, printed as A4 with page numbers.
-  ``FACTCHECK_PDF=off`` skips it (a developer without Chromium). A print that takes longer than
+* **PDF**, one per edition (``_downloads/jiangmen-factcheck-<year>.pdf``): the edition's built pages joined
+  into one page (:func:`print_page`: the same HTML the site publishes, no second Sphinx build), served on
+  127.0.0.1, drawn by Debian's Chromium (in one process: half the memory of its usual dozen) with every
+  request off 127.0.0.1 refused, every 展开 opened, printed as A4 with page numbers. Each is cached under
+  ``_build/exports/`` by its inputs (the edition's pages and their titles, the static assets, the config,
+  the publishing code), so a new or changed edition prints only its own. There is no PDF of the whole
+  book: the editions' are what a reader prints, and one print of everything took the most memory of the
+  build. ``FACTCHECK_PDF=off`` skips them (a developer without Chromium). A print that takes longer than
   ``FACTCHECK_PDF_TIMEOUT`` seconds (default 120) is stopped: one line, exit 1, the last good book kept.
 """
 
@@ -33,6 +40,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,23 +48,24 @@ from ..downloads import cell
 from ..errors import BuildError, InputError
 from ..files import regular_files
 from ..params import seconds_from_env
-from .browser import guard_network, launch, serve, wait_for_charts
-from .pages import postprocess_html
+from .browser import CHROMIUM_ARGS, guard_network, launch, serve, wait_for_charts
+from .pages import PRINT_TITLE
 
 CHART_DIR = "_static/charts"
 DOWNLOADS = "_downloads"
-PDF_NAME = "book.pdf"
 DATA_ZIP = "jiangmen-factcheck-data.zip"
 ZIP_ROOT = "jiangmen-factcheck-data"
 FONT_FILE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 FONT_NAME = "Noto Sans CJK SC"
 PDF_TIMEOUT = 120  # seconds; the print takes ~10 s here
+PRINT_ARGS = [*CHROMIUM_ARGS, "--single-process", "--no-zygote"]
+"""Chromium for the print: one process instead of a dozen (a browser, renderers, a GPU process, zygotes, each with
+its own copy of much the same memory): about half the memory, the same PDF."""
 
 FIGURE = re.compile(r'<figure class="factcheck-chart" data-chart="(chart-[0-9a-f]+)">')
 SPEC_START = "var spec="
-MATHJAX = re.compile(r'\s*<script>window\.MathJax = [^<]*</script>|\s*<script [^>]*src="https://[^"]*mathjax[^"]*"></script>')
 FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
-          '第 <span class="pageNumber"></span> 页,共 <span class="totalPages"></span> 页</div>')
+          '第 <span class="pageNumber"></span> 页，共 <span class="totalPages"></span> 页</div>')
 PAGE_MARGIN_MM = {"top": 16, "bottom": 18, "left": 14, "right": 14}
 """The PDF's A4 margins; the page numbers print in the bottom one."""
 
@@ -85,64 +94,77 @@ def _font_number() -> int:
     raise InputError(f"{FONT_FILE} has no {FONT_NAME}")
 
 
-def embed_font(svg: str) -> str:
-    """Put the glyphs the SVG's text uses into it, as a WOFF web font: it draws without the reader's fonts."""
+def _chars(svg: str) -> set[str]:
+    """The characters an SVG's text draws, and those its numbers may need."""
+    return {ch for text in re.findall(r">([^<]+)</text>", svg) for ch in text} | set("0123456789.,:;%-()")
+
+
+def _subset(font: object, chars: str, *, woff: bool) -> bytes:
+    """``font`` (a path or bytes) cut down to the glyphs of ``chars``; WOFF for an SVG, else an OpenType font to cut
+    from again (every glyph name kept, so that cutting again gives what cutting the whole font gives)."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    chars = {ch for text in re.findall(r">([^<]+)</text>", svg) for ch in text} | set("0123456789.,:;%-()")
-    part = TTFont(str(FONT_FILE), fontNumber=_font_number(), lazy=True)  # read only what the subset needs
+    if isinstance(font, bytes):
+        part = TTFont(io.BytesIO(font), lazy=True)
+    else:  # read only what the subset needs of the collection
+        part = TTFont(str(font), fontNumber=_font_number(), lazy=True)
     options = subset.Options()
-    options.flavor = "woff"
     options.name_IDs = ["*"]
+    if woff:
+        options.flavor = "woff"
+    else:
+        options.notdef_outline = True
+        options.glyph_names = True
     subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted(chars)))
+    subsetter.populate(text=chars)
     subsetter.subset(part)
     buffer = io.BytesIO()
-    part.flavor = "woff"
+    if woff:
+        part.flavor = "woff"
     part.recalcTimestamp = False  # the font's "modified" stays the source's: the same chart, the same bytes
     part.save(buffer)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return buffer.getvalue()
+
+
+def glyph_pool(svgs: Iterable[str]) -> bytes:
+    """The CJK font cut down to every character the SVGs draw: each chart's glyphs are then cut from this small
+    font (:func:`embed_font`), not from the whole collection."""
+    return _subset(FONT_FILE, "".join(sorted(set().union(*map(_chars, svgs)))), woff=False)
+
+
+def embed_font(svg: str, pool: bytes | None = None) -> str:
+    """Put the glyphs the SVG's text uses into it, as a WOFF web font: it draws without the reader's fonts.
+    ``pool``: a :func:`glyph_pool` holding them (else they are cut from the whole font: the same bytes)."""
+    woff = _subset(pool if pool is not None else FONT_FILE, "".join(sorted(_chars(svg))), woff=True)
+    data = base64.b64encode(woff).decode("ascii")
     style = (f"<style>@font-face{{font-family:'{FONT_NAME}';src:url(data:font/woff;base64,{data}) format('woff');}}"
              "</style>")
     return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + style, svg, count=1)
 
 
-def _draw(spec: dict) -> str:
+def _svgs(specs: dict[str, dict], cache: Path | None) -> dict[str, str]:
+    """Every chart's SVG: from the cache when this spec was drawn before by this vl-convert, else drawn here, one
+    after another (vl-convert's runtime is already up in this process: it wrote the vega bundle), the glyphs of
+    all of them cut from the font once (:func:`glyph_pool`)."""
     import vl_convert
 
     from ..charts import VEGA_LITE_VERSION, export_spec
-
-    return embed_font(vl_convert.vegalite_to_svg(export_spec(spec), vl_version=VEGA_LITE_VERSION))
-
-
-def _svgs(specs: dict[str, dict], cache: Path | None) -> dict[str, str]:
-    """Every chart's SVG: from the cache when this spec was drawn before by this vl-convert, else drawn, the
-    charts spread over the cores (vl-convert and the font subsetting each take a fraction of a second)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    import vl_convert
-
-    from ..charts import VEGA_LITE_VERSION
 
     code = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent.parent / "charts.py").read_bytes())
     folder = cache / f"{vl_convert.__version__}-{VEGA_LITE_VERSION}-{code.hexdigest()[:12]}" if cache else None
     out = {cid: (folder / f"{cid}.svg").read_text(encoding="utf-8") for cid in specs
            if folder is not None and (folder / f"{cid}.svg").is_file()}
-    todo = [cid for cid in specs if cid not in out]
-    if todo:
-        workers = max(1, min(len(todo), os.cpu_count() or 1))
-        # spawned, not forked: this process has threads, and vl-convert's JavaScript runtime may be running in
-        # it (it wrote the vega bundle); neither survives a fork (a forked worker hangs)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            for cid, svg in zip(todo, pool.map(_draw, [specs[c] for c in todo]), strict=True):
-                out[cid] = svg
-                if folder is not None:
-                    folder.mkdir(parents=True, exist_ok=True)
-                    tmp = folder / f"{cid}.tmp"
-                    tmp.write_text(svg, encoding="utf-8")
-                    tmp.replace(folder / f"{cid}.svg")
+    drawn = {cid: vl_convert.vegalite_to_svg(export_spec(specs[cid]), vl_version=VEGA_LITE_VERSION)
+             for cid in specs if cid not in out}
+    pool = glyph_pool(drawn.values()) if drawn else b""
+    for cid, svg in drawn.items():
+        out[cid] = embed_font(svg, pool)
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f"{cid}.tmp"
+            tmp.write_text(out[cid], encoding="utf-8")
+            tmp.replace(folder / f"{cid}.svg")
     return out
 
 
@@ -308,30 +330,60 @@ def pdf_wanted() -> bool:
     return os.environ.get("FACTCHECK_PDF", "on").lower() not in ("off", "0", "no", "false")
 
 
-def build_singlehtml(root: Path, out: Path) -> Path:
-    """``jupyter-book build --builder singlehtml`` into ``out`` (sharing the HTML build's doctrees)."""
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    cmd = [str(jupyter_book), "build", str(root), "--path-output", str(out), "--builder", "singlehtml",
-           "-W", "-n", "--keep-going"]
-    result = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
-    if result.returncode != 0:
-        tail = "\n".join(line for line in (result.stdout + result.stderr).splitlines()
-                         if "WARNING" in line or "ERROR" in line or "Error" in line)
-        raise InputError(f"the single-page build for the PDF failed:\n{tail or result.stdout[-3000:]}")
-    single = out / "_build" / "singlehtml"
-    # The root document is book/index, so Sphinx writes the page to book/index.html but links its
-    # assets as if it sat at the top (``_static/…``): put it there, over Jupyter Book's redirect.
-    page = single / "book" / "index.html"
-    if page.is_file():
-        page.replace(single / "index.html")
-    postprocess_html(single)
-    # A single page counts as "having equations" when any document might (MyST-NB notebooks do), so
-    # Sphinx links MathJax from its CDN. The book has no math: drop it. Were there math, the link stays
-    # and the print's network guard stops the build, naming the address.
-    text = (single / "index.html").read_text(encoding="utf-8")
-    if 'class="math' not in text:
-        (single / "index.html").write_text(MATHJAX.sub("", text), encoding="utf-8")
-    return single
+BD_ARTICLE = re.compile(r'<article class="bd-article"[^>]*>')
+ARTICLE_TAG = re.compile(r"<(/?)article\b")
+HEAD_ASSET = re.compile(r'<script [^>]*src="[^"]*"[^>]*></script>|<link [^>]*rel="stylesheet"[^>]*/>')
+CHART_DOWNLOAD = re.compile(r'<p class="chart-download">.*?</p>', re.S)
+PAGE_LINK = re.compile(r'href="([0-9]{2}_[a-z0-9_]+)\.html(#[^"]*)?"')
+PRINT_TOC = re.compile(r'(<div id="jb-print-toc">.*?<ul[^>]*>).*?(</ul>)', re.S)
+SHOWN_H1 = '<h1 style="display:block">'
+"""A page's title after the first: the theme's print style hides the first title of a page (its print header repeats
+it), which would hide every page's title but the overview's."""
+
+
+def _article(text: str, page: Path) -> tuple[int, int]:
+    """Where the content of a built page starts and ends: inside its ``<article class="bd-article">`` (whose
+    claim cards are articles too, so the tags are counted)."""
+    start = BD_ARTICLE.search(text)
+    depth = 0
+    for tag in ARTICLE_TAG.finditer(text, start.start()) if start else ():
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return start.end(), tag.start()
+    raise BuildError(f"{page.name}: no whole <article class=\"bd-article\"> to print")
+
+
+def print_page(html_dir: Path, year: int, stems: list[str]) -> Path:
+    """The pages of an edition (``stems``, its overview first) as one page to print, next to them: the overview's
+    page (its head, theme and scripts, with any script or stylesheet another page adds) holding the content of
+    every page in turn, the chart download links left out (nothing to click on paper) and the links between the
+    pages turned into links within the page; the printed contents (the theme's, which list the overview's
+    sections) list the pages that follow. It is the very HTML the site publishes, so the PDF prints what a
+    reader sees, and costs no second Sphinx build."""
+    folder = html_dir / "book" / "editions" / str(year)
+    texts = [(folder / f"{stem}.html").read_text(encoding="utf-8") for stem in stems]
+    shell = texts[0]
+    head_end = shell.index("</head>")
+    assets = dict.fromkeys(HEAD_ASSET.findall(shell[:head_end]))
+    extra = [tag for text in texts[1:] for tag in HEAD_ASSET.findall(text[:text.index("</head>")]) if tag not in assets]
+    bodies = []
+    for n, (stem, text) in enumerate(zip(stems, texts, strict=True)):
+        start, end = _article(text, folder / f"{stem}.html")
+        content = text[start:end] if n == 0 else text[start:end].replace("<h1>", SHOWN_H1, 1)
+        bodies.append(f'<span id="page-{stem}"></span>{content}')
+
+    def within(m: re.Match) -> str:
+        return f'href="{m.group(2) or "#page-" + m.group(1)}"' if m.group(1) in stems else m.group(0)
+
+    body = PAGE_LINK.sub(within, CHART_DOWNLOAD.sub("", "".join(bodies)))
+    titles = [m.group(2) if (m := PRINT_TITLE.search(text)) else stem for stem, text in zip(stems, texts, strict=True)]
+    contents = "".join(f'<li class="toc-h2 nav-item toc-entry"><a class="reference internal nav-link" '
+                       f'href="#page-{stem}">{title}</a></li>' for stem, title in zip(stems[1:], titles[1:], strict=True))
+    start, end = _article(shell, folder / f"{stems[0]}.html")
+    head = PRINT_TOC.sub(lambda m: m.group(1) + contents + m.group(2), shell[head_end:start], count=1)
+    out = folder / ".print.html"
+    out.write_text(shell[:head_end] + "".join(dict.fromkeys(extra)) + head + body + shell[end:], encoding="utf-8")
+    return out
 
 
 def pdf_timeout() -> float:
@@ -399,7 +451,7 @@ def print_here(single: str, tmp: str, page_path: str) -> int:  # pragma: no cove
 def _print(single: Path, tmp: Path, page_path: str) -> None:
     refused: list[str] = []
     errors: list[str] = []
-    with serve(single, in_process=True) as base, launch() as browser:
+    with serve(single, in_process=True) as base, launch(PRINT_ARGS) as browser:
         context = browser.new_context(locale="zh-CN", timezone_id="UTC", viewport={"width": 1000, "height": 1400})
         page = context.new_page()
         guard_network(page, base, refused)
@@ -461,12 +513,51 @@ def _key(*paths: Path) -> str:
     return h.hexdigest()
 
 
-def finish(root: Path, html_dir: Path, *, data_dir: Path, judged_dir: Path, work: Path, cache: Path,
-           pdf_key: str) -> dict[str, float]:
-    """Add the chart files, the verdict CSVs, the data zip and the PDF to the book in ``html_dir``.
+def _pdf_key(root: Path, year: int) -> str:
+    """What an edition's PDF is printed from: its pages as published (``book/editions/<year>/``) and their titles in
+    the navigation, the static files, the config, the publishing code and what it runs on. Not the rest of the
+    navigation, which the print leaves out: another edition added or changed prints no PDF but its own."""
+    from . import toc
+    from .layout import Layout
 
-    Each is timed apart; the zip and the PDF are taken from ``cache`` when their inputs (the data and
-    judged files; the book's sources, ``pdf_key``) are those of the cached copy. Returns the seconds of each.
+    code = sorted(Path(__file__).parent.glob("*.py"))
+    parts = [_key(root / "book" / "editions" / str(year)), _key(root / "book" / "_static"), _key(root / "_config.yml"),
+             _key(*code), _key(root / "requirements.txt") if (root / "requirements.txt").is_file() else "",
+             f"{sys.version_info.major}.{sys.version_info.minor}", toc.edition_text(Layout(root), year)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def edition_pdfs(root: Path, html_dir: Path, dest: Path, cache: Path) -> list[Path]:
+    """Every edition's PDF in ``dest``: from ``cache`` when its inputs (:func:`_pdf_key`) are those of the cached
+    copy, else printed from its :func:`print_page`."""
+    from ..downloads import pdf_name
+
+    editions = html_dir / "book" / "editions"
+    kept, out = set(), []
+    for folder in sorted(p for p in editions.iterdir() if re.fullmatch(r"[0-9]{4}", p.name)) if editions.is_dir() else []:
+        year = int(folder.name)
+        cached = cache / f"{_pdf_key(root, year)[:16]}-{pdf_name(year)}"
+        kept.add(cached.name)
+        if not cached.is_file():
+            page = print_page(html_dir, year, sorted(p.stem for p in folder.glob("[0-9][0-9]_*.html")))
+            try:
+                print_pdf(html_dir, cached, page_path=page.relative_to(html_dir).as_posix())
+            finally:
+                page.unlink()
+        out.append(dest / pdf_name(year))
+        shutil.copy2(cached, out[-1])
+    for old in cache.glob("*.pdf"):  # the PDFs of editions gone or changed
+        if old.name not in kept:
+            old.unlink()
+    return out
+
+
+def finish(root: Path, html_dir: Path, *, data_dir: Path, judged_dir: Path, cache: Path) -> dict[str, float]:
+    """Add the chart files, the verdict CSVs, the data zip and the editions' PDFs to the book in ``html_dir``.
+
+    Each is timed apart; the zip and each PDF are taken from ``cache`` when their inputs (the data and judged
+    files; the edition's pages, the static files, the config and the code) are those of the cached copy. Returns
+    the seconds of each.
     """
     seconds: dict[str, float] = {}
     t = time.perf_counter()
@@ -485,23 +576,14 @@ def finish(root: Path, html_dir: Path, *, data_dir: Path, judged_dir: Path, work
         data_zip(data_dir, verdicts, cached_zip)
     shutil.copy2(cached_zip, downloads / DATA_ZIP)
     seconds["zip"] = time.perf_counter() - t
-    pdf = None
+    pdfs = []
     if pdf_wanted():
         t = time.perf_counter()
-        cached_pdf = cache / "exports" / f"{pdf_key[:16]}-{PDF_NAME}"
-        if not cached_pdf.is_file():
-            for old in (cache / "exports").glob(f"*-{PDF_NAME}"):
-                old.unlink()
-            single = build_singlehtml(root, work)
-            try:
-                print_pdf(single, cached_pdf)
-            finally:
-                shutil.rmtree(single, ignore_errors=True)
-        pdf = downloads / PDF_NAME
-        shutil.copy2(cached_pdf, pdf)
+        pdfs = edition_pdfs(root, html_dir, downloads, cache / "exports")
         seconds["pdf"] = time.perf_counter() - t
     else:
-        log("FACTCHECK_PDF=off: no PDF this time (the book's PDF link is dead)")
+        log("FACTCHECK_PDF=off: no PDF this time (the editions' PDF links are dead)")
+    size = sum(p.stat().st_size for p in pdfs) // 1024
     log("exports: " + ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items())
-        + f" ({len(charts)} charts, {len(verdicts)} verdict tables{', PDF ' + str(pdf.stat().st_size // 1024) + ' KB' if pdf else ''})")
+        + f" ({len(charts)} charts, {len(verdicts)} verdict tables{f', {len(pdfs)} PDFs {size} KB' if pdfs else ''})")
     return seconds

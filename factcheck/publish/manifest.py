@@ -5,9 +5,10 @@ published copy:
 
 * its template (``notebooks/overview|chapter|factcheck|index|cross_year|about.ipynb``),
 * its parameters (``year``, ``chapter``, ``judged_dir``),
-* the files it actually read: its judged file and ``book/chapters.yml`` (each executed notebook reports
-  them, see :func:`factcheck.load.reads`; a judged file is rewritten only when its content changes), and
-  the ``factcheck`` modules its kernel imported (the pages import no engine code),
+* the files it actually read: its judged files (its edition's; the book's for the pages that list every
+  edition) and ``book/chapters.yml`` (each executed notebook reports them, see :func:`factcheck.load.reads`;
+  a judged file is rewritten only when its content changes), and the ``factcheck`` modules its kernel
+  imported (the pages import no engine code),
 * what it runs on: ``requirements.txt`` and the Python version,
 
 or when its published copy (``book/editions/<year>/*.ipynb``, ``book/index.ipynb``,
@@ -28,6 +29,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..edition import BOOK_FILE
 from ..files import regular_files
 
 VERSION = 2
@@ -169,7 +171,7 @@ class Manifest:
         self.data["judged"] = {
             "data_dir": os.path.abspath(data_dir), "code": code, "years": sorted(years),
             "files": {rel(p, data_dir): sha(Path(os.path.abspath(p))) for p in files},
-            "outputs": {f"{y}.json": sha(outputs / f"{y}.json") for y in years},
+            "outputs": {name: sha(outputs / name) for name in [*(f"{y}.json" for y in years), BOOK_FILE]},
         }
 
     # ---- notebooks -----------------------------------------------------------------------------

@@ -1,11 +1,14 @@
 """The whole build: judge, execute the pages with papermill, build the book aside, then swap it in.
 
 1. **Judge** (:func:`factcheck.judged.stage`): validate the data package once and write
-   ``_build/judged/<year>.json`` for every edition; skipped when none of the files it read changed.
+   ``_build/judged/<year>.json`` for every edition and ``_build/judged/book.json``; skipped when none of the
+   files it read changed. An edition's file holds only what its pages show, so a change to one edition
+   (or a new one) rewrites no other edition's file.
 2. **Execute** the pages of ``year`` (its overview, each chapter with something to check, its fact-check
-   page), the landing page (the latest full edition), the cross-year chapter and the about page, each a
-   papermill run of a template in ``notebooks/``. Only pages whose template, parameters or read files (the
-   judged file, ``book/chapters.yml``, the ``factcheck`` modules the kernel imported) changed run again
+   page), the pages of any other edition whose judged file changed, and the pages that list every edition
+   (the landing page, which also presents the latest full edition; the cross-year chapter; the about page),
+   each a papermill run of a template in ``notebooks/``. Only pages whose template, parameters or read files
+   (the judged files, ``book/chapters.yml``, the ``factcheck`` modules the kernel imported) changed run again
    (:mod:`.manifest`), in parallel, one kernel a core, into ``book/editions/.<year>.staging``; the staging
    folder then replaces the edition.
 3. **Navigate**: ``_toc.yml`` is written from what is published (:mod:`.toc`).
@@ -41,6 +44,12 @@ from .manifest import Hasher, Manifest, book_hash, code_hash, env_hash, rel, sha
 from .sphinxext import is_placeholder, repository_of
 
 STAMP_KEYS = ("papermill", "execution")
+TEMPLATE_PARAMETERS = {"overview": {"year", "judged_dir"}, "chapter": {"year", "chapter", "judged_dir"},
+                       "factcheck": {"year", "judged_dir"}, INDEX: {"year", "judged_dir"}, CROSS_YEAR: {"judged_dir"},
+                       ABOUT: {"judged_dir"}}
+"""The parameters the runner passes each template (``notebooks/<name>.ipynb``): an edition's pages name their
+year; the landing page the edition it presents; the cross-year chapter and the about page none (they show every
+edition)."""
 CELL_TIMEOUT = 300
 """Seconds a notebook cell may run before the build stops, naming the notebook (``FACTCHECK_CELL_TIMEOUT``)."""
 
@@ -163,11 +172,11 @@ def _execute(job: Job) -> Job:
                              "(FACTCHECK_CELL_TIMEOUT); stopped") from None
         raise BuildError(f"{job.target.name} could not be executed: {type(exc).__name__}: {exc}") from None
     edition_page = job.staging.parent.name.startswith(".") and job.staging.parent.name.endswith(".staging")
-    judged_file = job.staging.parent / job.parameters["judged_dir"] / f"{job.parameters['year']}.json"
-    judged = sha_file(judged_file) if edition_page else None
-    edition = edition_title(json.loads(judged_file.read_text(encoding="utf-8"))) if edition_page else ""
-    job.reads = _trusted_reads(job, tidy(job.staging, year=job.parameters.get("year"), title=job.title,
-                                         judged=judged, edition=edition))
+    year = job.parameters.get("year")  # the edition a page presents (none: the cross-year and about pages)
+    judged_file = job.staging.parent / job.parameters["judged_dir"] / f"{year}.json" if year else None
+    judged = sha_file(judged_file) if edition_page and judged_file else None
+    edition = edition_title(json.loads(judged_file.read_text(encoding="utf-8"))) if judged_file else ""
+    job.reads = _trusted_reads(job, tidy(job.staging, year=year, title=job.title, judged=judged, edition=edition))
     job.ended = time.perf_counter()
     job.seconds = job.ended - job.started
     return job
@@ -329,7 +338,7 @@ def discard(previous: Path | None) -> None:
 
 
 # ---- the book -----------------------------------------------------------------------------------
-def build_book(layout: Layout, data_dir: Path, pdf_key: str) -> dict[str, float]:
+def build_book(layout: Layout, data_dir: Path) -> dict[str, float]:
     """``jupyter-book build`` strictly into ``_build/next``, the downloads added, then swapped into place."""
     from ..charts import write_vega_bundle
     from .export import finish
@@ -353,8 +362,7 @@ def build_book(layout: Layout, data_dir: Path, pdf_key: str) -> dict[str, float]
     seconds = {"book": time.perf_counter() - t}
     built = out / "_build" / "html"
     postprocess_html(built)
-    seconds.update(finish(layout.root, built, data_dir=data_dir, judged_dir=layout.judged, work=out,
-                          cache=layout.build, pdf_key=pdf_key))
+    seconds.update(finish(layout.root, built, data_dir=data_dir, judged_dir=layout.judged, cache=layout.build))
     old = layout.build / "html.old"
     if layout.html.exists():
         layout.html.rename(old)
@@ -384,19 +392,18 @@ def edition_pages(layout: Layout, year: int, published: list[str]) -> list[Job]:
     return jobs
 
 
-def plan(layout: Layout, year: int, index_year: int, latest: int, published: list[str],
-         manifest: Manifest | None = None, code: str | None = None, others: dict[int, list[str]] | None = None
-         ) -> list[Job]:
-    """The pages to execute: ``year``'s edition (and those of ``others``: year → published chapters), the landing
-    page, the cross-year chapter and the about page. Each job is marked skipped when ``manifest`` shows none of its
-    inputs changed."""
+def plan(layout: Layout, year: int, index_year: int, published: list[str], manifest: Manifest | None = None,
+         code: str | None = None, others: dict[int, list[str]] | None = None) -> list[Job]:
+    """The pages to execute: ``year``'s edition (and those of ``others``: year → published chapters), and the pages
+    that list every edition: the landing page (presenting ``index_year``'s edition too), the cross-year chapter,
+    the about page. Each job is marked skipped when ``manifest`` shows none of its inputs changed."""
     jobs = edition_pages(layout, year, published)
     for other, its_chapters in sorted((others or {}).items()):
         jobs += edition_pages(layout, other, its_chapters)
     book_judged = _relative(layout.judged, layout.book)
-    for name, y in ((INDEX, index_year), (CROSS_YEAR, latest), (ABOUT, latest)):
+    for name, params in ((INDEX, {"year": index_year}), (CROSS_YEAR, {}), (ABOUT, {})):
         jobs.append(Job(layout.template(name), layout.book / f"{name}.ipynb", layout.book / f".{name}.staging.ipynb",
-                        {"year": y, "judged_dir": book_judged}))
+                        {**params, "judged_dir": book_judged}))
     sha = Hasher()
     for job in jobs:
         job.source_sha = sha(job.source)
@@ -506,16 +513,14 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
     others = stale_editions(layout, year, years)
     for other in others:
         log(f"edition {other}: its judged file changed, its pages are executed again too")
-    jobs = plan(layout, year, index_year, max(years), _published(layout, year), manifest=manifest, code=env,
-                others=others)
+    jobs = plan(layout, year, index_year, _published(layout, year), manifest=manifest, code=env, others=others)
     todo = [j for j in jobs if not j.skipped]
     for job in jobs:
         job.cell_timeout = cell_timeout
         inside(job.target, layout.book)
         inside(job.staging, layout.book)
     for template in {j.source for j in todo}:
-        expected = {"year", "judged_dir"} | ({"chapter"} if template.stem == "chapter" else set())
-        check_notebook(template, expected)
+        check_notebook(template, TEMPLATE_PARAMETERS[template.stem])
     for job in todo:
         log(f"execute {rel(job.target, layout.root)}: {job.reason}")
     moved: list[tuple[Path, Path | None]] = []
@@ -555,7 +560,7 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
                 if is_placeholder(repository_of(layout.root)):
                     log("repository.url in _config.yml is still a placeholder: the book's links for reporting an "
                         "error lead nowhere until it names the real repository")
-                report.phases.update(build_book(layout, data, book_hash(layout.root, code)))
+                report.phases.update(build_book(layout, data))
                 report.book_built = True
                 manifest.book = book_hash(layout.root, code, data)  # build_book may have written _static
     except BaseException:

@@ -1,9 +1,9 @@
 """The book's navigation, written from what is published: ``_toc.yml``.
 
-The latest edition that checks a whole article comes first, then the other full editions, newest
-first, then the editions checked from excerpts; each edition is one entry whose chapters fold under it
-(a collapsible part of the sidebar). The cross-year chapter, the methods and the about page follow.
-A new year's edition appears without any change to this file by hand.
+The editions come newest first (whether they check a whole article or excerpts, as the landing page lists
+them); each edition is one entry, titled by its article and the year its figures describe, whose chapters
+fold under it (a collapsible part of the sidebar). The cross-year chapter, the methods and the about page
+follow. A new year's edition appears without any change to this file by hand.
 """
 
 from __future__ import annotations
@@ -39,28 +39,41 @@ def _meta(layout: Layout, year: int) -> tuple[bool, str]:
 
 
 def order(layout: Layout, years: list[int]) -> list[tuple[int, bool, str]]:
-    metas = [(y, *_meta(layout, y)) for y in years]
-    return sorted(metas, key=lambda m: (not m[1], -m[0]))
+    """The editions newest first: (year, whether it checks whole articles, title)."""
+    return [(y, *_meta(layout, y)) for y in sorted(years, reverse=True)]
 
 
 def _quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _pages(layout: Layout, year: int) -> list[tuple[str, str]]:
+    """An edition's pages after its overview, in order: (file, title)."""
+    titles = {c.page: c.title for c in chapters.chapters()}
+    return [(f"book/editions/{year}/{nb.stem}",
+             titles.get(nb.stem, chapters.FACTCHECK_TITLE if nb.stem.endswith("_factcheck") else nb.stem))
+            for nb in sorted((layout.editions / str(year)).glob("[0-9][0-9]_*.ipynb")) if nb.stem != "00_overview"]
+
+
+def edition_root(year: int) -> str:
+    return f"book/editions/{year}/00_overview"
+
+
 def text(layout: Layout) -> str:
     lines = [HEADER, "format: jb-book\n", "root: book/index\n", "parts:\n", "  - caption: 各年版本\n", "    chapters:\n"]
-    titles = {c.page: c.title for c in chapters.chapters()}
     for year, _full, label in order(layout, published_years(layout)):
-        folder = layout.editions / str(year)
-        lines.append(f"      - file: book/editions/{year}/00_overview\n        title: {_quote(label)}\n        sections:\n")
-        for nb in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
-            if nb.stem == "00_overview":
-                continue
-            title = titles.get(nb.stem, chapters.FACTCHECK_TITLE if nb.stem.endswith("_factcheck") else nb.stem)
-            lines.append(f"          - file: book/editions/{year}/{nb.stem}\n            title: {_quote(title)}\n")
+        lines.append(f"      - file: {edition_root(year)}\n        title: {_quote(label)}\n        sections:\n")
+        lines += [f"          - file: {page}\n            title: {_quote(title)}\n" for page, title in _pages(layout, year)]
     lines += ["  - caption: 跨年比较与方法\n", "    chapters:\n"]
     lines += [f"      - file: {page}\n" for page in PAGES_AFTER if (layout.root / f"{page}.md").is_file()
               or (layout.root / f"{page}.ipynb").is_file()]
+    return "".join(lines)
+
+
+def edition_text(layout: Layout, year: int) -> str:
+    """A toc of one edition alone, its overview first: what its PDF prints (:mod:`.export`)."""
+    lines = ["format: jb-book\n", f"root: {edition_root(year)}\n", "chapters:\n"]
+    lines += [f"  - file: {page}\n    title: {_quote(title)}\n" for page, title in _pages(layout, year)]
     return "".join(lines)
 
 
@@ -77,5 +90,5 @@ def write(layout: Layout) -> bool:
 
 def latest_full(layout: Layout, years: list[int]) -> int:
     """The edition the landing page presents: the latest that checks a whole article (else the latest)."""
-    ranked = order(layout, years)
-    return ranked[0][0] if ranked else max(years)
+    full = [y for y, is_full, _ in order(layout, years) if is_full]
+    return full[0] if full else max(years)
