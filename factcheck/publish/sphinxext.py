@@ -47,8 +47,29 @@ def is_placeholder(repository: str) -> bool:
     return not host or host in PLACEHOLDER_HOSTS or host.endswith(tuple("." + h for h in PLACEHOLDER_HOSTS))
 
 
+REPOSITORY_ENV = "FACTCHECK_REPOSITORY"
+"""Set by the publishing workflow to the repository it runs in (``github.server_url``/``github.repository``), so
+the published book names its real repository whatever ``repository.url`` still says."""
+
+
+def repository_override() -> str:
+    """The repository named by :data:`REPOSITORY_ENV` ("" when unset); anything but an https address refused."""
+    import os
+
+    from ..errors import InputError
+
+    value = os.environ.get(REPOSITORY_ENV, "")
+    if value and (not re.fullmatch(r"https://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~-]+)*/?", value)
+                  or is_placeholder(value)):
+        raise InputError(f"must be the repository's https address, not {value[:80]!r}", parameter=REPOSITORY_ENV)
+    return value
+
+
 def repository_of(root) -> str:
-    """``repository.url`` of the book's ``_config.yml`` in ``root`` ("" when absent or unreadable)."""
+    """The book's repository: :data:`REPOSITORY_ENV` when set, else ``repository.url`` of the book's
+    ``_config.yml`` in ``root`` ("" when absent or unreadable)."""
+    if repository_override():
+        return repository_override()
     import yaml
 
     try:
@@ -62,6 +83,8 @@ def repository_of(root) -> str:
 
 def _configure(app, config) -> None:
     theme = config.html_theme_options
+    if repository_override():
+        theme["repository_url"] = repository_override()
     repository = str(theme.get("repository_url") or "")
     config.factcheck_issues_url = issues_url(repository)
     if repository and not re.search(r"github|gitlab|bitbucket", repository):
