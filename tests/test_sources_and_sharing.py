@@ -189,3 +189,19 @@ def test_the_publishing_workflow_names_the_real_repository(tmp_path, monkeypatch
         monkeypatch.setenv("FACTCHECK_REPOSITORY", bad)
         with pytest.raises(InputError, match="parameter 'FACTCHECK_REPOSITORY'"):
             sphinxext.repository_of(tmp_path)
+
+
+def test_the_claimreview_addresses_are_the_published_ones(tmp_path):
+    """The pages hold a reserved address until the book is built; then the book's address (its GitHub Pages
+    address in CI) or, unknown, a reference relative to each page: never example.org, never .invalid."""
+    from factcheck.claimreview import PUBLISHED_AT
+
+    page = tmp_path / "book" / "editions" / "2022" / "08_factcheck.html"
+    page.parent.mkdir(parents=True)
+    body = f'<script type="application/ld+json">{{"url": "{PUBLISHED_AT}book/editions/2022/08_factcheck.html"}}</script>'
+    page.write_text(body, encoding="utf-8")
+    assert sphinxext.publish_addresses(tmp_path, "") == 1
+    assert '"url": "../../../book/editions/2022/08_factcheck.html"' in page.read_text(encoding="utf-8")
+    page.write_text(body, encoding="utf-8")
+    sphinxext.publish_addresses(tmp_path, "https://owner.github.io/repo")
+    assert '"url": "https://owner.github.io/repo/book/editions/2022/08_factcheck.html"' in page.read_text(encoding="utf-8")
