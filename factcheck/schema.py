@@ -96,6 +96,11 @@ class Table:
                 "scheme": "file"}
 
 
+NO_MARKUP = r"^[^<>]*$"
+"""A text that becomes a heading (a publisher, a title): Sphinx puts headings into the search index unescaped, so
+no < or > (refused by the schema with the field's description)."""
+
+
 def _text(name: str, description: str, required: bool = False, **constraints) -> Field:
     return Field(name, "string", description, required, constraints)
 
@@ -117,11 +122,12 @@ def _review() -> Field:
 TABLES = [
     Table("sources", "来源登记", "Every publication a figure comes from: who published it, and the copy it was read from.", [
         _text("source_id", "Short id used by the other tables", True, unique=True, pattern=ID),
-        _text("publisher", "The original publisher (statistics bureau, government, newspaper)", True),
+        _text("publisher", "The original publisher (statistics bureau, government, newspaper); no < or >", True,
+              pattern=NO_MARKUP),
         _text("origin", "The body the figures come from (e.g. 国家统计局, or 江门高新区(江海区) for the zone's own "
                         "figures, whoever prints them): a source is independent of an article only when both its "
                         "publisher and its origin differ", True),
-        _text("title", "Title of the publication", True),
+        _text("title", "Title of the publication; no < or >", True, pattern=NO_MARKUP),
         _text("published", "Publication date: YYYY, YYYY-MM or YYYY-MM-DD (empty if unknown)",
               pattern=r"^$|^\d{4}(-\d{2}(-\d{2})?)?$"),
         _text("url", "The original publisher's address (empty when not found)", pattern=r"^$|^https?://\S+$"),
@@ -141,7 +147,8 @@ TABLES = [
         _text("artefacts", "Transcription artefacts of the stored copy (doubled words, misread characters)"),
         _text("note", "Caveats"),
         _text("short_title", "How the book names a checked article in its navigation and headings, e.g. "
-                             "江门日报2023年初报道 (empty: the publisher and the publication date)"),
+                             "江门日报2023年初报道 (empty: the publisher and the publication date); no < or >",
+              pattern=NO_MARKUP),
         _text("placement", "Where in the publication a checked article appeared: page (版次), section or channel "
                            "(empty when not found)"),
         _text("asked", "Whether the publisher or the body the figures come from was asked about what the book "

@@ -50,6 +50,10 @@ from .register import unaccounted
 from .schema import BY_NAME, DRAFTED, TABLES, descriptor
 from .vocabulary import BY_CODE, CODES
 
+FORMULA_START = re.compile(r"[=+\-@\t]")
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+"""A cell a spreadsheet would run (=, +, -, @ or a tab first) unless it is a plain number: the data zip's tables
+are opened in Excel as they are, so such a text is refused (the verdict and chart tables are quoted instead)."""
 MAX_PROBLEMS = 100
 """The most problems of one kind listed at once (a wholly wrong file would print thousands)."""
 
@@ -94,6 +98,11 @@ def check_descriptor(package: Path) -> None:
         raise InputError("has no list of 'resources'", file=where(package))
     expected = {r["name"]: r for r in descriptor()["resources"]}
     resources = {r.get("name"): r for r in given["resources"] if isinstance(r, dict)}
+    extra = [str(n) for n in resources if n not in expected] + [""] * (len(given["resources"]) - len(resources))
+    if extra:
+        raise InputError(f"declares the resource {extra[0]!r}, which this program does not know; the package is "
+                         f"the tables {', '.join(expected)} (python -m factcheck schema writes the descriptor)",
+                         file=where(package))
     for name, want in expected.items():
         have = resources.get(name)
         if have is None:
@@ -175,10 +184,15 @@ def check_csv_text(path: Path, expected: list[str]) -> None:
                              f"(cells missing from '{expected[len(record)]}' on)", file=w, row=number,
                              column=expected[len(record)])
         for column, cell in zip(expected, record, strict=True):
+            if len(cell) > 1 and FORMULA_START.match(cell) and not PLAIN_NUMBER.fullmatch(cell) and (
+                    column != "formula" or cell[0] in "=@"):  # a formula may open with a minus sign
+                raise InputError(f"starts with {cell[0]!r}, which a spreadsheet runs as a formula when the data zip's "
+                                 "table is opened; begin the cell otherwise (a word, or a full-width sign)", file=w,
+                                 row=number, column=column)
             found = invisible(cell)
             if found:
-                raise InputError(f"holds the invisible character {describe_char(found[1])} at position {found[0] + 1}, "
-                                 "which makes the text read otherwise than it shows; delete it", file=w, row=number,
+                raise InputError(f"holds {found[2]} {describe_char(found[1])} at position {found[0] + 1}, which makes "
+                                 "the text read otherwise than it shows; delete or retype it", file=w, row=number,
                                  column=column)
 
 
@@ -381,8 +395,9 @@ def _date(text: str, w: str, row: int, column: str, today: date) -> date | None:
 def _check_quote(f: Figure, fail) -> None:
     """An input's value is one of the numbers its own quote prints, or says why not."""
     if f.derived:
-        if not f.note:
-            raise fail("note", "a derived value needs the note to say how it was worked out")
+        if not quote_prints(f.note, f.value, f.unit, f.decimals):
+            raise fail("note", f"a derived value needs the note to say how it was worked out, with the value "
+                               f"{f.value:g} itself (the cards print the note)")
         return
     if not f.quote:
         if not f.note:
