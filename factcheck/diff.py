@@ -23,6 +23,7 @@ import csv
 import datetime
 import io
 import json
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -341,13 +342,14 @@ def render_text(rows: list[Change], note: str) -> str:
     return f"{table}\n{note}\n"
 
 
-_MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]|~!@#:"} | {
+_MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]|~!@#:$"} | {
     "<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "})
 
 
 def md(text: str) -> str:
-    """Text from data as one Markdown table cell: no markup, no link or image, no HTML, no line break."""
-    return text.translate(_MARKDOWN_SPECIAL)
+    """Text from data as one Markdown table cell: no markup, no link or image (not even a bare www. address), no
+    math, no HTML, no line break."""
+    return re.sub(r"(?i)(www)\.", r"\1&#46;", text.translate(_MARKDOWN_SPECIAL))
 
 
 def render_markdown(rows: list[Change], note: str, rev: str) -> str:

@@ -71,6 +71,7 @@ class Used:
     interval: Interval | None = None
     whole: bool = False
     period_note: str = ""  # what the period means (which evaluation, 年末, a doubtful year)
+    derived: str = ""  # for a figure the source does not print but implies: how it was worked out
 
     @property
     def exact(self) -> bool:
@@ -288,7 +289,8 @@ class Judge:
                     independent=self.independent(claim.source_id, f.source_id), claim_id=f.claim_id,
                     claim_verdict=self._verdict_of_figure(f.claim_id),
                     interval=self.interval(f.value, f.decimals, f.qualifier, f.indicator),
-                    whole=self.ds.indicators[f.indicator].whole, period_note=f.period_note)
+                    whole=self.ds.indicators[f.indicator].whole, period_note=f.period_note,
+                    derived=f.note if f.derived else "")
 
     def _verdict_of_figure(self, claim_id: str) -> str:
         """The verdict of the article claim a figure comes from ('' for an outside input, or while that claim

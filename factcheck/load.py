@@ -11,6 +11,7 @@ notebook depends on and re-executes only the notebooks that read a changed file.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 from collections import defaultdict
@@ -48,13 +49,24 @@ surrogate and unassigned code points. Each makes a text read otherwise than it s
 override turns 第53位 into 第35位 on screen; a zero-width space splits 16.28 into two numbers)."""
 
 
-def invisible(text: str) -> tuple[int, str] | None:
-    """The offset and character of the first invisible or bidirectional control character of ``text``."""
+LOOKALIKE = ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
+"""CJK radicals, Kangxi radicals and compatibility ideographs: they show as ordinary characters (⼆⼗ as 二十,
+U+F9D1 as 六) but are other code points, so a number written with them escapes the scanner and a name
+written with them is another name."""
+
+
+def invisible(text: str) -> tuple[int, str, str] | None:
+    """The first character of ``text`` that reads otherwise than it shows: its offset, itself, and a phrase for
+    the message (an invisible or bidirectional control character, or a look-alike of a common character)."""
     import unicodedata
 
     for offset, ch in enumerate(text):
-        if ord(ch) > 0x7F and unicodedata.category(ch) in INVISIBLE:
-            return offset, ch
+        if ord(ch) <= 0x7F:
+            continue
+        if unicodedata.category(ch) in INVISIBLE:
+            return offset, ch, "the invisible character"
+        if any(lo <= ord(ch) <= hi for lo, hi in LOOKALIKE):
+            return offset, ch, f"a look-alike of {unicodedata.normalize('NFKC', ch)},"
     return None
 
 
@@ -74,10 +86,10 @@ def decode(data: bytes, path: Path) -> str:
                          file=where(path)) from None
     found = invisible(text)
     if found:
-        offset, ch = found
+        offset, ch, what = found
         line = text.count("\n", 0, offset) + 1
-        raise InputError(f"line {line} holds the invisible character {describe_char(ch)}, which makes the text "
-                         "read otherwise than it shows; delete it", file=where(path))
+        raise InputError(f"line {line} holds {what} {describe_char(ch)}, which makes the text read otherwise than "
+                         "it shows; delete or retype it", file=where(path))
     return text
 
 
@@ -91,9 +103,25 @@ def read_text(path: Path, *, root: Path | None = None, what: str = "file") -> st
 
 
 def normal_key(text: str) -> str:
+    """One spelling of a name: NFKC (full-width brackets and digits as ASCII), simplified characters (江門 and
+    江門高新區 are 江门 and 江门高新区: a traditional spelling must not make a same-origin source independent),
+    spaces trimmed and collapsed."""
     import unicodedata
 
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+    return " ".join(_simplified(unicodedata.normalize("NFKC", text)).split())
+
+
+def _simplified(text: str) -> str:
+    if text.isascii():
+        return text
+    from opencc import OpenCC
+
+    return _converter(OpenCC).convert(text)
+
+
+@functools.cache
+def _converter(opencc):
+    return opencc("t2s")
 
 
 # ---- records ------------------------------------------------------------------------------------
@@ -132,6 +160,8 @@ class Indicator:
     headline: bool
     description: str
     review: str = ""  # "draft" until a person has checked the row
+    measure: str = ""  # stock, flow or empty
+    basis: str = ""  # actual, planned or empty
 
 
 @dataclass(frozen=True)
@@ -438,7 +468,7 @@ def load(data_dir: str | Path) -> Dataset:
         indicators[c.key("indicator")] = Indicator(
             c.key("indicator"), c.text("name_zh"), c.text("unit"), c.boolean("whole"),
             -math.inf if lo is None else lo, math.inf if hi is None else hi, c.text("chapter"),
-            c.boolean("headline"), c.text("description"), c.text("review"))
+            c.boolean("headline"), c.text("description"), c.text("review"), c.text("measure"), c.text("basis"))
     inputs = []
     for c in cells("inputs"):
         value, period = c.number("value"), c.integer("period")

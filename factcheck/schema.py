@@ -31,6 +31,11 @@ CLAIM_KINDS = ["statistic", "name", "ordinal", "award", "date"]
 """What a number printed in an article is. Only a ``statistic`` is checked; the others are kept in the
 register with their kind and get no verdict (see :mod:`factcheck.vocabulary`)."""
 CHECKS = ["stated", "formula", "target"]
+MEASURES = ["stock", "flow"]
+BASES = ["actual", "planned"]
+"""What an indicator counts, so that a series never joins figures of another definition: a level at a date or an
+amount over a period; what happened or what is planned. The words that give each away are in
+:data:`factcheck.validate.DEFINITION_WORDS`."""
 COPY_KINDS = ["", "mirror", "repost", "encyclopedia", "translation", "machine"]
 TEXT_SCOPES = ["", "full", "excerpts"]
 SEARCH_RESULTS = ["nothing", "unpublished", "near-miss"]
@@ -91,6 +96,11 @@ class Table:
                 "scheme": "file"}
 
 
+NO_MARKUP = r"^[^<>]*$"
+"""A text that becomes a heading (a publisher, a title): Sphinx puts headings into the search index unescaped, so
+no < or > (refused by the schema with the field's description)."""
+
+
 def _text(name: str, description: str, required: bool = False, **constraints) -> Field:
     return Field(name, "string", description, required, constraints)
 
@@ -112,11 +122,12 @@ def _review() -> Field:
 TABLES = [
     Table("sources", "来源登记", "Every publication a figure comes from: who published it, and the copy it was read from.", [
         _text("source_id", "Short id used by the other tables", True, unique=True, pattern=ID),
-        _text("publisher", "The original publisher (statistics bureau, government, newspaper)", True),
+        _text("publisher", "The original publisher (statistics bureau, government, newspaper); no < or >", True,
+              pattern=NO_MARKUP),
         _text("origin", "The body the figures come from (e.g. 国家统计局, or 江门高新区(江海区) for the zone's own "
                         "figures, whoever prints them): a source is independent of an article only when both its "
                         "publisher and its origin differ", True),
-        _text("title", "Title of the publication", True),
+        _text("title", "Title of the publication; no < or >", True, pattern=NO_MARKUP),
         _text("published", "Publication date: YYYY, YYYY-MM or YYYY-MM-DD (empty if unknown)",
               pattern=r"^$|^\d{4}(-\d{2}(-\d{2})?)?$"),
         _text("url", "The original publisher's address (empty when not found)", pattern=r"^$|^https?://\S+$"),
@@ -136,7 +147,8 @@ TABLES = [
         _text("artefacts", "Transcription artefacts of the stored copy (doubled words, misread characters)"),
         _text("note", "Caveats"),
         _text("short_title", "How the book names a checked article in its navigation and headings, e.g. "
-                             "江门日报2023年初报道 (empty: the publisher and the publication date)"),
+                             "江门日报2023年初报道 (empty: the publisher and the publication date); no < or >",
+              pattern=NO_MARKUP),
         _text("placement", "Where in the publication a checked article appeared: page (版次), section or channel "
                            "(empty when not found)"),
         _text("asked", "Whether the publisher or the body the figures come from was asked about what the book "
@@ -152,6 +164,10 @@ TABLES = [
         _text("chapter", "Chapter that shows it (empty: none); see book/chapters.yml", pattern=r"^$|^[a-z][a-z0-9_]*$"),
         Field("headline", "boolean", "Shown in the chapter's table of headline figures", True),
         _text("description", "Definition and caveats"),
+        _text("measure", "stock (a level at a date: 拥有, 累计, 年末) or flow (over a period: 新增, 全年, 当年); empty "
+                         "when neither applies (a share, a rank)", enum=["", *MEASURES]),
+        _text("basis", "actual (落地, 完成, 实现) or planned (计划, 签约, 意向, 目标); empty when the figures are actual "
+                       "by nature", enum=["", *BASES]),
         _review(),
     ], ["indicator"]),
     Table("inputs", "外部输入数据", "Figures from outside the checked articles, one per row (tidy, long). The "

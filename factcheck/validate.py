@@ -50,6 +50,10 @@ from .register import unaccounted
 from .schema import BY_NAME, DRAFTED, TABLES, descriptor
 from .vocabulary import BY_CODE, CODES
 
+FORMULA_START = re.compile(r"[=+\-@\t]")
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+"""A cell a spreadsheet would run (=, +, -, @ or a tab first) unless it is a plain number: the data zip's tables
+are opened in Excel as they are, so such a text is refused (the verdict and chart tables are quoted instead)."""
 MAX_PROBLEMS = 100
 """The most problems of one kind listed at once (a wholly wrong file would print thousands)."""
 
@@ -94,6 +98,11 @@ def check_descriptor(package: Path) -> None:
         raise InputError("has no list of 'resources'", file=where(package))
     expected = {r["name"]: r for r in descriptor()["resources"]}
     resources = {r.get("name"): r for r in given["resources"] if isinstance(r, dict)}
+    extra = [str(n) for n in resources if n not in expected] + [""] * (len(given["resources"]) - len(resources))
+    if extra:
+        raise InputError(f"declares the resource {extra[0]!r}, which this program does not know; the package is "
+                         f"the tables {', '.join(expected)} (python -m factcheck schema writes the descriptor)",
+                         file=where(package))
     for name, want in expected.items():
         have = resources.get(name)
         if have is None:
@@ -175,10 +184,15 @@ def check_csv_text(path: Path, expected: list[str]) -> None:
                              f"(cells missing from '{expected[len(record)]}' on)", file=w, row=number,
                              column=expected[len(record)])
         for column, cell in zip(expected, record, strict=True):
+            if len(cell) > 1 and FORMULA_START.match(cell) and not PLAIN_NUMBER.fullmatch(cell) and (
+                    column != "formula" or cell[0] in "=@"):  # a formula may open with a minus sign
+                raise InputError(f"starts with {cell[0]!r}, which a spreadsheet runs as a formula when the data zip's "
+                                 "table is opened; begin the cell otherwise (a word, or a full-width sign)", file=w,
+                                 row=number, column=column)
             found = invisible(cell)
             if found:
-                raise InputError(f"holds the invisible character {describe_char(found[1])} at position {found[0] + 1}, "
-                                 "which makes the text read otherwise than it shows; delete it", file=w, row=number,
+                raise InputError(f"holds {found[2]} {describe_char(found[1])} at position {found[0] + 1}, which makes "
+                                 "the text read otherwise than it shows; delete or retype it", file=w, row=number,
                                  column=column)
 
 
@@ -329,6 +343,7 @@ def _check_input(ds: Dataset, f: Figure) -> None:
     if f.source_id not in ds.sources:
         raise fail("source_id", f"unknown source '{f.source_id}' (not in sources.csv)" + row_to_add("sources", f.source_id))
     _check_figure(ds, f.indicator, f.unit, f.value, f.qualifier, fail)
+    _check_definition(ds, f.indicator, f.quote, fail)
     text = ds.articles[f.source_id] if f.source_id in ds.articles else None
     if text is not None and f.quote and f.quote not in text:
         raise fail("quote", f"quote is not found verbatim in source '{f.source_id}'")
@@ -380,8 +395,9 @@ def _date(text: str, w: str, row: int, column: str, today: date) -> date | None:
 def _check_quote(f: Figure, fail) -> None:
     """An input's value is one of the numbers its own quote prints, or says why not."""
     if f.derived:
-        if not f.note:
-            raise fail("note", "a derived value needs the note to say how it was worked out")
+        if not quote_prints(f.note, f.value, f.unit, f.decimals):
+            raise fail("note", f"a derived value needs the note to say how it was worked out, with the value "
+                               f"{f.value:g} itself (the cards print the note)")
         return
     if not f.quote:
         if not f.note:
@@ -406,6 +422,34 @@ def row_to_add(table: str, key: str, unit: str = "") -> str:
         return ""
     cells = [key if i == 0 else (unit if f.name == "unit" and unit else f"<{f.name}>") for i, f in enumerate(spec.fields)]
     return f"; add its row: {','.join(cells)}"
+
+
+DEFINITION_WORDS = {
+    "stock": ("累计", "总量", "拥有", "共有", "存量", "年末", "总数"),
+    "flow": ("新增", "全年", "当年", "同比", "新培育", "新引进"),
+    "actual": ("落地", "完成", "实现", "实际", "到位", "建成", "投产"),
+    "planned": ("计划", "拟", "签约", "意向", "目标", "力争", "争取"),
+}
+"""The words that give away what a figure counts (see :data:`factcheck.schema.MEASURES` and ``BASES``)."""
+OPPOSITE = {"stock": "flow", "flow": "stock", "actual": "planned", "planned": "actual"}
+DEFINITION_ZH = {"stock": "某一时点的存量", "flow": "一段时间内的流量", "actual": "实际落地的数字", "planned": "计划或签约的数字"}
+
+
+def _check_definition(ds: Dataset, indicator: str, quote: str, fail) -> None:
+    """A figure whose own words say it counts something else than its indicator is refused: joining the
+    indicator's series, it would be compared with figures of another definition (落地 555亿元 with 计划 900亿元)."""
+    ind = ds.indicators.get(indicator)
+    if ind is None:
+        return
+    for column, declared in (("measure", ind.measure), ("basis", ind.basis)):
+        if not declared:
+            continue
+        other = OPPOSITE[declared]
+        said = [w for w in DEFINITION_WORDS[other] if w in quote]
+        if said and not any(w in quote for w in DEFINITION_WORDS[declared]):
+            raise fail("indicator", f"the quote says {said[0]} ({DEFINITION_ZH[other]}), but indicator '{indicator}' "
+                                    f"counts {DEFINITION_ZH[declared]} ({column} {declared} in indicators.csv); give "
+                                    f"the figure an indicator of its own definition ({column} {other})")
 
 
 def _check_figure(ds: Dataset, indicator: str, unit: str, value: float, qualifier: str, fail) -> None:
@@ -476,6 +520,8 @@ def _check_claim(ds: Dataset, c: Claim, w: str) -> None:
     if c.period is None:
         raise fail("period", "is empty, but a statistic needs the year it describes")
     _check_figure(ds, c.indicator, c.unit, c.value, c.qualifier, fail)
+    if c.check != "target":  # a plan is compared with the actual series of its indicator by design
+        _check_definition(ds, c.indicator, c.quote, fail)
     printed = figure_value(c.figure, c.unit)
     if printed is None:
         raise fail("figure", f"figure '{c.figure}' prints no number; a statistic's figure must (or give the "

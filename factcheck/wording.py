@@ -502,7 +502,8 @@ def _used_text(u: Mapping, sources: Mapping[str, dict], j: Mapping) -> str:
     independent = "独立来源" if u["independent"] else "与文章同出一源"
     stand = "，用作相邻年份的代替" if u.get("stand_in") else ""
     note = f"所指时期：{typeset(u['period_note'])}。" if u.get("period_note") else ""
-    return f"{value}：{u['what']}，来自{who}（{independent}{stand}）。{note}"
+    derived = f"来源没有印出这个数字，它是推算的：{typeset(u['derived'])}。" if u.get("derived") else ""
+    return f"{value}：{u['what']}，来自{who}（{independent}{stand}）。{note}{derived}"
 
 
 def _searched_text(s: Mapping, sources: Mapping[str, dict]) -> str:

@@ -83,6 +83,7 @@ def _book_layout(tmp_path: Path):
 
     root = tmp_path / "repo"
     shutil.copytree(REPO / "book", root / "book")
+    shutil.copy2(REPO / "_config.yml", root / "_config.yml")
     return Layout(root)
 
 
@@ -229,3 +230,32 @@ def test_a_bad_cell_timeout_is_one_line(tmp_path, capfd, monkeypatch, value):
     assert cli.main(["build", "--year", "2022", "--data", str(REPO / "data")]) == 2
     err = capfd.readouterr().err
     assert err.startswith("error: parameter 'FACTCHECK_CELL_TIMEOUT':") and len(err.splitlines()) == 1, err
+
+
+def test_a_traditional_spelling_is_the_same_origin(make_package, judge, tmp_path):
+    """江门高新區(江海區) is 江门高新区(江海区): a traditional spelling must not make the zone's own figure independent."""
+    article = {"source_id": "art", "origin": "江门高新区(江海区)"}
+    zone = {"source_id": "zone", "publisher": "区政府", "origin": "江門高新區(江海區)", "title": "工作报告",
+            "tier": "1", "covers": "c", "accessed": "2026-11-25"}
+    root = make_package(tmp_path, sources=[article, zone], claims=[
+        {"claim_id": "2022-i", "indicator": "rd_intensity", "value": "5.39", "quote": "占GDP比例达5.39%",
+         "formula": "rd / gdp * 100", "bindings": "rd=rd_expenditure@江门高新区@2022; gdp=gdp@江海区@2022"}],
+        inputs=[{"indicator": "gdp", "geography": "江海區", "value": "302.1"},
+                {"indicator": "rd_expenditure", "value": "16.28", "source_id": "zone"}])
+    assert judge(root, "2022-i")["verdict"] == "consistent"
+
+
+def test_the_search_index_holds_no_markup(tmp_path):
+    from factcheck.publish.pages import escape_search_index
+
+    (tmp_path / "searchindex.js").write_text('Search.setIndex({"titles":["<img src=x onerror=alert(2)>"]})',
+                                             encoding="utf-8")
+    escape_search_index(tmp_path)
+    assert "<img" not in (tmp_path / "searchindex.js").read_text(encoding="utf-8")
+
+
+def test_the_diff_summary_links_nothing():
+    from factcheck.diff import md
+
+    cell = md("见 www.evil.example 与 $x$、[点击](http://a.b) <b>粗</b>")
+    assert "www." not in cell and "\\$x\\$" in cell and "<b>" not in cell and "\\](" in cell

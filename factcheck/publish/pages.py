@@ -67,8 +67,20 @@ THEME_WORDS = (
 COPYRIGHT = re.compile(r"©\s*Copyright\s+([^<]*?)\.?\s*(?=<br/>|</p>)")
 
 
+def escape_search_index(html_dir: Path) -> None:
+    """Sphinx keeps headings unescaped in ``searchindex.js`` and its search page writes them into ``innerHTML``:
+    a title from data holding markup would run there. The data refuse < and > in titles; this escapes them too."""
+    index = html_dir / "searchindex.js"
+    if index.is_file():
+        text = index.read_text(encoding="utf-8")
+        escaped = text.replace("<", "&lt;").replace(">", "&gt;")
+        if escaped != text:
+            index.write_text(escaped, encoding="utf-8")
+
+
 def postprocess_html(html_dir: Path) -> None:
     """Apply the adjustments of the module docstring to every page under ``html_dir``."""
+    escape_search_index(html_dir)
     for page in html_dir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         cleaned = SEARCH_FIELD_LABEL.sub(r"\1", THEBE_SCRIPT.sub("", text))

@@ -38,6 +38,7 @@ from ..edition import edition_title
 from ..errors import BuildError, InputError, cannot_write, environment_cause
 from ..params import PARAMETERS, check_data_dir, check_year, cores, seconds_from_env
 from . import kernels, toc
+from .audit import audit_site
 from .guard import guarded, stop_orphans
 from .layout import ABOUT, CROSS_YEAR, INDEX, Layout
 from .manifest import Hasher, Manifest, book_hash, code_hash, env_hash, rel, sha_file
@@ -363,6 +364,7 @@ def build_book(layout: Layout, data_dir: Path) -> dict[str, float]:
     built = out / "_build" / "html"
     postprocess_html(built)
     seconds.update(finish(layout.root, built, data_dir=data_dir, judged_dir=layout.judged, cache=layout.build))
+    audit_site(built)  # the last look before the site replaces the last good one
     old = layout.build / "html.old"
     if layout.html.exists():
         layout.html.rename(old)
@@ -494,6 +496,7 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
     start = time.perf_counter()
     year, data = check_year(year), check_data_dir(data_dir)
     cell_timeout = seconds_from_env("FACTCHECK_CELL_TIMEOUT", CELL_TIMEOUT)
+    repository = repository_of(layout.root)  # checked now: FACTCHECK_REPOSITORY is a parameter too
     recover(layout)
     layout.check_book()  # before anything is read or published
     manifest = Manifest(layout.manifest) if force else Manifest.read(layout.manifest)
@@ -550,19 +553,19 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
         report.skipped = [rel(j.target, layout.root) for j in jobs if j.skipped]
         report.reasons = {rel(j.target, layout.root): j.reason for j in todo}
         if book:
-            key = book_hash(layout.root, code, data)
+            key = book_hash(layout.root, code, data, repository)
             if not (layout.html / "index.html").is_file():
                 report.book_reason = "no book in _build/html"
             elif manifest.book != key:
                 report.book_reason = "its sources changed"
             if report.book_reason:
                 log(f"build the book: {report.book_reason}")
-                if is_placeholder(repository_of(layout.root)):
+                if is_placeholder(repository):
                     log("repository.url in _config.yml is still a placeholder: the book's links for reporting an "
                         "error lead nowhere until it names the real repository")
                 report.phases.update(build_book(layout, data))
                 report.book_built = True
-                manifest.book = book_hash(layout.root, code, data)  # build_book may have written _static
+                manifest.book = book_hash(layout.root, code, data, repository)  # build_book may have written _static
     except BaseException:
         for final, previous in reversed(moved):
             restore(final, previous)

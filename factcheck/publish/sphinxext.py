@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from docutils import nodes
@@ -47,8 +48,29 @@ def is_placeholder(repository: str) -> bool:
     return not host or host in PLACEHOLDER_HOSTS or host.endswith(tuple("." + h for h in PLACEHOLDER_HOSTS))
 
 
+REPOSITORY_ENV = "FACTCHECK_REPOSITORY"
+"""Set by the publishing workflow to the repository it runs in (``github.server_url``/``github.repository``), so
+the published book names its real repository whatever ``repository.url`` still says."""
+
+
+def repository_override() -> str:
+    """The repository named by :data:`REPOSITORY_ENV` ("" when unset); anything but an https address refused."""
+    import os
+
+    from ..errors import InputError
+
+    value = os.environ.get(REPOSITORY_ENV, "")
+    if value and (not re.fullmatch(r"https://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~-]+)*/?", value)
+                  or is_placeholder(value)):
+        raise InputError(f"must be the repository's https address, not {value[:80]!r}", parameter=REPOSITORY_ENV)
+    return value
+
+
 def repository_of(root) -> str:
-    """``repository.url`` of the book's ``_config.yml`` in ``root`` ("" when absent or unreadable)."""
+    """The book's repository: :data:`REPOSITORY_ENV` when set, else ``repository.url`` of the book's
+    ``_config.yml`` in ``root`` ("" when absent or unreadable)."""
+    if repository_override():
+        return repository_override()
     import yaml
 
     try:
@@ -62,8 +84,10 @@ def repository_of(root) -> str:
 
 def _configure(app, config) -> None:
     theme = config.html_theme_options
+    if repository_override():
+        theme["repository_url"] = repository_override()
     repository = str(theme.get("repository_url") or "")
-    config.factcheck_issues_url = issues_url(repository)
+    config.factcheck_issues_url = "" if is_placeholder(repository) else issues_url(repository)
     if repository and not re.search(r"github|gitlab|bitbucket", repository):
         # sphinx-book-theme refuses a repository on any other host unless told how to build its (here unused)
         # edit and source buttons' addresses
@@ -72,12 +96,18 @@ def _configure(app, config) -> None:
         config.html_baseurl = pages_url(repository)
     footer = theme.get("extra_footer")
     if isinstance(footer, str):
-        theme["extra_footer"] = footer.replace("{issues}", html.escape(config.factcheck_issues_url, quote=True))
+        if config.factcheck_issues_url:
+            footer = footer.replace("{issues}", html.escape(config.factcheck_issues_url, quote=True))
+        else:  # no address yet: the words stay, with no link leading nowhere
+            footer = re.sub(r'<a href="\{issues\}">(.*?)</a>', r"\1（仓库地址尚未设置）", footer)
+        theme["extra_footer"] = footer
 
 
 def report_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     """``{report}`文字```: a link to the repository's Issues, where readers report an error."""
     url = inliner.document.settings.env.config.factcheck_issues_url
+    if not url:  # the repository's address is not set yet: no link that leads nowhere
+        return [nodes.inline(rawtext, f"{text}（仓库地址尚未设置）", classes=["report-error"])], []
     return [nodes.reference(rawtext, text, refuri=url, classes=["report-error"])], []
 
 
@@ -187,9 +217,41 @@ def _page_context(app, pagename: str, templatename: str, context: dict, doctree)
         page_url=f"{base}{target}" if base else "", image_url=image, home=home)
 
 
+def publish_addresses(outdir: Path, base: str) -> int:
+    """Put the book's address where the pages (the ClaimReview JSON-LD) hold :data:`~factcheck.claimreview.
+    PUBLISHED_AT`: ``base`` when the book's address is known, else the way from each page to the book's root (a
+    relative reference). Returns how many pages changed."""
+    from ..claimreview import PUBLISHED_AT
+
+    changed = 0
+    for page in sorted(outdir.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if PUBLISHED_AT not in text:
+            continue
+        root = base.rstrip("/") + "/" if base else "../" * (len(page.relative_to(outdir).parts) - 1) or "./"
+        page.write_text(text.replace(PUBLISHED_AT, root), encoding="utf-8")
+        changed += 1
+    return changed
+
+
+def _build_finished(app, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        publish_addresses(Path(app.outdir), app.config.html_baseurl or "")
+
+
+def _no_file_insertion(app) -> None:
+    """No page may pull a file of the machine into the book: ``include``, ``literalinclude``, ``raw :file:`` and
+    ``csv-table :file:`` are refused (a warning, which the strict build turns into a failure), and so is the raw
+    directive. The Markdown pages are checked before the build too (:mod:`factcheck.publish.audit`)."""
+    app.env.settings["file_insertion_enabled"] = False
+    app.env.settings["raw_enabled"] = False
+
+
 def setup(app):
     app.add_config_value("factcheck_issues_url", "", "env")
+    app.connect("builder-inited", _no_file_insertion)
     app.connect("config-inited", _configure)
+    app.connect("build-finished", _build_finished)
     app.add_role("report", report_role)
     app.connect("html-page-context", _page_context)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -175,7 +175,9 @@ def _grow_over_limit(path: Path) -> dict[str, str]:
 
 def _edit_descriptor(path: Path, spec: dict) -> None:
     package = json.loads(path.read_text(encoding="utf-8"))
-    if "drop_resource" in spec:
+    if "append_resource" in spec:
+        package["resources"].append(spec["append_resource"])
+    elif "drop_resource" in spec:
         package["resources"] = [r for r in package["resources"] if r["name"] != spec["drop_resource"]]
     elif "resource" not in spec:
         package.update(spec["set"])
