@@ -139,7 +139,8 @@ def test_downloads_are_linked(html):
         if attr == "href" and not parts.scheme and parts.path:
             linked.add((page.parent / unquote(parts.path)).resolve())
     downloads = sorted((html / "_downloads").glob("*"))
-    assert {p.name for p in downloads} >= {"jiangmen-factcheck-data.zip", "book.pdf"}
+    years = sorted(p.name for p in (html / "book" / "editions").iterdir() if p.is_dir())
+    assert {p.name for p in downloads} >= {"jiangmen-factcheck-data.zip", *(f"jiangmen-factcheck-{y}.pdf" for y in years)}
     assert any(p.name.startswith("verdicts-") for p in downloads)
     charts = sorted((html / "_static" / "charts").glob("*"))
     assert charts, "no chart files"

@@ -33,9 +33,9 @@ def test_build_succeeds_without_network(tmp_path_factory):
     executed = sorted(p.stem for p in (root / "book" / "editions" / YEAR).glob("*.ipynb"))
     assert len(executed) == len(published) + 2
     assert sorted(p.stem for p in (html / "book" / "editions" / YEAR).glob("*.html")) == executed
-    # and what the export step adds, the PDF (printed by Chromium offline) included
+    # and what the export step adds, the editions' PDFs (printed by Chromium offline) included
     downloads = html / "_downloads"
-    for name in (f"verdicts-{YEAR}.csv", "jiangmen-factcheck-data.zip", "book.pdf"):
+    for name in (f"verdicts-{YEAR}.csv", "jiangmen-factcheck-data.zip", f"jiangmen-factcheck-{YEAR}.pdf"):
         assert (downloads / name).is_file() and (downloads / name).stat().st_size > 1000, name
     assert list((html / "_static" / "charts").glob("*.svg")), "no chart was drawn"
     assert not (root / "book" / "editions" / YEAR / "verdicts.csv").exists()  # the pages write nothing beside them

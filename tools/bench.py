@@ -5,14 +5,17 @@ a. judging: validating the data package, judging one edition (diagnoses included
 b. the notebook execution phase of a cold build against its floor: papermill executing as many notebooks
    that only import the same packages, on the same kernel and the same number of workers;
 c. the cold build (``python -m factcheck build`` in a fresh copy) against Jupyter Book's own execution of
-   the same pages (``execute_notebooks: force``), like for like: ours without the exports, which Jupyter
-   Book does not make; the exports (chart files, verdict tables, data zip, PDF) timed apart;
+   the same pages (``execute_notebooks: force``): whole, with every export (chart files, verdict tables, data
+   zip, the editions' PDFs), and like for like, without the exports, which Jupyter Book does not make;
+c2. adding an edition, against the cold build: in a copy of the built book, an article of a new year is stored
+   and its source named (not timed), then ``python -m factcheck draft --write`` proposes its rows and
+   ``python -m factcheck build`` builds its edition (timed, together);
 d. a rebuild after a change to ``book/methods.md``: the book is rebuilt, the data zip and the chart SVGs come
    from the cache, the PDF is printed again (its input changed);
 e. the no-op ``make book``, and one data change (a note of ``inputs.csv``, which no page shows);
 f. nbval on the published pages with pytest-xdist;
 g. peak memory of each process tree (sampled every 50 ms): the execution alone (``build --no-book``: the
-   judged stage and the pages) against Jupyter Book's whole build, and the whole build with its PDF.
+   judged stage and the pages) against Jupyter Book's whole build, and the whole build with its PDFs.
 
 Every build runs in a fresh copy of the repository (no ``_build``), its kernels importing the copy's
 package. Medians of ``--runs`` runs; the two cold builds alternate. Prints a table and writes
@@ -201,11 +204,11 @@ def prepare_jupyter_book(copy: Path, year: int) -> None:
     ds = validate(copy / "data")
     write_all(ds, layout.judged)
     published = Edition.read(layout.judged, year).published_chapters()
-    for job in plan(layout, year, year, max(ds.years), published):
+    for job in plan(layout, year, year, published):
         job.target.parent.mkdir(parents=True, exist_ok=True)
         papermill.execute_notebook(str(job.source), str(job.target), parameters=job.parameters, prepare_only=True,
                                    kernel_name="python3", progress_bar=False)
-        tidy(job.target, year=year, title=chapters.get(job.parameters["chapter"]).title
+        tidy(job.target, year=job.parameters.get("year"), title=chapters.get(job.parameters["chapter"]).title
              if "chapter" in job.parameters else "")
         nb = nbformat.read(job.target, as_version=4)
         for cell in nb.cells:
@@ -228,6 +231,38 @@ def jupyter_book_force(copy: Path) -> Run:
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     return measure([str(jupyter_book), "build", str(copy), "--path-output", str(copy / "_build" / "jb"), "-W", "-n",
                     "--keep-going"], copy, environment(copy))
+
+
+# ---- c2. a new edition ---------------------------------------------------------------------------
+NEW_YEAR = 2025
+NEW_SOURCE = "bench-2026"
+NEW_ARTICLE = "示例日报2026年报道:江门高新区2025年国家高新技术企业超750家,专利授权量3500件,同比增长10.00%。\n"
+
+
+def store_article(copy: Path) -> None:
+    """What an analyst does before the loop: the article's text in data/articles, its row in sources.csv."""
+    (copy / "data" / "articles" / f"{NEW_SOURCE}.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    path = copy / "data" / "sources.csv"
+    header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    row = {"source_id": NEW_SOURCE, "publisher": "示例日报", "origin": "示例日报", "title": "测试用报道",
+           "published": "2026-02-01", "url": "https://example.org/2026", "tier": "1", "covers": "2025年测试数据",
+           "accessed": "2026-02-02", "text_file": f"articles/{NEW_SOURCE}.txt", "text_scope": "full"}
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([row.get(h, "") for h in header])
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(out.getvalue())
+
+
+def add_edition(built: Path, jobs: int) -> Run:
+    """``draft --write`` and ``build`` of the new edition in ``built`` (its article stored first, not timed): one
+    run, the two commands' seconds added, the higher peak."""
+    store_article(built)
+    env = environment(built)
+    draft = measure([sys.executable, "-m", "factcheck", "draft", "--write", "--source", NEW_SOURCE], built, env)
+    build = measure([sys.executable, "-m", "factcheck", "build", "--year", str(NEW_YEAR), "--jobs", str(jobs)], built,
+                    env)
+    return Run(draft.seconds + build.seconds, max(draft.peak_mb, build.peak_mb), 0, draft.output + build.output,
+               draft.cpu + build.cpu)
 
 
 # ---- d, e. rebuilds ------------------------------------------------------------------------------
@@ -290,6 +325,10 @@ def main(argv: list[str] | None = None) -> int:
                 note(name, fn(*fn_args))
             cold = results["cold: ours (factcheck build)"][-1]
             n = cold.executed
+            added = tmp / f"added-{i}"
+            shutil.copytree(ours, added, symlinks=True)
+            note("a new edition: draft and build", add_edition(added, args.jobs))
+            shutil.rmtree(added, ignore_errors=True)
             pages = fresh_copy(tmp, f"pages-{i}")
             note("cold: ours, judge and execute only (build --no-book)", measure(
                 [sys.executable, "-m", "factcheck", "build", "--year", str(args.year), "--jobs", str(args.jobs),
@@ -324,6 +363,10 @@ def main(argv: list[str] | None = None) -> int:
         "cold_ours_s": med(ours_name), "cold_ours_without_exports_s": statistics.median(like),
         "cold_jupyter_book_s": med(jb_name),
         "cold_ratio_like_for_like": statistics.median(like) / med(jb_name),
+        "cold_ratio_with_exports": med(ours_name) / med(jb_name),
+        "add_edition_s": med("a new edition: draft and build"),
+        "add_edition_over_cold": med("a new edition: draft and build") / med(ours_name),
+        "add_edition_executed": statistics.median(r.executed for r in results["a new edition: draft and build"]),
         "cold_ratio_per_run": per_run,
         "phases_s": {k: phase(ours_name, k) for k in ("judge", "execute", "book", *EXPORTS)},
         "execute_s": phase(ours_name, "execute"), "floor_execute_s": phase("execution floor: papermill, imports only",
@@ -343,16 +386,21 @@ def main(argv: list[str] | None = None) -> int:
     print("  judging: " + ", ".join(f"{k} {v:.0f} ms" for k, v in summary["judging_ms"].items()))
     print(f"  execution phase {summary['execute_s']:.2f} s vs floor {summary['floor_execute_s']:.2f} s: "
           f"{summary['execute_over_floor']:.2f}x")
+    print(f"  cold build with every export {summary['cold_ours_s']:.2f} s vs Jupyter Book "
+          f"{summary['cold_jupyter_book_s']:.2f} s: {summary['cold_ratio_with_exports']:.2f}x")
     print(f"  cold build without exports {summary['cold_ours_without_exports_s']:.2f} s vs Jupyter Book "
           f"{summary['cold_jupyter_book_s']:.2f} s: {summary['cold_ratio_like_for_like']:.2f}x "
           f"(per run {' '.join(f'{r:.2f}' for r in per_run)})")
+    print(f"  a new edition (draft and build) {summary['add_edition_s']:.2f} s vs the cold build "
+          f"{summary['cold_ours_s']:.2f} s: {summary['add_edition_over_cold']:.2f}x "
+          f"({summary['add_edition_executed']:.0f} pages executed)")
     print("  cold build phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in summary["phases_s"].items()))
     print("  after book/methods.md changed: " + ", ".join(
         f"{k} {v:.1f} s" for k, v in summary["rebuild_after_methods_change_phases_s"].items()))
     print(f"  pages re-executed after an inputs.csv note changed: {summary['executed_after_note_change']:.0f}")
     print(f"  peak memory: execution (build --no-book) {summary['peak_mb']['cold: ours, judge and execute only (build --no-book)']:.0f} MB"
           f" vs Jupyter Book {summary['peak_mb'][jb_name]:.0f} MB; our whole build {summary['peak_mb'][ours_name]:.0f} MB"
-          " (Chromium printing the PDF)")
+          " (with the editions' PDFs)")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")

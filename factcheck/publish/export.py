@@ -64,8 +64,9 @@ its own copy of much the same memory): about half the memory, the same PDF."""
 
 FIGURE = re.compile(r'<figure class="factcheck-chart" data-chart="(chart-[0-9a-f]+)">')
 SPEC_START = "var spec="
-FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
+FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;"><span class="title"></span> · '
           '第 <span class="pageNumber"></span> 页，共 <span class="totalPages"></span> 页</div>')
+"""Each page's foot: the document's title (the edition's, then the book's name) and its number."""
 PAGE_MARGIN_MM = {"top": 16, "bottom": 18, "left": 14, "right": 14}
 """The PDF's A4 margins; the page numbers print in the bottom one."""
 

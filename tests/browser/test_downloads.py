@@ -1,6 +1,6 @@
 """What the built book offers for download, fetched from the local server as a reader's browser would:
-the verdict tables (Excel opens them), the data package zip, the printable PDF (page numbers, every
-figure's card once); and every local link and anchor of every page resolves."""
+the verdict tables (Excel opens them), the data package zip, each edition's printable PDF (page numbers,
+every figure's card once); and every local link and anchor of every page resolves."""
 
 from __future__ import annotations
 
@@ -95,64 +95,89 @@ def test_data_zip_holds_data_verdicts_and_readme(book, book_root, site):
         f"the README does not keep the article texts out of the CC BY licence: {rights[:300]}")
 
 
-# ---- the PDF -----------------------------------------------------------------------------------------
+# ---- the PDFs ----------------------------------------------------------------------------------------
+PAGE_NUMBER = re.compile(r"第(\d+)页，共(\d+)页")
+
+
+def _pdf_links(book) -> dict[int, str]:
+    """Each edition's PDF as the landing page links it: year → href."""
+    found = {}
+    for href in _links(book, "book/index.html"):
+        m = re.search(r"jiangmen-factcheck-(\d{4})\.pdf$", href)
+        if m:
+            found[int(m.group(1))] = href
+    return found
+
+
+def test_each_edition_has_its_pdf_linked_from_the_landing_page_and_its_fact_check_page(book, site):
+    links = _pdf_links(book)
+    assert sorted(links) == _judged_years(book), f"the landing page links the PDFs of {sorted(links)}"
+    for year, href in links.items():
+        status, ctype, body = _get(site, "book/index.html", href)
+        assert status == 200 and ctype == "application/pdf" and body.startswith(b"%PDF-"), (year, status, ctype)
+        pages = [plain(t) for t in pdf_pages_text(body)]
+        assert pages and plain(f"{year}年数据") in pages[0], f"{year}: the PDF does not open with its edition's title"
+        page = next(rel for rel in expected_pages() if rel.startswith(f"book/editions/{year}/") and
+                    rel.endswith("_factcheck.html"))
+        assert any(h.endswith(f"_downloads/jiangmen-factcheck-{year}.pdf") for h in _links(book, page)), page
+
+
 @pytest.fixture(scope="module")
-def pdf(book, site):
-    hrefs = [h for h in _links(book, "book/index.html") if h.endswith(".pdf")]
-    assert hrefs, "book/index.html links no PDF"
-    status, ctype, body = _get(site, "book/index.html", hrefs[0])
+def pdf(book, site, latest_full):
+    """The PDF of the edition the landing page presents, as its link there offers it."""
+    href = _pdf_links(book).get(latest_full)
+    assert href, f"book/index.html links no PDF of the {latest_full} edition"
+    status, ctype, body = _get(site, "book/index.html", href)
     assert status == 200 and ctype == "application/pdf", (status, ctype)
     assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF")
     return body, [plain(t) for t in pdf_pages_text(body)]
 
 
-def test_pdf_prints_the_whole_book_in_chinese(pdf):
+def test_pdf_prints_the_edition_in_chinese(pdf):
     body, pages = pdf
-    assert len(pages) >= 30, f"the PDF has {len(pages)} pages: too few for the whole book"
+    assert len(pages) >= 30, f"the PDF has {len(pages)} pages: too few for the whole edition"
     assert len(re.findall(rb"/Type\s*/Page\b", body)) == len(pages)
     text = "".join(pages)
     assert "\ufffd" not in text, "glyphs without a Unicode mapping in the PDF"
-    assert plain("江门高新区新闻数字核查") in text, "the book's title is not text in the PDF (fonts-noto-cjk?)"
+    assert plain("江门高新区新闻数字核查") in text, "the book's name is not text in the PDF (fonts-noto-cjk?)"
 
 
 def test_pdf_pages_are_numbered(pdf):
     _, pages = pdf
     wrong = []
     for n, text in enumerate(pages, start=1):
-        m = re.search(r"第(\d+)页,共(\d+)页", text)
+        m = PAGE_NUMBER.search(text)
         if not m or (int(m.group(1)), int(m.group(2))) != (n, len(pages)):
-            wrong.append(f"page {n}: {m.group(0) if m else 'no 第…页,共…页'}")
+            wrong.append(f"page {n}: {m.group(0) if m else 'no 第…页，共…页'}")
     assert not wrong, "page numbers missing or wrong:\n" + "\n".join(wrong[:10])
 
 
-def test_pdf_prints_each_figure_once(book, judged, pdf):
-    """Each 2022 figure's card, once: the quote in “” as many times as cards, register entries and repeats
-    quote it (the screen-only table of the fact-check page is not printed a second time)."""
+def test_pdf_prints_each_figure_once(judged, latest_full, pdf):
+    """Each figure's card of the edition, once: the quote in “” as many times as cards, register entries and
+    repeats quote it (the screen-only table of the fact-check page is not printed a second time)."""
     _, pages = pdf
-    text = "".join(re.sub(r"第\d+页,共\d+页", "", p) for p in pages)
+    text = "".join(PAGE_NUMBER.sub("", p) for p in pages)
+    doc = judged(latest_full)
     expected: Counter[str] = Counter()
-    for year in _judged_years(book):
-        doc = judged(year)
-        expected.update(j["quote"] for j in doc["claims"])
-        expected.update(r["quote"] for r in doc["register"])
-        expected.update(r for j in doc["claims"] for r in j.get("repeats", []))
+    expected.update(j["quote"] for j in doc["claims"])
+    expected.update(r["quote"] for r in doc["register"])
+    expected.update(r for j in doc["claims"] for r in j.get("repeats", []))
     wrong = []
-    for j in judged(2022)["claims"]:
+    for j in doc["claims"]:
         n = text.count(plain(f"“{j['quote']}”"))
         if n != expected[j["quote"]]:
             wrong.append(f"{j['claim_id']}: {n} times, expected {expected[j['quote']]}: “{j['quote']}”")
     assert not wrong, "quotes printed too often or not at all:\n" + "\n".join(wrong)
 
 
-def test_pdf_prints_the_lists_of_errors_and_of_featured_figures(latest_full, judged, pdf):
-    """The landing page's and the overview's lists of errors and of the figures readers ask about print each
-    figure with why (not as empty headings): every error of the latest full edition twice, every featured
-    figure at least once, each as its figure followed by its why."""
+def test_pdf_prints_the_list_of_errors(latest_full, judged, pdf):
+    """The overview's list of errors prints each figure with why (not as an empty heading): every error of the
+    edition, as its figure followed by its why."""
     _, pages = pdf
-    text = "".join(re.sub(r"第\d+页,共\d+页", "", p) for p in pages)
+    text = "".join(PAGE_NUMBER.sub("", p) for p in pages)
     wrong = []
     for j in judged(latest_full)["claims"]:
-        wanted = 2 if j["verdict"] == "inconsistent" else 1 if j.get("featured") else 0
+        wanted = 1 if j["verdict"] == "inconsistent" else 0
         if not wanted:
             continue
         n = len(re.findall(re.escape(plain(j["figure"])) + r"[^“”]{0,4}" + re.escape(plain(j["why"])[:30]), text))

@@ -1,5 +1,6 @@
-"""The landing page as a reader uses it: the findings in plain lines, links to the figures readers ask
-about, the navigation (the latest full edition first, each edition folding its chapters), 下一页."""
+"""The landing page as a reader uses it: every edition listed newest first (its article, date and state), the
+findings of the latest full edition in plain lines, links to the figures readers ask about, the navigation
+(the newest edition first, each edition folding its chapters), 下一页."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from factcheck.edition import edition_title
+from factcheck.edition import edition_title, when
 from factcheck.vocabulary import CODES, counted
 
 from .support import pages_in
@@ -80,14 +81,35 @@ def test_featured_figures_link_to_their_cards(latest_full, book_root, landing, n
     assert not refused, refused
 
 
-def test_navigation_starts_with_the_latest_full_edition(latest_full, landing):
-    year = latest_full
+def _years(book) -> list[int]:
+    """The editions of the book, newest first."""
+    return sorted((int(p.stem) for p in (book.parent / "judged").glob("[0-9][0-9][0-9][0-9].json")), reverse=True)
+
+
+def test_every_edition_is_listed_newest_first_with_its_article_date_and_state(book, judged, landing):
+    items = landing.eval_on_selector_all("ul.editions > li", """els => els.map(li => ({
+      href: li.querySelector('a').getAttribute('href'), text: li.innerText}))""")
+    assert [i["href"] for i in items] == [f"editions/{y}/00_overview.html" for y in _years(book)], items
+    for item, year in zip(items, _years(book), strict=True):
+        doc = judged(year)
+        text = re.sub(r"\s+", "", item["text"])
+        for sid in doc["articles"]:
+            s = doc["sources"][sid]
+            assert re.sub(r"\s+", "", s["short_title"] or s["publisher"]) in text, f"{year}: the article is not named: {text}"
+            assert when(s["published"]) in text, f"{year}: no date {when(s['published'])}: {text}"
+        assert ("核查全文" if doc["full"] else "只取得片段") in text, f"{year}: the state is not said: {text}"
+        assert ("草稿" in text) == bool(doc["drafts"]), f"{year}: the draft state is wrong: {text}"
+        assert f"{doc['counts']['total']}个统计数字" in text, text
+
+
+def test_navigation_starts_with_the_newest_edition(book, landing):
     entries = landing.eval_on_selector_all(
         "nav.bd-docs-nav ul.bd-sidenav:not(.bd-sidenav__home-link) > li.toctree-l1 > a",
         "els => els.map(a => a.getAttribute('href'))")
     assert entries, "no entries in the left navigation"
-    assert entries[0] == f"editions/{year}/00_overview.html", (
-        f"the first entry after the home page is {entries[0]}, not the {year} edition (the latest full edition)")
+    editions = [e for e in entries if e.startswith("editions/")]
+    assert editions == [f"editions/{y}/00_overview.html" for y in _years(book)], f"the editions are listed {editions}"
+    assert entries[0] == editions[0], f"the first entry after the home page is {entries[0]}, not the newest edition"
 
 
 def test_editions_fold_their_chapters(book, landing):
@@ -110,8 +132,8 @@ def test_editions_fold_their_chapters(book, landing):
         assert not details.evaluate("d => d.open"), f"the {year} edition does not fold again"
 
 
-def test_next_page_is_the_latest_full_editions_overview(latest_full, judged, site, new_page):
-    year = latest_full
+def test_next_page_is_the_newest_editions_overview(book, judged, site, new_page):
+    year = _years(book)[0]
     context, page, _, _ = new_page()
     try:
         page.goto(site + LANDING, wait_until="load")
