@@ -5,7 +5,8 @@ holding one ``@graph`` with the reviewer (this book), each checked article once,
 judged statistic: only the verdicts :data:`factcheck.vocabulary.REVIEWED` lists (a base figure with
 nothing to recompute, or a plan, is not rated; names, ordinals, awards and dates are not reviewed). Each
 review quotes the claim verbatim, points at its row by an absolute address (the book's address from
-``_config.yml``'s ``html.baseurl``, else :data:`PUBLISHED_AT`), is dated by the day its figures were
+``_config.yml``'s ``html.baseurl``, else :data:`PUBLISHED_AT`, made the published address when the book is
+built), is dated by the day its figures were
 taken, names who made the claim (the article's publisher, with the article as its ``appearance``) and
 rates it: ``alternateName`` is the card's label, ``ratingValue`` the verdict's rating in
 :mod:`factcheck.vocabulary` (1 contradicted … 5 confirmed by independent data).
@@ -26,8 +27,10 @@ from .vocabulary import BEST, BY_CODE, REVIEWED, WORST
 
 REVIEWER = "江门高新区数字核查项目"
 CONFIG = Path(__file__).resolve().parent.parent / "_config.yml"
-PUBLISHED_AT = "https://example.org/jiangmen-factcheck/"
-"""Where the book is read, when ``_config.yml`` gives no ``html.baseurl``: set that when the book is hosted."""
+PUBLISHED_AT = "https://jiangmen-factcheck.invalid/"
+"""Stands for the book's address when ``_config.yml`` gives no ``html.baseurl``: a reserved name that never
+resolves, which the publishing step (:mod:`factcheck.publish.sphinxext`) replaces in the built pages by the
+address the book is published at (its repository's GitHub Pages address), or by a link relative to the page."""
 
 
 @functools.cache

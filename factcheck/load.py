@@ -132,6 +132,8 @@ class Indicator:
     headline: bool
     description: str
     review: str = ""  # "draft" until a person has checked the row
+    measure: str = ""  # stock, flow or empty
+    basis: str = ""  # actual, planned or empty
 
 
 @dataclass(frozen=True)
@@ -440,7 +442,7 @@ def load(data_dir: str | Path) -> Dataset:
         indicators[c.key("indicator")] = Indicator(
             c.key("indicator"), c.text("name_zh"), c.text("unit"), c.boolean("whole"),
             -math.inf if lo is None else lo, math.inf if hi is None else hi, c.text("chapter"),
-            c.boolean("headline"), c.text("description"), c.text("review"))
+            c.boolean("headline"), c.text("description"), c.text("review"), c.text("measure"), c.text("basis"))
     inputs = []
     for c in cells("inputs"):
         value, period = c.number("value"), c.integer("period")

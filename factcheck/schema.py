@@ -31,6 +31,11 @@ CLAIM_KINDS = ["statistic", "name", "ordinal", "award", "date"]
 """What a number printed in an article is. Only a ``statistic`` is checked; the others are kept in the
 register with their kind and get no verdict (see :mod:`factcheck.vocabulary`)."""
 CHECKS = ["stated", "formula", "target"]
+MEASURES = ["stock", "flow"]
+BASES = ["actual", "planned"]
+"""What an indicator counts, so that a series never joins figures of another definition: a level at a date or an
+amount over a period; what happened or what is planned. The words that give each away are in
+:data:`factcheck.validate.DEFINITION_WORDS`."""
 COPY_KINDS = ["", "mirror", "repost", "encyclopedia", "translation", "machine"]
 TEXT_SCOPES = ["", "full", "excerpts"]
 SEARCH_RESULTS = ["nothing", "unpublished", "near-miss"]
@@ -152,6 +157,10 @@ TABLES = [
         _text("chapter", "Chapter that shows it (empty: none); see book/chapters.yml", pattern=r"^$|^[a-z][a-z0-9_]*$"),
         Field("headline", "boolean", "Shown in the chapter's table of headline figures", True),
         _text("description", "Definition and caveats"),
+        _text("measure", "stock (a level at a date: 拥有, 累计, 年末) or flow (over a period: 新增, 全年, 当年); empty "
+                         "when neither applies (a share, a rank)", enum=["", *MEASURES]),
+        _text("basis", "actual (落地, 完成, 实现) or planned (计划, 签约, 意向, 目标); empty when the figures are actual "
+                       "by nature", enum=["", *BASES]),
         _review(),
     ], ["indicator"]),
     Table("inputs", "外部输入数据", "Figures from outside the checked articles, one per row (tidy, long). The "

@@ -329,6 +329,7 @@ def _check_input(ds: Dataset, f: Figure) -> None:
     if f.source_id not in ds.sources:
         raise fail("source_id", f"unknown source '{f.source_id}' (not in sources.csv)" + row_to_add("sources", f.source_id))
     _check_figure(ds, f.indicator, f.unit, f.value, f.qualifier, fail)
+    _check_definition(ds, f.indicator, f.quote, fail)
     text = ds.articles[f.source_id] if f.source_id in ds.articles else None
     if text is not None and f.quote and f.quote not in text:
         raise fail("quote", f"quote is not found verbatim in source '{f.source_id}'")
@@ -408,6 +409,34 @@ def row_to_add(table: str, key: str, unit: str = "") -> str:
     return f"; add its row: {','.join(cells)}"
 
 
+DEFINITION_WORDS = {
+    "stock": ("累计", "总量", "拥有", "共有", "存量", "年末", "总数"),
+    "flow": ("新增", "全年", "当年", "同比", "新培育", "新引进"),
+    "actual": ("落地", "完成", "实现", "实际", "到位", "建成", "投产"),
+    "planned": ("计划", "拟", "签约", "意向", "目标", "力争", "争取"),
+}
+"""The words that give away what a figure counts (see :data:`factcheck.schema.MEASURES` and ``BASES``)."""
+OPPOSITE = {"stock": "flow", "flow": "stock", "actual": "planned", "planned": "actual"}
+DEFINITION_ZH = {"stock": "某一时点的存量", "flow": "一段时间内的流量", "actual": "实际落地的数字", "planned": "计划或签约的数字"}
+
+
+def _check_definition(ds: Dataset, indicator: str, quote: str, fail) -> None:
+    """A figure whose own words say it counts something else than its indicator is refused: joining the
+    indicator's series, it would be compared with figures of another definition (落地 555亿元 with 计划 900亿元)."""
+    ind = ds.indicators.get(indicator)
+    if ind is None:
+        return
+    for column, declared in (("measure", ind.measure), ("basis", ind.basis)):
+        if not declared:
+            continue
+        other = OPPOSITE[declared]
+        said = [w for w in DEFINITION_WORDS[other] if w in quote]
+        if said and not any(w in quote for w in DEFINITION_WORDS[declared]):
+            raise fail("indicator", f"the quote says {said[0]} ({DEFINITION_ZH[other]}), but indicator '{indicator}' "
+                                    f"counts {DEFINITION_ZH[declared]} ({column} {declared} in indicators.csv); give "
+                                    f"the figure an indicator of its own definition ({column} {other})")
+
+
 def _check_figure(ds: Dataset, indicator: str, unit: str, value: float, qualifier: str, fail) -> None:
     if indicator not in ds.indicators:
         raise fail("indicator", f"unknown indicator '{indicator}' (not in indicators.csv)"
@@ -476,6 +505,8 @@ def _check_claim(ds: Dataset, c: Claim, w: str) -> None:
     if c.period is None:
         raise fail("period", "is empty, but a statistic needs the year it describes")
     _check_figure(ds, c.indicator, c.unit, c.value, c.qualifier, fail)
+    if c.check != "target":  # a plan is compared with the actual series of its indicator by design
+        _check_definition(ds, c.indicator, c.quote, fail)
     printed = figure_value(c.figure, c.unit)
     if printed is None:
         raise fail("figure", f"figure '{c.figure}' prints no number; a statistic's figure must (or give the "

@@ -172,3 +172,36 @@ def test_the_themes_english_is_replaced(tmp_path):
     out = page.read_text(encoding="utf-8")
     assert not re.search(r"Search this|Main|Toggle|Link to|Copyright", out), out
     assert "© 2026 江门高新区数字核查项目" in out
+
+
+def test_the_publishing_workflow_names_the_real_repository(tmp_path, monkeypatch):
+    """FACTCHECK_REPOSITORY (set by the workflow from GitHub's context) wins over a placeholder repository.url;
+    anything but an https address is refused as a parameter."""
+    from factcheck.errors import InputError
+
+    (tmp_path / "_config.yml").write_text("repository:\n  url: https://example.org/x\n", encoding="utf-8")
+    monkeypatch.delenv("FACTCHECK_REPOSITORY", raising=False)
+    assert sphinxext.repository_of(tmp_path) == "https://example.org/x"
+    monkeypatch.setenv("FACTCHECK_REPOSITORY", "https://github.com/owner/repo")
+    assert sphinxext.repository_of(tmp_path) == "https://github.com/owner/repo"
+    assert sphinxext.pages_url(sphinxext.repository_of(tmp_path)) == "https://owner.github.io/repo/"
+    for bad in ("javascript:alert(1)", "http://github.com/o/r", "https://github.com/o/r\"><script>", "https://example.org/x"):
+        monkeypatch.setenv("FACTCHECK_REPOSITORY", bad)
+        with pytest.raises(InputError, match="parameter 'FACTCHECK_REPOSITORY'"):
+            sphinxext.repository_of(tmp_path)
+
+
+def test_the_claimreview_addresses_are_the_published_ones(tmp_path):
+    """The pages hold a reserved address until the book is built; then the book's address (its GitHub Pages
+    address in CI) or, unknown, a reference relative to each page: never example.org, never .invalid."""
+    from factcheck.claimreview import PUBLISHED_AT
+
+    page = tmp_path / "book" / "editions" / "2022" / "08_factcheck.html"
+    page.parent.mkdir(parents=True)
+    body = f'<script type="application/ld+json">{{"url": "{PUBLISHED_AT}book/editions/2022/08_factcheck.html"}}</script>'
+    page.write_text(body, encoding="utf-8")
+    assert sphinxext.publish_addresses(tmp_path, "") == 1
+    assert '"url": "../../../book/editions/2022/08_factcheck.html"' in page.read_text(encoding="utf-8")
+    page.write_text(body, encoding="utf-8")
+    sphinxext.publish_addresses(tmp_path, "https://owner.github.io/repo")
+    assert '"url": "https://owner.github.io/repo/book/editions/2022/08_factcheck.html"' in page.read_text(encoding="utf-8")

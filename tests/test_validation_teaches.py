@@ -57,3 +57,28 @@ def test_an_unknown_indicator_is_told_the_row_to_add(tmp_path, capfd):
     assert cli.main(["validate", "--data", str(data)]) == 2
     err = capfd.readouterr().err
     assert "unknown indicator 'brand_new_indicator' (not in indicators.csv); add its row: brand_new_indicator," in err
+
+
+def test_a_figure_of_another_definition_cannot_join_a_series(make_package, tmp_path, capfd):
+    """落地 555亿元 and 计划 900亿元 are not one series: a figure whose own words say planned is refused from an
+    indicator defined as actual, and a 新增 count from a stock indicator."""
+    from factcheck.errors import InputError
+    from factcheck.validate import validate
+
+    indicators = [{"indicator": "landed", "name_zh": "落地项目投资额", "unit": "亿元", "basis": "actual"},
+                  {"indicator": "firms", "name_zh": "高新技术企业（存量）", "unit": "家", "whole": "true",
+                   "measure": "stock"}]
+    ok = make_package(tmp_path, indicators=indicators, claims=[
+        {"claim_id": "2022-a", "indicator": "landed", "value": "555", "quote": "555亿元项目落地生根"},
+        {"claim_id": "2022-b", "indicator": "firms", "value": "700", "quote": "拥有高新技术企业700家"}])
+    validate(ok)
+    for quote, indicator, value, said in (("计划投资900亿元", "landed", "900", "the quote says 计划"),
+                                          ("新增高新技术企业120家", "firms", "120", "the quote says 新增")):
+        root = make_package(tmp_path, indicators=indicators, claims=[
+            {"claim_id": "2025-x", "year": "2025", "indicator": indicator, "value": value, "quote": quote}])
+        try:
+            validate(root)
+        except InputError as exc:
+            assert said in str(exc) and "give the figure an indicator of its own definition" in str(exc), exc
+        else:
+            raise AssertionError(f"{quote} joined the series of {indicator}")

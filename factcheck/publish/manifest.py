@@ -95,10 +95,11 @@ def book_sources(root: Path) -> list[Path]:
     return out
 
 
-def book_hash(root: Path, code: str, data_dir: Path | None = None) -> str:
-    """The book's sources, the code, and the data folder (its files go into the downloads)."""
+def book_hash(root: Path, code: str, data_dir: Path | None = None, repository: str = "") -> str:
+    """The book's sources, the code, the data folder (its files go into the downloads) and the repository the
+    pages name."""
     data = regular_files(Path(data_dir)) if data_dir else []
-    return sha_of([("code", code), *((rel(p, root), sha_file(p)) for p in book_sources(root)),
+    return sha_of([("code", code), ("repository", repository), *((rel(p, root), sha_file(p)) for p in book_sources(root)),
                    *((f"data:{p.relative_to(data_dir).as_posix()}", sha_file(p)) for p in data)])
 
 

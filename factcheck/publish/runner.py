@@ -487,6 +487,7 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
     start = time.perf_counter()
     year, data = check_year(year), check_data_dir(data_dir)
     cell_timeout = seconds_from_env("FACTCHECK_CELL_TIMEOUT", CELL_TIMEOUT)
+    repository = repository_of(layout.root)  # checked now: FACTCHECK_REPOSITORY is a parameter too
     recover(layout)
     layout.check_book()  # before anything is read or published
     manifest = Manifest(layout.manifest) if force else Manifest.read(layout.manifest)
@@ -545,19 +546,19 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
         report.skipped = [rel(j.target, layout.root) for j in jobs if j.skipped]
         report.reasons = {rel(j.target, layout.root): j.reason for j in todo}
         if book:
-            key = book_hash(layout.root, code, data)
+            key = book_hash(layout.root, code, data, repository)
             if not (layout.html / "index.html").is_file():
                 report.book_reason = "no book in _build/html"
             elif manifest.book != key:
                 report.book_reason = "its sources changed"
             if report.book_reason:
                 log(f"build the book: {report.book_reason}")
-                if is_placeholder(repository_of(layout.root)):
+                if is_placeholder(repository):
                     log("repository.url in _config.yml is still a placeholder: the book's links for reporting an "
                         "error lead nowhere until it names the real repository")
-                report.phases.update(build_book(layout, data, book_hash(layout.root, code)))
+                report.phases.update(build_book(layout, data, book_hash(layout.root, code, repository=repository)))
                 report.book_built = True
-                manifest.book = book_hash(layout.root, code, data)  # build_book may have written _static
+                manifest.book = book_hash(layout.root, code, data, repository)  # build_book may have written _static
     except BaseException:
         for final, previous in reversed(moved):
             restore(final, previous)

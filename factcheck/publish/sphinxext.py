@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from docutils import nodes
@@ -47,8 +48,29 @@ def is_placeholder(repository: str) -> bool:
     return not host or host in PLACEHOLDER_HOSTS or host.endswith(tuple("." + h for h in PLACEHOLDER_HOSTS))
 
 
+REPOSITORY_ENV = "FACTCHECK_REPOSITORY"
+"""Set by the publishing workflow to the repository it runs in (``github.server_url``/``github.repository``), so
+the published book names its real repository whatever ``repository.url`` still says."""
+
+
+def repository_override() -> str:
+    """The repository named by :data:`REPOSITORY_ENV` ("" when unset); anything but an https address refused."""
+    import os
+
+    from ..errors import InputError
+
+    value = os.environ.get(REPOSITORY_ENV, "")
+    if value and (not re.fullmatch(r"https://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~-]+)*/?", value)
+                  or is_placeholder(value)):
+        raise InputError(f"must be the repository's https address, not {value[:80]!r}", parameter=REPOSITORY_ENV)
+    return value
+
+
 def repository_of(root) -> str:
-    """``repository.url`` of the book's ``_config.yml`` in ``root`` ("" when absent or unreadable)."""
+    """The book's repository: :data:`REPOSITORY_ENV` when set, else ``repository.url`` of the book's
+    ``_config.yml`` in ``root`` ("" when absent or unreadable)."""
+    if repository_override():
+        return repository_override()
     import yaml
 
     try:
@@ -62,6 +84,8 @@ def repository_of(root) -> str:
 
 def _configure(app, config) -> None:
     theme = config.html_theme_options
+    if repository_override():
+        theme["repository_url"] = repository_override()
     repository = str(theme.get("repository_url") or "")
     config.factcheck_issues_url = issues_url(repository)
     if repository and not re.search(r"github|gitlab|bitbucket", repository):
@@ -187,9 +211,32 @@ def _page_context(app, pagename: str, templatename: str, context: dict, doctree)
         page_url=f"{base}{target}" if base else "", image_url=image, home=home)
 
 
+def publish_addresses(outdir: Path, base: str) -> int:
+    """Put the book's address where the pages (the ClaimReview JSON-LD) hold :data:`~factcheck.claimreview.
+    PUBLISHED_AT`: ``base`` when the book's address is known, else the way from each page to the book's root (a
+    relative reference). Returns how many pages changed."""
+    from ..claimreview import PUBLISHED_AT
+
+    changed = 0
+    for page in sorted(outdir.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if PUBLISHED_AT not in text:
+            continue
+        root = base.rstrip("/") + "/" if base else "../" * (len(page.relative_to(outdir).parts) - 1) or "./"
+        page.write_text(text.replace(PUBLISHED_AT, root), encoding="utf-8")
+        changed += 1
+    return changed
+
+
+def _build_finished(app, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        publish_addresses(Path(app.outdir), app.config.html_baseurl or "")
+
+
 def setup(app):
     app.add_config_value("factcheck_issues_url", "", "env")
     app.connect("config-inited", _configure)
+    app.connect("build-finished", _build_finished)
     app.add_role("report", report_role)
     app.connect("html-page-context", _page_context)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
