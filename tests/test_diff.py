@@ -429,7 +429,7 @@ def test_a_corrected_card_shows_its_correction(tmp_path):
         j = next(c for c in edition.claims if c["claim_id"] == r["claim_id"])
         after = label(r["after"]) if r["after"] else NO_VERDICT
         html = present.card(edition, j)
-        assert f"更正：结论原为“{present.esc(r['before_label'])}”，现为“{present.esc(after)}”。" in html, html
+        assert f"<strong>更正：</strong>结论原为“{present.esc(r['before_label'])}”，现为“{present.esc(after)}”。" in html, html
         assert present.esc(r["why"]) in html and r["date"] in html, html
         log = str(present.corrections(edition))
         assert present.esc(r["what"]) in log and present.esc(r["why"]) in log, r
