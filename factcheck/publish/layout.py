@@ -84,7 +84,13 @@ class Layout:
         return self.notebooks / f"{name}.ipynb"
 
     def check_book(self) -> None:
-        """Refuse a link, a non-regular file or an undeclared file under ``book/`` (one line, the first found)."""
+        """Refuse a link, a non-regular file or an undeclared file under ``book/``, a Markdown page that asks for
+        more than Markdown, and a ``_config.yml`` that would read, run or publish more (one line, the first found)."""
+        from .audit import check_config, check_markdown
+
         check_tree(self.book, declared_book_file, skip=lambda rel: bool(BUILD_OWNED.fullmatch(rel)),
                    how=" (book/ holds the pages the build writes, chapters.yml, methods.md, search-dict.txt and "
                        "the files of _static that factcheck/publish/layout.py names)")
+        for page in sorted(self.book.glob("*.md")):
+            check_markdown(page)
+        check_config(self.root / "_config.yml")

@@ -35,6 +35,7 @@ from ..edition import edition_title
 from ..errors import BuildError, InputError, cannot_write, environment_cause
 from ..params import PARAMETERS, check_data_dir, check_year, cores, seconds_from_env
 from . import kernels, toc
+from .audit import audit_site
 from .guard import guarded, stop_orphans
 from .layout import ABOUT, CROSS_YEAR, INDEX, Layout
 from .manifest import Hasher, Manifest, book_hash, code_hash, env_hash, rel, sha_file
@@ -355,6 +356,7 @@ def build_book(layout: Layout, data_dir: Path, pdf_key: str) -> dict[str, float]
     postprocess_html(built)
     seconds.update(finish(layout.root, built, data_dir=data_dir, judged_dir=layout.judged, work=out,
                           cache=layout.build, pdf_key=pdf_key))
+    audit_site(built)  # the last look before the site replaces the last good one
     old = layout.build / "html.old"
     if layout.html.exists():
         layout.html.rename(old)

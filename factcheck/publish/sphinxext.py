@@ -233,8 +233,17 @@ def _build_finished(app, exception) -> None:
         publish_addresses(Path(app.outdir), app.config.html_baseurl or "")
 
 
+def _no_file_insertion(app) -> None:
+    """No page may pull a file of the machine into the book: ``include``, ``literalinclude``, ``raw :file:`` and
+    ``csv-table :file:`` are refused (a warning, which the strict build turns into a failure), and so is the raw
+    directive. The Markdown pages are checked before the build too (:mod:`factcheck.publish.audit`)."""
+    app.env.settings["file_insertion_enabled"] = False
+    app.env.settings["raw_enabled"] = False
+
+
 def setup(app):
     app.add_config_value("factcheck_issues_url", "", "env")
+    app.connect("builder-inited", _no_file_insertion)
     app.connect("config-inited", _configure)
     app.connect("build-finished", _build_finished)
     app.add_role("report", report_role)
