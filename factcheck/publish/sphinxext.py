@@ -87,7 +87,7 @@ def _configure(app, config) -> None:
     if repository_override():
         theme["repository_url"] = repository_override()
     repository = str(theme.get("repository_url") or "")
-    config.factcheck_issues_url = issues_url(repository)
+    config.factcheck_issues_url = "" if is_placeholder(repository) else issues_url(repository)
     if repository and not re.search(r"github|gitlab|bitbucket", repository):
         # sphinx-book-theme refuses a repository on any other host unless told how to build its (here unused)
         # edit and source buttons' addresses
@@ -96,12 +96,18 @@ def _configure(app, config) -> None:
         config.html_baseurl = pages_url(repository)
     footer = theme.get("extra_footer")
     if isinstance(footer, str):
-        theme["extra_footer"] = footer.replace("{issues}", html.escape(config.factcheck_issues_url, quote=True))
+        if config.factcheck_issues_url:
+            footer = footer.replace("{issues}", html.escape(config.factcheck_issues_url, quote=True))
+        else:  # no address yet: the words stay, with no link leading nowhere
+            footer = re.sub(r'<a href="\{issues\}">(.*?)</a>', r"\1（仓库地址尚未设置）", footer)
+        theme["extra_footer"] = footer
 
 
 def report_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     """``{report}`文字```: a link to the repository's Issues, where readers report an error."""
     url = inliner.document.settings.env.config.factcheck_issues_url
+    if not url:  # the repository's address is not set yet: no link that leads nowhere
+        return [nodes.inline(rawtext, f"{text}（仓库地址尚未设置）", classes=["report-error"])], []
     return [nodes.reference(rawtext, text, refuri=url, classes=["report-error"])], []
 
 
