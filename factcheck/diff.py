@@ -317,10 +317,15 @@ def _book_changes(base: dict[int, dict], work: dict[int, dict]) -> list[Change]:
     rows = _pairs(figures(base), figures(work), "数字", "全书", lambda f: _figure_text(f, indicators),
                   lambda f: {k: v for k, v in f.items() if k not in ("verdict", "describes")})
 
+    def filled(s: dict) -> dict:
+        """A source's fields that say something: a field an older program did not have is an empty one."""
+        return {k: v for k, v in s.items() if v not in ("", None)}
+
     def source_fields(b: dict, a: dict) -> tuple[str, str]:
+        b, a = filled(b), filled(a)
         changed = [k for k in [*SOURCE_FIELDS, *sorted((set(b) | set(a)) - set(SOURCE_FIELDS))] if b.get(k) != a.get(k)]
-        return ("；".join(f"{SOURCE_FIELDS.get(k, k)}：{b.get(k) or '（空）'}" for k in changed),
-                "；".join(f"{SOURCE_FIELDS.get(k, k)}：{a.get(k) or '（空）'}" for k in changed))
+        return ("；".join(f"{SOURCE_FIELDS.get(k, k)}：{b.get(k, '（空）')}" for k in changed),
+                "；".join(f"{SOURCE_FIELDS.get(k, k)}：{a.get(k, '（空）')}" for k in changed))
 
     b_src, w_src = _union(base.values(), "sources"), _union(work.values(), "sources")
     for sid in sorted(set(b_src) | set(w_src)):
@@ -329,7 +334,7 @@ def _book_changes(base: dict[int, dict], work: dict[int, dict]) -> list[Change]:
             rows.append(Change("全书", sid, "来源", "新增", "", _source_text(a)))
         elif a is None:
             rows.append(Change("全书", sid, "来源", "删除", _source_text(b), ""))
-        elif b != a:
+        elif filled(b) != filled(a):
             rows.append(Change("全书", sid, "来源", "改变", *source_fields(b, a)))
     return rows
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from factcheck import cli, present
-from factcheck.diff import judge_revision, resolve
+from factcheck.diff import compare, judge_revision, resolve
 from factcheck.edition import Edition
 from factcheck.errors import InputError
 from factcheck.judged import stage
@@ -231,6 +231,16 @@ def test_a_change_of_the_rules_is_judged_by_each_sides_program(history, capsys, 
     assert code == 0 and "都已记入更正" in out and "需要更正" not in out, out
     commit(repo, "corrected")
     assert_log_is_true(data, tmp_path / "log")
+
+
+def test_a_field_an_older_program_lacked_is_no_change():
+    """A source field the base's program did not write reads as empty, so only a filled one is a change."""
+    old = {2022: {"sources": {"s": {"publisher": "甲", "title": "乙"}}}}
+    same = {2022: {"sources": {"s": {"publisher": "甲", "title": "乙", "asked": "", "placement": None}}}}
+    named = {2022: {"sources": {"s": {"publisher": "甲", "title": "乙", "short_title": "甲的报道"}}}}
+    assert compare(old, same) == ([], [])
+    (row,), _ = compare(old, named)
+    assert (row.item, row.change, row.before, row.after) == ("来源", "改变", "简称：（空）", "简称：甲的报道"), row
 
 
 @pytest.mark.parametrize(("main", "says"), [
