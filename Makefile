@@ -56,9 +56,10 @@ judge: $(STAMP) params
 verify: $(STAMP) params
 	$(PY) -m factcheck verify --year="$$FACTCHECK_YEAR" --data="$$FACTCHECK_DATA"
 
-## make diff BASE=main [FORMAT=markdown]: judge the data at git revision BASE and in the work tree, list every
-## verdict, reason, claim, figure and source that changed; exit 1 while a published verdict changed without a
-## row in data/corrections.csv (python -m factcheck diff BASE --write-corrections drafts them)
+## make diff BASE=main [FORMAT=markdown]: judge the data at git revision BASE with BASE's own program and the
+## work tree with this one, list every verdict, reason, claim, figure and source that changed; exit 1 while a
+## published verdict changed without a row in data/corrections.csv (python -m factcheck diff BASE
+## --write-corrections drafts them)
 diff: $(STAMP) params
 	$(PY) -m factcheck diff --data="$$FACTCHECK_DATA" --format="$$FACTCHECK_FORMAT" -- "$$FACTCHECK_BASE"
 

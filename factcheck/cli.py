@@ -224,8 +224,9 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--data", default="data")
     c.add_argument("--out", default="_build/verdicts")
     c.set_defaults(func=_verify)
-    c = sub.add_parser("diff", help="judge the data at git revision REV and in the work tree and list what changed; "
-                                    "exit 1 while a published verdict changed without a corrections row")
+    c = sub.add_parser("diff", help="judge the data at git revision REV with REV's own program and the work tree with this "
+                                    "one, and list what changed; exit 1 while a published verdict changed without a "
+                                    "corrections row")
     c.add_argument("rev", metavar="REV", help="a branch, tag or commit, e.g. main")
     c.add_argument("--data", default="data")
     c.add_argument("--format", default="text", help="text (a table) or markdown (for a GitHub job summary)")

@@ -1,20 +1,26 @@
-"""The verdict diff: what a change to the data does to what the book publishes.
+"""The verdict diff: what a change to the data or to the program does to what the book publishes.
 
-``python -m factcheck diff REV`` (``make diff BASE=REV``) judges the data folder as it is at the git
-revision REV and as it is in the work tree, and lists every verdict, reason, claim, outside figure and
-source that was added, removed or changed, as a table for reviewers (``--format markdown`` for a GitHub
-job summary). A verdict published at REV that changed or vanished needs a row of ``corrections.csv``
-added since REV that names it (claim, verdict before, verdict after): while one is missing the exit code
-is 1, else 0 (2 for bad input). ``--write-corrections`` drafts the missing rows; their ``why`` says
-:data:`factcheck.schema.DRAFTED`, which validation refuses until a person writes the reason.
+``python -m factcheck diff REV`` (``make diff BASE=REV``) compares the verdicts published at the git revision
+REV with those of the work tree, and lists every verdict, reason, claim, outside figure and source that was
+added, removed or changed, as a table for reviewers (``--format markdown`` for a GitHub job summary). A
+verdict published at REV that changed or vanished needs a row of ``corrections.csv`` added since REV that
+names it (claim, verdict before, verdict after): while one is missing the exit code is 1, else 0 (2 for bad
+input). ``--write-corrections`` drafts the missing rows; their ``why`` says :data:`factcheck.schema.DRAFTED`,
+which validation refuses until a person writes the reason.
 
-Both sides are judged by this version of the program (:func:`factcheck.judged.stage`), so the diff shows
-what the data change does; a change of the rules themselves shows in the re-published pages. The data at
-REV come out of ``git archive`` into a temporary folder, regular files only (a link is refused, never
-followed). The corrections log is no input to a verdict, so the log and the descriptor at REV are replaced
-by empty ones of the work tree's schema: a log whose columns changed since REV does not stop the diff.
-The revision is checked before git sees it (never through a shell; a name starting with ``-`` is refused)
-and then used as the commit id git resolved it to.
+Each side is judged by its own program, as its readers saw it: REV's whole tree comes out of ``git archive``
+into a temporary folder (regular files only: a link is refused, never followed), and REV's own
+``python -m factcheck judge`` judges REV's own data there, in a subprocess (an argument list, no shell; this
+interpreter; ``PYTHONPATH`` and the working folder set to that tree; a time limit). The work tree is judged by
+this program. So a change of the rules (the engine, the wording, the scale) that flips a published verdict
+shows like a change of the data, and data whose schema has changed since REV are still judged. Each side's
+verdicts are shown in its own words (the ``label`` of its judged claims): a code of REV's program is never
+looked up in today's vocabulary, which may not have it. A revision whose program cannot judge its data (too
+old to have the ``judge`` command, or failing) is one line and exit 2: judging it with today's program instead
+would hide exactly the changes of the rules this diff is for.
+
+The revision is checked before git sees it (never through a shell; a name starting with ``-`` is refused) and
+then used as the commit id git resolved it to.
 """
 
 from __future__ import annotations
@@ -23,8 +29,10 @@ import csv
 import datetime
 import io
 import json
+import os
 import re
 import subprocess
+import sys
 import tarfile
 import tempfile
 from collections.abc import Callable, Iterable
@@ -34,15 +42,17 @@ from pathlib import Path, PurePosixPath
 from .errors import InputError, where
 from .judged import stage
 from .params import check_base, check_data_dir, check_format
-from .schema import BY_NAME, DRAFTED, descriptor_text
-from .vocabulary import KINDS, NO_VERDICT, label
+from .schema import BY_NAME, DRAFTED
+from .vocabulary import NO_VERDICT
 from .words import qty
 
 HEADINGS = ("版本", "编号", "项目", "变化", "之前", "现在", "更正")
 NEEDS, CORRECTED = "需要更正", "已记入更正"
-MAX_ARCHIVE = 50_000_000
-"""The most bytes ``git archive`` may hand over for a data folder (the real one is under 1 MB)."""
+MAX_ARCHIVE = 200_000_000
+"""The most bytes ``git archive`` may hand over for a revision's tree (the real one is under 3 MB)."""
 GIT_TIMEOUT = 120
+JUDGE_TIMEOUT = 300
+"""The seconds a revision's own program may take to judge its data (it takes a few)."""
 
 
 # ---- the revision and its data ------------------------------------------------------------------
@@ -88,21 +98,18 @@ def resolve(rev: str, data: Path) -> Revision:
 
 
 def extract(revision: Revision, dest: Path) -> Path:
-    """Write the data folder as it is at ``revision`` into ``dest``: regular files and folders only."""
-    prefix = "" if revision.folder == PurePosixPath(".") else revision.folder.as_posix()
-    what = f"read {prefix or 'the repository'} at {revision.short}"
-    archive = _git(["archive", "--format=tar", revision.commit, "--", prefix or "."], revision.top, what)
+    """Write the repository's whole tree as it is at ``revision`` into ``dest``: regular files and folders only."""
+    archive = _git(["archive", "--format=tar", revision.commit], revision.top, f"read the tree at {revision.short}")
     if len(archive) > MAX_ARCHIVE:
-        raise InputError(f"{prefix}/ at {revision.short} is {len(archive):,} bytes; over {MAX_ARCHIVE:,} is refused",
+        raise InputError(f"the tree at {revision.short} is {len(archive):,} bytes; over {MAX_ARCHIVE:,} is refused",
                          parameter="base")
     dest.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(archive), mode="r:") as tar:
         for member in tar:
             path = PurePosixPath(member.name)
-            inside = path.relative_to(prefix) if prefix and path.is_relative_to(prefix) else path
-            if path.is_absolute() or ".." in path.parts or (prefix and not path.is_relative_to(prefix)):
-                raise InputError(f"{member.name} at {revision.short} lies outside {prefix}/", parameter="base")
-            target = dest.joinpath(*inside.parts)
+            if path.is_absolute() or ".." in path.parts:
+                raise InputError(f"{member.name} at {revision.short} lies outside the repository", parameter="base")
+            target = dest.joinpath(*path.parts)
             if member.isdir():
                 target.mkdir(parents=True, exist_ok=True)
             elif member.isreg():
@@ -110,42 +117,66 @@ def extract(revision: Revision, dest: Path) -> Path:
                 source = tar.extractfile(member)
                 target.write_bytes(source.read() if source else b"")
             else:
-                raise InputError(f"{member.name} at {revision.short} is a link or a special file; the data are "
-                                 "read from regular files only", parameter="base")
+                raise InputError(f"{member.name} at {revision.short} is a link or a special file; the program and "
+                                 "the data are read from regular files only", parameter="base")
     return dest
 
 
+LOG_KEY = ("date", "claim_id", "before", "after", "base")
+"""The columns that tell one corrections row from another, in every version of the log that has rows of changes."""
+
+
 def read_log(path: Path) -> list[dict[str, str]]:
-    """The rows of a corrections log as text, or none when it is missing or has other columns."""
+    """The rows of a corrections log as text, or none when it is missing or its rows name no change."""
     if not path.is_file() or path.is_symlink():
         return []
     try:
         rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
     except (UnicodeDecodeError, csv.Error):
         return []
-    header = set(BY_NAME["corrections"].header)
-    return [r for r in rows if header <= set(r)]
+    return [r for r in rows if set(LOG_KEY) <= set(r)]
 
 
-def judged(folder: Path, out: Path) -> dict[int, dict]:
-    """Validate and judge the data ``folder`` into ``out``; the judged documents by edition."""
-    stage(folder, out)
+def _documents(out: Path) -> dict[int, dict]:
     return {int(p.stem): json.loads(p.read_text(encoding="utf-8")) for p in sorted(out.glob("[0-9][0-9][0-9][0-9].json"))}
 
 
+def judged(folder: Path, out: Path) -> dict[int, dict]:
+    """Validate and judge the data ``folder`` with this program into ``out``; the judged documents by edition."""
+    stage(folder, out)
+    return _documents(out)
+
+
 def judge_revision(revision: Revision, tmp: Path) -> tuple[dict[int, dict], list[dict[str, str]]]:
-    """The judged documents of the data at ``revision``, and its corrections log as text."""
-    folder = extract(revision, tmp / "data")
-    log = read_log(folder / "corrections.csv")
-    (folder / "datapackage.json").write_text(descriptor_text(), encoding="utf-8")
-    (folder / "corrections.csv").write_text(",".join(BY_NAME["corrections"].header) + "\n", encoding="utf-8")
+    """The judged documents of the data at ``revision`` as that revision's own program judges them, and its
+    corrections log as text."""
+    tree = extract(revision, tmp / "tree")
+    log = read_log(tree.joinpath(*revision.folder.parts) / "corrections.csv")
+    package = tree / "factcheck"
+    if not ((package / "__init__.py").is_file() and (package / "__main__.py").is_file()):
+        # without it Python would find this program instead, and judge REV's data by today's rules
+        raise InputError(f"{revision.short} has no factcheck package with a command line: its own program cannot "
+                         "judge its data", parameter="base")
+    out = tmp / "judged"
+    command = [sys.executable, "-m", "factcheck", "judge", "--data", revision.folder.as_posix(), "--out", str(out)]
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    failed = f"the program at {revision.short} could not judge the data of that revision"
     try:
-        return judged(folder, tmp / "judged"), log
-    except InputError as exc:
-        shown = f"{revision.short}:{revision.folder.as_posix()}"
-        file = (exc.file or "").replace(str(folder.resolve()), shown).replace(str(folder), shown) or None
-        raise InputError(f"the data at {revision.short} do not pass this version's checks: {exc.reason}", file=file,
-                         row=exc.row, column=exc.column, parameter=exc.parameter) from None
+        done = subprocess.run(command, cwd=tree, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=JUDGE_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        raise InputError(f"{failed} in {JUDGE_TIMEOUT} s", parameter="base") from None
+    if done.returncode != 0:
+        lines = [x.strip() for x in done.stderr.decode("utf-8", "replace").splitlines() if x.strip()]
+        last = (lines[-1].removeprefix("error: ").replace(f"{tree}/", "") if lines else "it printed nothing")[:500]
+        raise InputError(f"{failed} (exit code {done.returncode}): {last}", parameter="base")
+    try:
+        docs = _documents(out)
+    except (ValueError, OSError) as exc:
+        raise InputError(f"{failed}: its judged files cannot be read ({exc})", parameter="base") from None
+    if not docs:
+        raise InputError(f"{failed}: it wrote no judged file", parameter="base")
+    return docs, log
 
 
 # ---- comparing ----------------------------------------------------------------------------------
@@ -155,7 +186,7 @@ class Change:
 
     edition: str  # the edition year, or 全书 for the outside figures and the sources
     key: str  # a claim id, a source id, or indicator@place@year·source of an outside figure
-    item: str  # 结论 理由 原文 登记 数字 来源
+    item: str  # 结论 结论用语 理由 原文 登记 数字 来源
     change: str  # 新增 删除 改变 撤下
     before: str
     after: str
@@ -164,36 +195,48 @@ class Change:
 
 @dataclass(frozen=True)
 class VerdictChange:
-    """A verdict published at the base that changed or vanished (``after`` empty)."""
+    """A verdict published at the base that changed or vanished (``after`` empty), each side's code and label."""
 
     edition: int
     claim_id: str
     before: str
+    before_label: str
     after: str
     what: str
 
 
+def _label(j: dict) -> str:
+    """A judged claim's verdict in the words of the program that judged it (its code when it gave none)."""
+    return str(j.get("label") or j["verdict"])
+
+
+def _kind(r: dict) -> str:
+    return str(r.get("kind_label") or r.get("kind", ""))
+
+
 def _claim_text(j: dict) -> str:
-    return f"“{j['quote']}”中的{j['figure']}"
+    return f"“{j.get('quote', '')}”中的{j.get('figure', '')}"
 
 
 def _stated(j: dict) -> str:
     """A claim as printed and as typed: the figure, what it states, the quote."""
-    typed = qty(j["value"], j["decimals"], j["qualifier"], j["unit"]) if j.get("value") is not None else ""
+    typed = (qty(j["value"], j.get("decimals"), j.get("qualifier", "="), j.get("unit", ""))
+             if j.get("value") is not None else "")
     return f"{_claim_text(j)}" + (f"（记作{typed}，{j.get('geography', '')}{j.get('period', '')}年）" if typed else "")
 
 
 def _register_text(r: dict) -> str:
-    return f"{KINDS.get(r['kind'], r['kind'])}：{_claim_text(r)}" + (f"（{r['note']}）" if r.get("note") else "")
+    return f"{_kind(r)}：{_claim_text(r)}" + (f"（{r['note']}）" if r.get("note") else "")
 
 
-SOURCE_FIELDS = {"publisher": "发布者", "origin": "数字出处", "title": "标题", "published": "发布日期", "url": "网址",
-                 "copy_url": "副本网址", "copy_kind": "副本种类", "tier": "等级", "accessed": "读取日期",
-                 "artefacts": "转录问题", "text_scope": "文本范围"}
+SOURCE_FIELDS = {"publisher": "发布者", "origin": "数字出处", "title": "标题", "short_title": "简称",
+                 "published": "发布日期", "placement": "版面", "url": "网址", "copy_url": "副本网址",
+                 "copy_kind": "副本种类", "tier": "等级", "accessed": "读取日期", "artefacts": "转录问题",
+                 "text_scope": "文本范围", "asked": "是否询问"}
 
 
 def _source_text(s: dict) -> str:
-    return f"{s['publisher']}《{s['title']}》" + (f"（{s['published']}）" if s.get("published") else "")
+    return f"{s.get('publisher', '')}《{s.get('title', '')}》" + (f"（{s['published']}）" if s.get("published") else "")
 
 
 def _figure_key(f: dict) -> str:
@@ -203,7 +246,8 @@ def _figure_key(f: dict) -> str:
 def _figure_text(f: dict, indicators: dict) -> str:
     name = indicators.get(f["indicator"], {}).get("name_zh", f["indicator"])
     note = f"（{f['period_note']}）" if f.get("period_note") else ""
-    return f"{f['geography']}{f['period']}年{name}：{qty(f['value'], f['decimals'], f['qualifier'], f['unit'])}{note}"
+    value = qty(f["value"], f.get("decimals"), f.get("qualifier", "="), f.get("unit", ""))
+    return f"{f['geography']}{f['period']}年{name}：{value}{note}"
 
 
 def _pairs(before: dict, after: dict, item: str, edition: str, text: Callable[[dict], str],
@@ -223,7 +267,7 @@ def _pairs(before: dict, after: dict, item: str, edition: str, text: Callable[[d
 
 
 def _edition_changes(year: int, base: dict | None, work: dict | None) -> tuple[list[Change], list[VerdictChange]]:
-    """The claims of one edition: verdicts, reasons, quotes and figures, and the numbers kept unjudged."""
+    """The claims of one edition: verdicts, their words, reasons, quotes and figures, and the numbers kept unjudged."""
     ed = str(year)
     b_stats = {j["claim_id"]: j for j in (base or {}).get("claims", [])}
     w_stats = {j["claim_id"]: j for j in (work or {}).get("claims", [])}
@@ -235,21 +279,23 @@ def _edition_changes(year: int, base: dict | None, work: dict | None) -> tuple[l
         b, a = b_stats.get(cid), w_stats.get(cid)
         if b and a:
             if b["verdict"] != a["verdict"]:
-                rows.append(Change(ed, cid, "结论", "改变", label(b["verdict"]), label(a["verdict"])))
-                verdicts.append(VerdictChange(year, cid, b["verdict"], a["verdict"], _claim_text(a)))
-            if b["why"] != a["why"]:
-                rows.append(Change(ed, cid, "理由", "改变", b["why"], a["why"]))
+                rows.append(Change(ed, cid, "结论", "改变", _label(b), _label(a)))
+                verdicts.append(VerdictChange(year, cid, b["verdict"], _label(b), a["verdict"], _claim_text(a)))
+            elif _label(b) != _label(a):  # the same verdict in other words: no correction, but readers see it
+                rows.append(Change(ed, cid, "结论用语", "改变", _label(b), _label(a)))
+            if b.get("why") != a.get("why"):
+                rows.append(Change(ed, cid, "理由", "改变", b.get("why", ""), a.get("why", "")))
             if _stated(b) != _stated(a):
                 rows.append(Change(ed, cid, "原文", "改变", _stated(b), _stated(a)))
         elif b:
             now = w_reg.get(cid)
-            after = f"{NO_VERDICT}：" + (f"改为{KINDS.get(now['kind'], now['kind'])}" if now else "这个数字已删除")
-            rows.append(Change(ed, cid, "结论", "撤下", f"{label(b['verdict'])}：{_stated(b)}", after))
-            verdicts.append(VerdictChange(year, cid, b["verdict"], "", _claim_text(b)))
-        else:
+            after = f"{NO_VERDICT}：" + (f"改为{_kind(now)}" if now else "这个数字已删除")
+            rows.append(Change(ed, cid, "结论", "撤下", f"{_label(b)}：{_stated(b)}", after))
+            verdicts.append(VerdictChange(year, cid, b["verdict"], _label(b), "", _claim_text(b)))
+        elif a:
             was = b_reg.get(cid)
-            before = f"不作核查（{KINDS.get(was['kind'], was['kind'])}）" if was else ""
-            rows.append(Change(ed, cid, "结论", "新增", before, f"{label(a['verdict'])}：{_stated(a)}"))
+            before = f"不作核查（{_kind(was)}）" if was else ""
+            rows.append(Change(ed, cid, "结论", "新增", before, f"{_label(a)}：{_stated(a)}"))
     moved = set(b_stats) | set(w_stats)  # a number that became or stopped being a statistic: its verdict row says so
     rows += _pairs({k: v for k, v in b_reg.items() if k not in moved}, {k: v for k, v in w_reg.items() if k not in moved},
                    "登记", ed, _register_text)
@@ -270,12 +316,17 @@ def _book_changes(base: dict[int, dict], work: dict[int, dict]) -> list[Change]:
 
     indicators = {**_union(base.values(), "indicators"), **_union(work.values(), "indicators")}
     rows = _pairs(figures(base), figures(work), "数字", "全书", lambda f: _figure_text(f, indicators),
-                  lambda f: {k: v for k, v in f.items() if k != "verdict"})
+                  lambda f: {k: v for k, v in f.items() if k not in ("verdict", "describes")})
+
+    def filled(s: dict) -> dict:
+        """A source's fields that say something: a field an older program did not have is an empty one."""
+        return {k: v for k, v in s.items() if v not in ("", None)}
 
     def source_fields(b: dict, a: dict) -> tuple[str, str]:
-        changed = [k for k in SOURCE_FIELDS if b.get(k) != a.get(k)]
-        return ("；".join(f"{SOURCE_FIELDS[k]}：{b.get(k) or '（空）'}" for k in changed),
-                "；".join(f"{SOURCE_FIELDS[k]}：{a.get(k) or '（空）'}" for k in changed))
+        b, a = filled(b), filled(a)
+        changed = [k for k in [*SOURCE_FIELDS, *sorted((set(b) | set(a)) - set(SOURCE_FIELDS))] if b.get(k) != a.get(k)]
+        return ("；".join(f"{SOURCE_FIELDS.get(k, k)}：{b.get(k, '（空）')}" for k in changed),
+                "；".join(f"{SOURCE_FIELDS.get(k, k)}：{a.get(k, '（空）')}" for k in changed))
 
     b_src, w_src = _union(base.values(), "sources"), _union(work.values(), "sources")
     for sid in sorted(set(b_src) | set(w_src)):
@@ -284,7 +335,7 @@ def _book_changes(base: dict[int, dict], work: dict[int, dict]) -> list[Change]:
             rows.append(Change("全书", sid, "来源", "新增", "", _source_text(a)))
         elif a is None:
             rows.append(Change("全书", sid, "来源", "删除", _source_text(b), ""))
-        elif b != a:
+        elif filled(b) != filled(a):
             rows.append(Change("全书", sid, "来源", "改变", *source_fields(b, a)))
     return rows
 
@@ -300,14 +351,11 @@ def compare(base: dict[int, dict], work: dict[int, dict]) -> tuple[list[Change],
     return rows + _book_changes(base, work), verdicts
 
 
-def _key(row: dict) -> tuple[str, str, str]:
-    return row["claim_id"], row["before"], row["after"]
-
-
 def missing_corrections(verdicts: list[VerdictChange], log: list[dict], base_log: list[dict]) -> list[VerdictChange]:
     """The verdict changes with no corrections row added since the base that names the claim, before and after."""
-    old = {tuple(r.get(k, "") for k in BY_NAME["corrections"].header) for r in base_log}
-    new = {_key(r) for r in log if tuple(str(r.get(k, "")) for k in BY_NAME["corrections"].header) not in old}
+    old = {tuple(str(r.get(k, "")) for k in LOG_KEY) for r in base_log}
+    new = {(r["claim_id"], r["before"], r["after"]) for r in log
+           if tuple(str(r.get(k, "")) for k in LOG_KEY) not in old}
     return [v for v in verdicts if (v.claim_id, v.before, v.after) not in new]
 
 
@@ -322,13 +370,19 @@ def mark(rows: list[Change], verdicts: list[VerdictChange], missing: list[Verdic
 
 # ---- output -------------------------------------------------------------------------------------
 def summary(rows: list[Change], verdicts: list[VerdictChange], missing: list[VerdictChange], rev: str) -> str:
+    judged_by = f"（{rev} 的数据由那个版本自己的程序判断，工作区的由现在的程序判断。）"
     if not rows:
-        return f"与 {rev} 相比，结论、理由、原文、数字和来源都没有变化。"
+        return f"与 {rev} 相比，结论、理由、原文、数字和来源都没有变化。" + judged_by
     text = f"与 {rev} 相比共{len(rows)}处变化；已发布的结论有{len(verdicts)}个改变或撤下"
     if missing:
-        return (text + f"，其中{len(missing)}个还没有更正记录：在 data/corrections.csv 为每个加一行"
-                f"（python -m factcheck diff {rev.split(' ')[0]} --write-corrections 起草，再写明原因）。")
-    return text + ("，都已记入更正。" if verdicts else "。")
+        text += (f"，其中{len(missing)}个还没有更正记录：在 data/corrections.csv 为每个加一行"
+                 f"（python -m factcheck diff {rev.split(' ')[0]} --write-corrections 起草，再写明原因）。")
+    else:
+        text += "，都已记入更正。" if verdicts else "。"
+    renamed = sum(r.item == "结论用语" for r in rows)
+    if renamed:
+        text += f"另有{renamed}个结论没有改变，只是换了说法，不算更正。"
+    return text + judged_by
 
 
 def render_text(rows: list[Change], note: str) -> str:
@@ -367,7 +421,7 @@ def render_markdown(rows: list[Change], note: str, rev: str) -> str:
 # ---- drafting corrections -----------------------------------------------------------------------
 def draft(missing: list[VerdictChange], commit: str, today: datetime.date) -> list[dict[str, str]]:
     return [{"date": today.isoformat(), "edition": str(v.edition), "claim_id": v.claim_id, "before": v.before,
-             "after": v.after, "what": v.what, "why": f"{DRAFTED}：写明结论为什么改变（读者会在卡片上看到），再删去{DRAFTED}",
+             "before_label": v.before_label, "after": v.after, "what": v.what, "why": f"{DRAFTED}：写明结论为什么改变（读者会在卡片上看到），再删去{DRAFTED}",
              "base": commit} for v in missing]
 
 

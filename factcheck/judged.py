@@ -139,8 +139,9 @@ def drafts(ds: Dataset, year: int) -> int:
 
 
 def correction(c: Correction) -> dict:
-    """A corrections row as the pages show it: the verdicts' labels with their codes."""
-    return {**_plain(c), "before_label": label(c.before), "after_label": label(c.after) if c.after else NO_VERDICT}
+    """A corrections row as the pages show it: the verdicts' labels with their codes. The label before is the one
+    readers saw (the row keeps it: the words of the scale may have changed since), the label after today's."""
+    return {**_plain(c), "after_label": label(c.after) if c.after else NO_VERDICT}
 
 
 def _corrections_of(ds: Dataset, j: dict) -> list[dict]:

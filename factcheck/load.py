@@ -246,12 +246,14 @@ class Search:
 
 @dataclass(frozen=True)
 class Correction:
-    """A change to a published verdict: ``before`` at commit ``base``, ``after`` now ("" when withdrawn)."""
+    """A change to a published verdict: ``before`` (shown as ``before_label``) at commit ``base``, ``after`` now
+    ("" when withdrawn)."""
 
     date: str
     edition: int
     claim_id: str
     before: str
+    before_label: str  # the label readers saw at ``base``, in the words of that commit's program
     after: str
     what: str
     why: str
@@ -497,7 +499,7 @@ def load(data_dir: str | Path) -> Dataset:
                        c.text("searched"), c.text("date"), c.text("source_id"), c.text("note"), c.row)
                 for c in cells("searches")]
     corrections = [Correction(c.text("date"), c.integer("edition") or 0, c.text("claim_id"), c.text("before"),
-                              c.text("after"), c.text("what"), c.text("why"), c.text("base"), c.row)
+                              c.text("before_label"), c.text("after"), c.text("what"), c.text("why"), c.text("base"), c.row)
                    for c in cells("corrections")]
     return Dataset(root, sources, indicators, inputs, claims, mentions, searches, corrections,
                    Articles(root, sources))

@@ -243,7 +243,7 @@ def card(edition: Edition, j: dict, *, heading: str = "h3") -> str:
 
 def corrected(j: dict) -> str:
     """The claim's corrections, oldest first: 更正：结论原为……，现为……。why（date）"""
-    return "".join(f'<p class="claim-correction">更正：结论原为“{esc(c["before_label"])}”，现为“{esc(c["after_label"])}”。'
+    return "".join(f'<p class="claim-correction"><strong>更正：</strong>结论原为“{esc(c["before_label"])}”，现为“{esc(c["after_label"])}”。'
                    f'{esc(c["why"])}（{esc(c["date"])}）</p>' for c in j.get("corrections", []))
 
 

@@ -245,7 +245,11 @@ TABLES = [
         Field("edition", "integer", "The edition of the claim: the year its id starts with", True, YEAR),
         _text("claim_id", "The claim whose verdict changed (it may since have been removed from claims.csv)", True,
               pattern=CLAIM_ID),
-        _text("before", "The verdict published before: a verdict code of factcheck/vocabulary.py", True),
+        _text("before", "The verdict published before: its code as the program at the base commit wrote it (the "
+                        "verdict diff copies it; a code of that time need not be in today's vocabulary)", True,
+              pattern=r"^[a-z][a-z_]*$"),
+        _text("before_label", "The verdict before as readers saw it: its label at the base commit (the verdict diff "
+                              "copies it from that commit's own judged files), e.g. 算得通", True),
         _text("after", "The verdict now, a verdict code; empty when the claim no longer gets one (removed, or not a "
                        "statistic)"),
         _text("what", "Which figure, in Chinese (the quote with the figure)", True),

@@ -728,10 +728,11 @@ def _check_correction(ds: Dataset, c: Correction) -> None:
 
     if not c.claim_id.startswith(f"{c.edition}-"):
         raise fail("edition", f"is {c.edition}, but claim id '{c.claim_id}' says edition {c.claim_id[:4]}")
-    for column, code in (("before", c.before), ("after", c.after)):
-        if code not in BY_CODE and (column == "before" or code):
-            raise fail(column, f"'{code}' is not a verdict code ({', '.join(CODES)})"
-                               + (", or empty when the claim no longer gets a verdict" if column == "after" else ""))
+    # ``before`` is the code of the program at ``base`` (its form is checked by the schema; whether the claim had it
+    # there is the verdict diff's to see); ``after`` is today's, so a code of today's vocabulary
+    if c.after and c.after not in BY_CODE:
+        raise fail("after", f"'{c.after}' is not a verdict code ({', '.join(CODES)}), or empty when the claim no "
+                            "longer gets a verdict")
     if c.before == c.after:
         raise fail("after", f"is the verdict before ('{c.before}'): a correction changes the verdict")
     claim = ds.claims.get(c.claim_id)

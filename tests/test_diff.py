@@ -1,14 +1,17 @@
 """The verdict diff on a synthetic history, and the corrections log it keeps honest.
 
-Each test makes a git repository in a temporary folder holding a copy of the project's ``data/``,
-commits it (the published state), edits the data as a contributor would, commits again, and runs
-``python -m factcheck diff`` (its entry point, in this process) against the first commit: a one-digit
-typo that flips a verdict fails until a corrections row names the change; a claim that stops being a
-statistic fails the same way; a changed wording and a new source are reported and pass. Verdict codes
-are never written here: they come from judging the data (and labels from factcheck.vocabulary).
+Each test makes a git repository in a temporary folder holding a copy of the project's program and its
+``data/``, commits it (the published state), edits the data (or the program) as a contributor would,
+commits again, and runs ``python -m factcheck diff`` (its entry point, in this process) against the first
+commit, which is judged by its own program: a one-digit typo that flips a verdict fails until a
+corrections row names the change; a change of the rules that flips verdicts fails the same way, and each
+side's verdicts are shown in its own words; a claim that stops being a statistic fails the same way; a
+changed wording and a new source are reported and pass; a revision whose program cannot judge is one line.
+Verdict codes are never written here: they come from judging the data (and labels from the judged files).
 
 Every row of the real ``data/corrections.csv`` must name a change the diff can see: at the row's base
-commit the claim had the verdict ``before``, and the latest row of a claim gives its verdict now.
+commit, judged by that commit's own program, the claim had the verdict ``before`` under the label
+``before_label``, and the latest row of a claim gives its verdict now.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ from pathlib import Path
 
 import pytest
 
-from factcheck import cli
-from factcheck.diff import judge_revision, resolve
+from factcheck import cli, present
+from factcheck.diff import compare, judge_revision, resolve
+from factcheck.edition import Edition
 from factcheck.errors import InputError
 from factcheck.judged import stage
 from factcheck.schema import DRAFTED
@@ -73,13 +77,39 @@ def _own_repository(monkeypatch):
         monkeypatch.delenv(name)
 
 
+PROGRAM = ("factcheck", "book/chapters.yml", "_config.yml", "pyproject.toml")
+"""What the program reads besides the data: the package, the chapters, the book's settings."""
+
+
+def install_program(repo: Path) -> None:
+    """This work tree's program into the synthetic repository (replacing whatever is there)."""
+    for name in PROGRAM:
+        target = repo / name
+        if (REPO / name).is_dir():
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(REPO / name, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(REPO / name, target)
+
+
 @pytest.fixture
 def history(tmp_path) -> tuple[Path, str]:
-    """A repository whose first commit holds the project's data: (its data folder, that commit)."""
+    """A repository whose first commit holds the project's program and data, as first published (an empty
+    corrections log: the project's rows name commits of its own history): (its data folder, that commit)."""
     repo = tmp_path / "repo"
     shutil.copytree(REPO / "data", repo / "data", symlinks=True)
+    log = repo / "data" / "corrections.csv"
+    log.write_text(log.read_text(encoding="utf-8").splitlines(keepends=True)[0], encoding="utf-8")
+    install_program(repo)
     git(repo, "init", "-q", "-b", "main")
     return repo / "data", commit(repo, "published")
+
+
+def patch(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{path.name} changed: '{old}' is not in it once; pick another rule change"
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def edit(data: Path, table: str, match: Callable[[dict], bool], **cells: str) -> None:
@@ -136,6 +166,7 @@ def test_a_flipped_verdict_fails_until_a_correction_names_it(history, capsys, tm
     before, after = rows[0]["before"], rows[0]["after"]
     assert (rows[0]["claim_id"], rows[0]["base"], rows[0]["edition"]) == (FLIPPED, base, FLIPPED[:4])
     assert before in CODES and after in CODES and before != after, rows
+    assert rows[0]["before_label"] == label(before), "the label readers saw at the base (the same program here)"
     assert rows[0]["date"] == datetime.date.today().isoformat() and rows[0]["why"].startswith(DRAFTED)
     line = next(x for x in out.splitlines() if FLIPPED in x and "结论" in x)
     assert label(before) in line and label(after) in line and "需要更正" in line, out
@@ -160,11 +191,75 @@ def test_a_correction_must_name_the_change_it_corrects(history, capsys, tmp_path
     flip(data)
     after = verdicts(data, tmp_path / "after")[FLIPPED]
     other = next(c for c in CODES if c not in (before, after))
-    row = {"date": "2026-01-02", "edition": "2022", "claim_id": FLIPPED, "before": other, "after": after,
-           "what": "那个数字", "why": "原因", "base": base}
+    row = {"date": "2026-01-02", "edition": "2022", "claim_id": FLIPPED, "before": other,
+           "before_label": label(other), "after": after, "what": "那个数字", "why": "原因", "base": base}
     append(data / "corrections.csv", row)
     code, out, _ = diff(capsys, data, base)
     assert code == 1 and "需要更正" in out, "a row with another verdict before is not this change's correction"
+
+
+def test_a_change_of_the_rules_is_judged_by_each_sides_program(history, capsys, tmp_path):
+    """Published under an older rule (an agreement among the article's own figures counted as agreeing with
+    outside data, and that verdict was called 算得通); the work tree's rule tells them apart. The data do not
+    change: only judging the base with its own program shows the flipped verdicts, in each side's words."""
+    data, _ = history
+    repo = data.parent
+    patch(repo / "factcheck" / "engine.py", 'return "consistent" if outside else "internal"', 'return "consistent"')
+    patch(repo / "factcheck" / "vocabulary.py", 'Verdict("consistent", "相符但非独立",', 'Verdict("consistent", "算得通",')
+    base = commit(repo, "published under the old rule")
+    install_program(repo)
+    commit(repo, "the article's own arithmetic is told apart")
+
+    internal = sorted(c for c, v in verdicts(data, tmp_path / "now").items() if v == "internal")
+    assert internal, "no claim is judged internal now: pick another rule change for this test"
+    code, out, _ = diff(capsys, data, base, "--write-corrections")
+    assert code == 1, out
+    rows = list(csv.DictReader((data / "corrections.csv").open(encoding="utf-8")))
+    assert sorted(r["claim_id"] for r in rows) == internal, out
+    assert {(r["before"], r["before_label"], r["after"], r["base"]) for r in rows} == {
+        ("consistent", "算得通", "internal", base)}, "the code and the words of the base's own program"
+    table = _table(out)
+    flipped = {c[1]: c for c in table if c[2] == "结论"}
+    assert set(flipped) == set(internal), out
+    assert all(c[4:7] == ["算得通", label("internal"), "需要更正"] for c in flipped.values()), out
+    renamed = [c for c in table if c[2] == "结论用语"]  # still consistent: the same verdict in today's words
+    assert renamed and all(c[4:7] == ["算得通", label("consistent"), ""] for c in renamed), out
+    assert f"另有{len(renamed)}个结论没有改变，只是换了说法" in out, out
+
+    edit(data, "corrections.csv", lambda r: True, why="只有文章自己的数字互相算得通，没有外部数据可比。")
+    code, out, _ = diff(capsys, data, base)
+    assert code == 0 and "都已记入更正" in out and "需要更正" not in out, out
+    commit(repo, "corrected")
+    assert_log_is_true(data, tmp_path / "log")
+
+
+def test_a_field_an_older_program_lacked_is_no_change():
+    """A source field the base's program did not write reads as empty, so only a filled one is a change."""
+    old = {2022: {"sources": {"s": {"publisher": "甲", "title": "乙"}}}}
+    same = {2022: {"sources": {"s": {"publisher": "甲", "title": "乙", "asked": "", "placement": None}}}}
+    named = {2022: {"sources": {"s": {"publisher": "甲", "title": "乙", "short_title": "甲的报道"}}}}
+    assert compare(old, same) == ([], [])
+    (row,), _ = compare(old, named)
+    assert (row.item, row.change, row.before, row.after) == ("来源", "改变", "简称：（空）", "简称：甲的报道"), row
+
+
+@pytest.mark.parametrize(("main", "says"), [
+    ('import sys\nsys.exit("factcheck: error: argument command: invalid choice: \'judge\'")\n',
+     "(exit code 1): factcheck: error: argument command: invalid choice: 'judge'"),
+    (None, "has no factcheck package with a command line"),
+])
+def test_a_revision_whose_program_cannot_judge_is_one_line(history, capsys, main, says):
+    """A revision too old to judge (no judge command, or no package): one line and exit 2, never judged by today's
+    rules instead (that would hide the changes of the rules)."""
+    data, _ = history
+    if main is None:
+        shutil.rmtree(data.parent / "factcheck")
+    else:
+        (data.parent / "factcheck" / "__main__.py").write_text(main, encoding="utf-8")
+    old = commit(data.parent, "an older program")
+    code, out, err = diff(capsys, data, old)
+    assert code == 2 and not out and len(errors(err)) == 1, err
+    assert errors(err)[0].startswith("error: parameter 'base': ") and says in err and old[:10] in err, err
 
 
 def test_a_vanished_claim_fails_until_a_correction_names_it(history, capsys, tmp_path):
@@ -176,6 +271,7 @@ def test_a_vanished_claim_fails_until_a_correction_names_it(history, capsys, tmp
     assert code == 1, out
     (row,) = csv.DictReader((data / "corrections.csv").open(encoding="utf-8"))
     assert row["claim_id"] == GONE and row["before"] in CODES and row["after"] == "", row
+    assert row["before_label"] == label(row["before"]), row
     line = next(x for x in out.splitlines() if GONE in x)
     assert "撤下" in line and label(row["before"]) in line and NO_VERDICT in line and "需要更正" in line, out
 
@@ -221,11 +317,12 @@ def test_no_change_says_so(history, capsys):
 
 def test_markdown_keeps_data_as_text(history, capsys):
     data, base = history
-    title = "<img src=x onerror=alert(1)>|[链接](https://example.org)![图](https://example.org/a.png)@someone"
-    edit(data, "sources.csv", lambda r: r["source_id"] == "ycwb-2022", title=title)
+    title = "|[链接](https://example.org)![图](https://example.org/a.png)@someone"  # a title may hold no <>
+    edit(data, "sources.csv", lambda r: r["source_id"] == "ycwb-2022", title=title,
+         artefacts="<img src=x onerror=alert(1)>")
     code, out, _ = diff(capsys, data, base, "--format", "markdown")
     assert code == 0, out
-    assert "<img" not in out and not re.search(r"(?<!\\)[\[\]!]", out) and "\\@someone" in out, out
+    assert "img src" in out and "<img" not in out and not re.search(r"(?<!\\)[\[\]!]", out) and "\\@someone" in out, out
     rows = [x for x in out.splitlines() if x.startswith("| ")]
     assert rows and all(_cells(x) == len(rows[0].split("|")) - 2 for x in rows), "a data '|' split a table cell"
 
@@ -262,20 +359,23 @@ def test_the_data_at_the_revision_are_named_when_bad(history, capsys):
     edit(data, "claims.csv", lambda r: r["claim_id"] == FLIPPED, value="3")
     code, _, err = diff(capsys, data, bad)
     assert code == 2 and len(errors(err)) == 1, err
-    assert f"error: {bad[:10]}:data/claims.csv, row" in err and "the data at" in err, err
+    assert errors(err)[0].startswith(f"error: parameter 'base': the program at {bad[:10]} could not judge the data "
+                                     "of that revision (exit code 2): data/claims.csv, row"), err
 
 
 # ---- the corrections log ------------------------------------------------------------------------
 def _row(**cells: str) -> dict:
-    row = {"date": "2026-01-02", "edition": "2022", "claim_id": FLIPPED, "before": CODES[0], "after": CODES[1],
-           "what": "那个数字", "why": "原因", "base": "0" * 40}
+    row = {"date": "2026-01-02", "edition": "2022", "claim_id": FLIPPED, "before": CODES[0],
+           "before_label": label(CODES[0]), "after": CODES[1], "what": "那个数字", "why": "原因", "base": "0" * 40}
     return {**row, **cells}
 
 
 @pytest.mark.parametrize(("cells", "column", "says"), [
     ({"date": "2999-01-01"}, "date", "is in the future"),
     ({"edition": "2023"}, "edition", "says edition 2022"),
-    ({"before": "right"}, "before", "'right' is not a verdict code"),
+    ({"before": "数字有误"}, "before", "does not have the required form"),
+    ({"before_label": ""}, "before_label", "is required"),
+    ({"after": "right"}, "after", "'right' is not a verdict code"),
     ({"after": CODES[0]}, "after", "a correction changes the verdict"),
     ({"claim_id": "2022-no-such-claim"}, "after", "is not in claims.csv"),
     ({"claim_id": FLIPPED, "after": ""}, "after", "is a statistic and has a verdict"),
@@ -302,10 +402,11 @@ def test_the_latest_correction_gives_the_verdict_now(history, capsys, tmp_path):
 
 
 def assert_log_is_true(data: Path, tmp: Path) -> None:
-    """Every corrections row names a change the diff sees: the claim had the verdict ``before`` at the row's base
-    commit, and the latest row of each claim gives the verdict it has now (the judged stage refuses otherwise)."""
+    """Every corrections row names a change the diff sees: at the row's base commit, judged by that commit's own
+    program, the claim had the verdict ``before`` under the label ``before_label``; and the latest row of each
+    claim gives the verdict it has now (the judged stage refuses otherwise)."""
     rows = list(csv.DictReader((data / "corrections.csv").open(encoding="utf-8")))
-    at: dict[str, dict[str, str]] = {}
+    at: dict[str, dict[str, tuple[str, str]]] = {}
     for r in rows:
         if r["base"] not in at:
             try:
@@ -314,16 +415,35 @@ def assert_log_is_true(data: Path, tmp: Path) -> None:
                 pytest.fail(f"corrections.csv: the base of {r['claim_id']} is not a commit of this history (a "
                             f"shallow clone? fetch-depth: 0): {exc}")
             docs, _ = judge_revision(revision, tmp / r["base"])
-            at[r["base"]] = {j["claim_id"]: j["verdict"] for doc in docs.values() for j in doc["claims"]}
-        was = at[r["base"]].get(r["claim_id"], "not judged")
-        assert was == r["before"], (f"corrections.csv: {r['claim_id']} was '{was}' at {r['base'][:10]}, not "
-                                    f"'{r['before']}' as the row says")
+            at[r["base"]] = {j["claim_id"]: (j["verdict"], j["label"]) for doc in docs.values() for j in doc["claims"]}
+        was = at[r["base"]].get(r["claim_id"], ("not judged", ""))
+        assert was == (r["before"], r["before_label"]), (
+            f"corrections.csv: {r['claim_id']} was {was} at {r['base'][:10]}, not "
+            f"{(r['before'], r['before_label'])} as the row says")
     stage(data, tmp / "now")
 
 
 def test_every_real_correction_names_a_change_the_diff_sees(tmp_path):
-    """The project's own log (empty until a published verdict changes): the check the synthetic history passes."""
+    """The project's own log: the check the synthetic history passes."""
     assert_log_is_true(REPO / "data", tmp_path)
+
+
+def test_a_corrected_card_shows_its_correction(tmp_path):
+    """Each claim of the project's log shows, on its card, the verdict readers saw and the one now, with the
+    reason and the date; the about page's log lists every row."""
+    rows = list(csv.DictReader((REPO / "data" / "corrections.csv").open(encoding="utf-8")))
+    if not rows:
+        pytest.skip("the corrections log is empty")
+    stage(REPO / "data", tmp_path)
+    for r in rows:
+        edition = Edition.read(tmp_path, int(r["edition"]))
+        j = next(c for c in edition.claims if c["claim_id"] == r["claim_id"])
+        after = label(r["after"]) if r["after"] else NO_VERDICT
+        html = present.card(edition, j)
+        assert f"<strong>更正：</strong>结论原为“{present.esc(r['before_label'])}”，现为“{present.esc(after)}”。" in html, html
+        assert present.esc(r["why"]) in html and r["date"] in html, html
+        log = str(present.corrections(edition))
+        assert present.esc(r["what"]) in log and present.esc(r["why"]) in log, r
 
 
 # ---- helpers for reading the text table ---------------------------------------------------------

@@ -114,6 +114,7 @@ def test_unknown_year_fails_at_once_listing_the_years(tmp_path: Path) -> None:
 
     data = Path(__file__).resolve().parent.parent / "data"
     years = ", ".join(map(str, load(data).years))
+    shutil.copyfile(data.parent / "_config.yml", tmp_path / "_config.yml")
     with pytest.raises(InputError) as err:
         runner.build(1999, data, layout=runner.Layout(tmp_path), book=False)
     assert err.value.parameter == "year"

@@ -132,7 +132,7 @@ def repo(tmp_path, make_package, monkeypatch) -> Repo:
     (root / "book" / "editions").mkdir(parents=True)
     shutil.copyfile(REPO / "book" / "chapters.yml", root / "book" / "chapters.yml")
     (root / "book" / "methods.md").write_text("# 方法\n", encoding="utf-8")
-    (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    shutil.copyfile(REPO / "_config.yml", root / "_config.yml")
     (root / "requirements.txt").write_text("papermill\n", encoding="utf-8")
     data = make_package(root, claims=CLAIMS, inputs=INPUTS, sources=SOURCES, articles=articles(CLAIMS))
     r = Repo(root, data, make_package)
@@ -478,8 +478,10 @@ def test_book_source_change_rebuilds_the_book_only(repo):
 @pytest.mark.parametrize("path", ["_config.yml", "book/_static/factcheck.css"])
 def test_config_and_static_changes_rebuild_the_book(repo, path):
     repo.build()
-    (repo.root / path).parent.mkdir(parents=True, exist_ok=True)
-    (repo.root / path).write_text("changed: 1\n", encoding="utf-8")
+    target = repo.root / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    before = target.read_text(encoding="utf-8") if target.exists() else ""
+    target.write_text(before + "\n# changed\n" if path.endswith(".yml") else "/* changed */\n", encoding="utf-8")
     assert repo.build() == [] and repo.books
 
 

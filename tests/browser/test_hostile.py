@@ -120,10 +120,10 @@ def poison(root: Path) -> None:
     from factcheck.vocabulary import CODES
 
     now = Judge(validate(data)).verdict_of("2022-hostile")  # the card's correction ends at the verdict it has
-    header, corrections = _rows(data / "corrections.csv")
-    corrections.append({"date": "2026-11-26", "edition": "2022", "claim_id": "2022-hostile",
-                        "before": next(c for c in CODES if c != now), "after": now, "what": SCRIPT + IMG,
-                        "why": CLOSE + COMMENT, "base": "0" * 40})
+    header, _ = _rows(data / "corrections.csv")  # the project's own rows: their verdicts are not this data's
+    corrections = [{"date": "2026-11-26", "edition": "2022", "claim_id": "2022-hostile",
+                    "before": next(c for c in CODES if c != now), "before_label": f"算得通{SVG}", "after": now,
+                    "what": SCRIPT + IMG, "why": CLOSE + COMMENT, "base": "0" * 40}]
     _write(data / "corrections.csv", header, corrections)
 
     chapters = root / "book" / "chapters.yml"
@@ -268,6 +268,7 @@ def test_data_is_shown_verbatim(hostile_pages):
     assert f"江门日报{IMG}" in text("book/editions/2022/02_enterprises.html"), "the publisher is not shown verbatim"
     assert SCRIPT + IMG in text("book/about.html"), "the correction is not shown verbatim"
     assert CLOSE + COMMENT in text("book/editions/2022/02_enterprises.html"), "the card's correction is not verbatim"
+    assert f"结论原为“算得通{SVG}”" in text("book/editions/2022/02_enterprises.html"), "the label readers saw, verbatim"
 
 
 def test_chapter_heading_is_the_title_verbatim(hostile_pages):
