@@ -447,7 +447,7 @@ def run(rev: str, data: str | Path, fmt: str = "text", write: bool = False) -> t
     with tempfile.TemporaryDirectory(prefix="factcheck-diff-") as tmp:
         base, base_log = judge_revision(revision, Path(tmp) / "base")
         work = judged(folder, Path(tmp) / "work")
-    log = next(iter(work.values()), {}).get("corrections", [])
+    log = read_log(folder / "corrections.csv")  # validated with the work's data: every edition's rows
     rows, verdicts = compare(base, work)
     missing = missing_corrections(verdicts, log, base_log)
     note = summary(rows, verdicts, missing, revision.short)

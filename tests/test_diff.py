@@ -30,7 +30,7 @@ import pytest
 
 from factcheck import cli, present
 from factcheck.diff import compare, judge_revision, resolve
-from factcheck.edition import Edition
+from factcheck.edition import Book, Edition
 from factcheck.errors import InputError
 from factcheck.judged import stage
 from factcheck.schema import DRAFTED
@@ -145,7 +145,7 @@ def diff(capsys, data: Path, rev: str, *flags: str) -> tuple[int, str, str]:
 
 def verdicts(data: Path, tmp: Path) -> dict[str, str]:
     stage(data, tmp)
-    return {j["claim_id"]: j["verdict"] for p in tmp.glob("*.json")
+    return {j["claim_id"]: j["verdict"] for p in tmp.glob("[0-9][0-9][0-9][0-9].json")
             for j in json.loads(p.read_text(encoding="utf-8"))["claims"]}
 
 
@@ -442,7 +442,7 @@ def test_a_corrected_card_shows_its_correction(tmp_path):
         html = present.card(edition, j)
         assert f"<strong>更正：</strong>结论原为“{present.esc(r['before_label'])}”，现为“{present.esc(after)}”。" in html, html
         assert present.esc(r["why"]) in html and r["date"] in html, html
-        log = str(present.corrections(edition))
+        log = str(present.corrections(Book.read(tmp_path)))
         assert present.esc(r["what"]) in log and present.esc(r["why"]) in log, r
 
 

@@ -184,22 +184,25 @@ def test_the_book_address_comes_from_the_config(tmp_path):
 
 
 # ---- Chinese as an editor writes it -----------------------------------------------------------------------
-def _quotes(e: Edition) -> list[str]:
-    """The article's own words and titles, printed as the source printed them (never typeset)."""
-    out = [j["quote"] for j in e.claims] + [r["quote"] for r in e.register()]
-    out += [r for j in e.claims for r in j.get("repeats", [])]
-    out += [f"《{s['title']}》" for s in e.sources.values()]
+def _quotes(editions: list[Edition]) -> list[str]:
+    """The articles' own words and titles, printed as the sources printed them (never typeset); the pages that
+    list every edition quote the others' too."""
+    out = []
+    for e in editions:
+        out += [j["quote"] for j in e.claims] + [r["quote"] for r in e.register()]
+        out += [r for j in e.claims for r in j.get("repeats", [])]
+        out += [f"《{s['title']}》" for s in e.sources.values()]
     return sorted(set(out), key=len, reverse=True)
 
 
-def _prose(e: Edition, html: object) -> list[str]:
+def _prose(editions: list[Edition], html: object) -> list[str]:
     soup = _soup(html)
     for el in soup.select("script, style, code, blockquote, .search-terms"):
         el.decompose()
     for el in soup.select("mark"):
         el.unwrap()
     text = _soup(str(soup)).get_text("\n")
-    for q in _quotes(e):
+    for q in _quotes(editions):
         text = text.replace(q, "")
     return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -219,7 +222,7 @@ def test_every_generated_sentence_has_full_width_punctuation_and_no_engine_phras
         soup = _soup(html)
         for details in soup.select("details.claim-details"):  # ids may stand only in 展开
             details.decompose()
-        for line in _prose(e, soup):
+        for line in _prose(list(editions.values()), soup):
             if HALF_WIDTH_IN_ARITHMETIC.search(line) or re.search(r"\d{4}-[a-z][a-z0-9-]+", line):
                 problems.append(line)
     for j in e.claims:
