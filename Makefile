@@ -84,9 +84,11 @@ lint: $(STAMP) npm-deps
 unit: $(STAMP) params
 	$(PY) -m pytest -m "not slow and not browser" -n "$$FACTCHECK_JOBS" tests
 
-## nbval re-executes the published notebooks (against fresh judged files) and fails on any difference;
+## nbval re-executes the published notebooks (against fresh judged files) and fails on any difference; first
+## `factcheck pages` refuses any committed page whose cells are not its template's (so no committed code runs);
 ## its kernels on private Unix sockets, as the build's (tests/nbval_kernels.py).
 nbval: $(STAMP) params judge
+	$(PY) -m factcheck pages
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p tests.nbval_kernels \
 		-p no:randomly -q -n "$$FACTCHECK_JOBS" --dist loadfile book/index.ipynb book/editions book/cross_year.ipynb book/about.ipynb
 

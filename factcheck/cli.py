@@ -197,6 +197,19 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pages(args: argparse.Namespace) -> int:
+    """Refuse any committed page that is not what the build would write (before nbval executes its cells)."""
+    from .publish.layout import Layout
+    from .publish.published import problems
+
+    found = problems(Layout())
+    for line in found:
+        print(f"error: {line}", file=sys.stderr)
+    if not found:
+        print("the published pages are what their templates give")
+    return EXIT_BAD_INPUT if found else 0
+
+
 def _params(args: argparse.Namespace) -> int:
     from .params import check_base, check_data_dir, check_format, check_jobs, check_port, check_year
 
@@ -255,6 +268,9 @@ def parser() -> argparse.ArgumentParser:
     for name in ("year", "data", "jobs", "port", "base", "format"):
         c.add_argument(f"--{name}")
     c.set_defaults(func=_params)
+    c = sub.add_parser("pages", help="check that every committed page under book/ is what its template gives "
+                                     "(run before nbval executes them)")
+    c.set_defaults(func=_pages)
     c = sub.add_parser("build", help="judge, execute the notebooks for YEAR and build the book")
     c.add_argument("--year", required=True)
     c.add_argument("--data", default="data")

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import papermill
 import pytest
 from buildcopies import YEAR, copy_tree, fake_build, published, reference_build, tree_hash
 
@@ -141,13 +142,14 @@ def repo(tmp_path, make_package, monkeypatch) -> Repo:
     def fake_execute(job: runner.Job) -> runner.Job:
         job.started = time.perf_counter()
         p = job.parameters
-        nb = nbformat.v4.new_notebook()
-        nb.cells = [nbformat.v4.new_markdown_cell(f"# {job.target.stem} {p.get('year', '')} {p.get('chapter', '')}")]
         job.staging.parent.mkdir(parents=True, exist_ok=True)
         judged = (job.staging.parent / p["judged_dir"]).resolve()
-        if job.staging.parent.name.endswith(".staging"):  # an edition page notes the judged file it shows
-            nb.metadata["factcheck"] = {"judged_sha256": sha_file(judged / f"{p['year']}.json")}
-        nbformat.write(nb, job.staging)
+        # the page as the build writes it, its cells not run: the template with its parameters injected
+        papermill.execute_notebook(str(job.source), str(job.staging), parameters=p, prepare_only=True,
+                                   progress_bar=False, kernel_name="python3")
+        edition_page = job.staging.parent.name.endswith(".staging")  # it notes the judged file it shows
+        runner.tidy(job.staging, year=p.get("year"), title=job.title, edition="版本",
+                    judged=sha_file(judged / f"{p['year']}.json") if edition_page else None)
         if job.target.name == "cross_year.ipynb":
             job.reads = sorted(judged.glob("*.json"))
         elif job.target.name == "about.ipynb":
@@ -707,3 +709,49 @@ def test_another_edition_whose_judged_file_changed_is_published_again(repo):
     assert set(PAGES_2023) <= set(executed), executed
     assert not set(PAGES_2022) & set(executed)
     assert repo.build(2022) == []
+
+
+# ---- committed pages the build did not write ------------------------------------------------------
+@pytest.mark.parametrize("manifest", [True, False], ids=["with the manifest", "a fresh clone"])
+def test_another_editions_page_that_is_not_its_template_is_executed_again(repo, manifest):
+    """A Markdown cell added to a committed page of an edition not being built (its judged file unchanged) is
+    not published as committed: the edition is executed again, with a manifest or without (a fresh clone)."""
+    repo.build(2022)
+    repo.build(2023)
+    page = repo.root / PAGES_2023[0]
+    nb = nbformat.read(page, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("<script>alert(1)</script>"))
+    nbformat.write(nb, page)
+    if not manifest:
+        repo.layout.manifest.unlink()
+    executed = repo.build(2022)
+    assert PAGES_2023[0] in executed, executed
+    assert "<script>" not in page.read_text(encoding="utf-8")
+
+
+def test_another_editions_page_edited_in_its_outputs_is_executed_again(repo):
+    """The same cells, another output: the manifest knows the file it wrote."""
+    repo.build(2022)
+    repo.build(2023)
+    page = repo.root / PAGES_2023[0]
+    nb = nbformat.read(page, as_version=4)
+    code = next(c for c in nb.cells if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", []))
+    code.outputs = [nbformat.v4.new_output("display_data", data={"text/html": "<b>数字有误</b>"})]
+    nbformat.write(nb, page)
+    assert PAGES_2023[0] in repo.build(2022)
+    assert "数字有误" not in page.read_text(encoding="utf-8")
+
+
+def test_an_edition_folder_the_data_has_no_claims_for_is_removed(repo):
+    """A copied edition (1999) and an edition whose claims were deleted (2023) leave the book and its
+    navigation; nothing is published that no judged file stands behind."""
+    repo.build(2022)
+    repo.build(2023)
+    shutil.copytree(repo.root / "book" / "editions" / "2023", repo.root / "book" / "editions" / "1999")
+    repo.build(2022)
+    assert not (repo.root / "book" / "editions" / "1999").exists()
+    assert "editions/1999" not in repo.toc()
+    repo.rewrite_data([c for c in repo.claims if not c["claim_id"].startswith("2023")])
+    repo.build(2022)
+    assert not (repo.root / "book" / "editions" / "2023").exists()
+    assert "editions/2023" not in repo.toc() and (repo.root / "book" / "editions" / "2022").is_dir()

@@ -202,6 +202,11 @@ class Manifest:
             return "published copy differs from the last build's"
         return None
 
+    def edited(self, target: str, output_sha: str | None) -> bool:
+        """Whether the page at ``target`` is not the file the last build recorded writing (unknown: not edited)."""
+        rec = self.notebooks.get(target)
+        return rec is not None and rec.get("output_sha") != output_sha
+
     def record_notebook(self, *, target: str, source: str, source_sha: str | None, parameters: dict,
                         code: str, reads: dict[str, str | None] | None, output_sha: str | None,
                         seconds: float) -> None:

@@ -42,6 +42,7 @@ from .audit import audit_site
 from .guard import guarded, stop_orphans
 from .layout import ABOUT, CROSS_YEAR, INDEX, Layout
 from .manifest import Hasher, Manifest, book_hash, code_hash, env_hash, rel, sha_file
+from .published import mismatch
 from .sphinxext import is_placeholder, repository_of
 
 STAMP_KEYS = ("papermill", "execution")
@@ -451,22 +452,36 @@ def shown_judged(page: Path) -> str | None:
         return None
 
 
-def stale_editions(layout: Layout, year: int, years: list[int]) -> dict[int, list[str]]:
-    """The other published editions whose pages no longer show their judged file (a data or engine change
-    reached them): year → chapters to publish. They are executed again with ``year``'s, so no page of the
-    book keeps verdicts its downloads no longer have."""
+def stale_editions(layout: Layout, year: int, years: list[int], manifest: Manifest | None = None) -> dict[int, list[str]]:
+    """The other published editions to execute again with ``year``'s: year → chapters to publish. An edition is
+    executed again when its pages no longer show its judged file (a data or engine change reached them), when
+    a page is missing or extra, and when a committed page is not what its template gives (:mod:`.published`)
+    or is not the file the last build wrote; so no page of the book keeps verdicts its downloads no longer
+    have, or anything the build did not write."""
     out = {}
     for other in toc.published_years(layout):
         if other == year or other not in years:
             continue
         current = sha_file(layout.judged / f"{other}.json")
         published = _published(layout, other)
-        expected = {j.target.name for j in edition_pages(layout, other, published)}
+        jobs = edition_pages(layout, other, published)
         folder = layout.editions / str(other)
         existing = {p.name for p in folder.glob("*.ipynb")}
-        if existing != expected or any(shown_judged(folder / name) != current for name in existing):
+        if existing != {j.target.name for j in jobs} or any(
+                shown_judged(j.target) != current or mismatch(j.target, j.source, j.parameters)
+                or (manifest is not None and manifest.edited(rel(j.target, layout.root), sha_file(j.target)))
+                for j in jobs):
             out[other] = published
     return out
+
+
+def unjudged_editions(layout: Layout, years: list[int]) -> list[Path]:
+    """The edition folders of years the data has no claims for (a deleted edition, a copied folder): removed
+    from the book by the build, so that nothing is published that no judged file stands behind."""
+    if not layout.editions.is_dir():
+        return []
+    return sorted(p for p in layout.editions.iterdir()
+                  if re.fullmatch(r"[0-9]{4}", p.name) and int(p.name) not in years)
 
 
 def inside(path: Path, folder: Path) -> None:
@@ -513,9 +528,12 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
     published_years = sorted(set(toc.published_years(layout)) | {year})
     index_year = toc.latest_full(layout, [y for y in published_years if y in years])
     env = env_hash(layout.root)
-    others = stale_editions(layout, year, years)
+    others = stale_editions(layout, year, years, manifest)
     for other in others:
-        log(f"edition {other}: its judged file changed, its pages are executed again too")
+        log(f"edition {other}: its judged file changed or its pages are not what the build wrote; executed again too")
+    unjudged = unjudged_editions(layout, years)
+    for folder in unjudged:
+        log(f"edition {folder.name}: the data has no claims for it; its pages are removed from the book")
     jobs = plan(layout, year, index_year, _published(layout, year), manifest=manifest, code=env, others=others)
     todo = [j for j in jobs if not j.skipped]
     for job in jobs:
@@ -548,6 +566,10 @@ def build(year: object, data_dir: object, *, workers: int | None = None, layout:
         for job in jobs:
             if job.target.parent == layout.book and job.staging.exists():
                 moved.append((job.target, swap_in(job.staging, job.target)))
+        for folder in unjudged:
+            previous = folder.with_name(f".{folder.name}.previous")
+            folder.rename(previous)
+            moved.append((folder, previous))
         toc.write(layout)
         report.executed = [rel(j.target, layout.root) for j in todo]
         report.skipped = [rel(j.target, layout.root) for j in jobs if j.skipped]
