@@ -77,3 +77,20 @@ def test_pull_requests_get_the_verdict_diff_in_their_summary():
     diffs = [(name, r) for name, rs in runs.items() for r in rs if "make" in r and " diff " in r]
     assert diffs, "no workflow runs make diff"
     assert all("FORMAT=markdown" in r and "GITHUB_STEP_SUMMARY" in r for _, r in diffs), diffs
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_nothing_is_published_before_the_verdict_diff_passed(path):
+    """A verdict changed or gone without a correction is not published, however it reached main."""
+    workflow = load(path)
+    jobs = workflow["jobs"]
+    for name, job in jobs.items():
+        if not any(str(s.get("uses", "")).startswith("actions/deploy-pages@") for s in job.get("steps", [])):
+            continue
+        chain = [name, *_upstream(jobs, name)]
+        diffing = [n for n in chain if any(" diff " in str(s.get("run", "")) for s in jobs[n].get("steps", []))]
+        assert diffing, f"{path.name}: job {name} publishes without needing the verdict diff"
+        for n in diffing:
+            assert "if" not in jobs[n] or "push" in str(jobs[n]["if"]), f"{path.name}: the diff of {n} skips pushes"
+            run = next(str(s["run"]) for s in jobs[n]["steps"] if " diff " in str(s.get("run", "")))
+            assert "${{" not in run, f"{path.name}: an expression in the diff's script (use env)"
