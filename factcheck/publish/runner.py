@@ -177,7 +177,7 @@ def _execute(job: Job) -> Job:
     year = job.parameters.get("year")  # the edition a page presents (none: the cross-year and about pages)
     judged_file = job.staging.parent / job.parameters["judged_dir"] / f"{year}.json" if year else None
     judged = sha_file(judged_file) if edition_page and judged_file else None
-    edition = edition_title(json.loads(judged_file.read_text(encoding="utf-8"))) if judged_file else ""
+    edition = edition_title(json.loads(judged_file.read_text(encoding="utf-8"))) if judged else ""
     job.reads = _trusted_reads(job, tidy(job.staging, year=year, title=job.title, judged=judged, edition=edition))
     job.ended = time.perf_counter()
     job.seconds = job.ended - job.started

@@ -96,7 +96,7 @@ def test_data_zip_holds_data_verdicts_and_readme(book, book_root, site):
 
 
 # ---- the PDFs ----------------------------------------------------------------------------------------
-PAGE_NUMBER = re.compile(r"第(\d+)页，共(\d+)页")
+PAGE_NUMBER = re.compile(r"第(\d+)页[，,]共(\d+)页")  # as plain() reads it: NFKC makes ， a ,
 
 
 def _pdf_links(book) -> dict[int, str]:

@@ -1,8 +1,8 @@
 """Every text from data reaches the page as text: a book built from data full of markup runs no script
 and grows no element from it, and still quotes the data verbatim.
 
-A copy of the repository (:func:`buildcopies.copy_repo`) gets payloads in its data: a source's publisher,
-origin, title, notes and artefacts, a web address that passes the schema but is no http(s) link, a new
+A copy of the repository (:func:`buildcopies.copy_repo`) gets payloads in its data: a source's publisher and
+title (HTML entities: markup there is refused), origin, notes and artefacts, a web address that passes the schema but is no http(s) link, a new
 claim (featured, so on the landing page) whose quote is appended to the article's stored text, its
 indicator's name and description, a register entry and its note, the mentions' reasons, the search
 records and a correction; and in ``book/chapters.yml`` a chapter's title and introduction. The copy is built once
@@ -31,6 +31,7 @@ SCRIPT = "<script>alert(3)</script>"
 COMMENT = "<!--<script>"
 CLOSE = "</script><script>alert(5)</script>"
 JS_URL = "javascript:alert(4)"
+ENTITY = "&lt;b&gt;&amp;\"'"  # a publisher or title holds no < or > (refused); their entities must stay text
 ALL = (IMG, SVG, SCRIPT, COMMENT, CLOSE, JS_URL)
 ARTICLE = "jmrb-2023"
 QUOTE = f"据称{IMG}新落户企业42家{SVG}{CLOSE}{COMMENT}"
@@ -60,9 +61,9 @@ def poison(root: Path) -> None:
     header, sources = _rows(data / "sources.csv")
     for s in sources:
         if s["source_id"] == ARTICLE:
-            s["publisher"] += IMG
+            s["publisher"] += ENTITY
             s["origin"] += COMMENT
-            s["title"] += SVG
+            s["title"] += ENTITY
             s["covers"] += SCRIPT
             s["note"] += f"{COMMENT}{JS_URL}"
             s["artefacts"] += CLOSE
@@ -265,7 +266,7 @@ def test_data_is_shown_verbatim(hostile_pages):
     assert f"“{REGISTER}”" in text("book/editions/2022/08_factcheck.html"), "the register entry is not shown verbatim"
     assert f"“{QUOTE}”" in text("book/index.html"), "the featured quote is not shown verbatim on the landing page"
     assert CHAPTER_TITLE in hostile_pages["book/index.html"]["navText"], "the chapter title is not in the navigation"
-    assert f"江门日报{IMG}" in text("book/editions/2022/02_enterprises.html"), "the publisher is not shown verbatim"
+    assert f"江门日报{ENTITY}" in text("book/editions/2022/02_enterprises.html"), "the publisher is not shown verbatim"
     assert SCRIPT + IMG in text("book/about.html"), "the correction is not shown verbatim"
     assert CLOSE + COMMENT in text("book/editions/2022/02_enterprises.html"), "the card's correction is not verbatim"
     assert f"结论原为“算得通{SVG}”" in text("book/editions/2022/02_enterprises.html"), "the label readers saw, verbatim"
@@ -282,16 +283,16 @@ def test_claim_review_parses_and_quotes_the_payloads(hostile_pages):
     graph = f["jsonld"][0]["doc"]["@graph"]
     review = next(n for n in graph if n.get("identifier") == "2022-hostile")
     assert review["claimReviewed"] == QUOTE
-    assert review["itemReviewed"]["author"]["name"] == f"江门日报{IMG}"
+    assert review["itemReviewed"]["author"]["name"] == f"江门日报{ENTITY}"
     article = next(n for n in graph if n.get("@id", "").endswith(f"#source-{ARTICLE}"))
-    assert article["headline"].endswith(SVG)
+    assert article["headline"].endswith(ENTITY)
 
 
 def test_downloads_quote_the_payloads(hostile_book):
     table = (hostile_book / "_downloads" / "verdicts-2022.csv").read_text(encoding="utf-8-sig")
     rows = {r["claim_id"]: r for r in csv.DictReader(table.splitlines())}
     assert rows["2022-hostile"]["原文"] == QUOTE
-    assert IMG in rows["2022-hostile"]["来源"]
+    assert ENTITY in rows["2022-hostile"]["来源"]
 
 
 def test_markup_in_a_chapter_title_is_refused_in_one_line(tmp_path):
