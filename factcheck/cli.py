@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -281,16 +282,24 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+_CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]")
+"""Terminal colour codes and control characters (a tool's output quoted in a message): never printed."""
+
+
+def _line(text: object) -> str:
+    return _CONTROL.sub("", str(text))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
     except InputError as exc:
         for problem in getattr(exc, "errors", [exc]):  # every problem at once, one line each, by file
-            print(f"error: {problem.message}", file=sys.stderr)
+            print(f"error: {_line(problem.message)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BuildError as exc:
-        print(f"internal error: {exc}", file=sys.stderr)
+        print(f"internal error: {_line(exc)}", file=sys.stderr)
         return EXIT_BUG
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

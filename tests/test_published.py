@@ -150,3 +150,16 @@ def test_the_check_before_nbval_names_each_page_and_a_folder_without_data(tmp_pa
     assert cli.main(["pages"]) == 2
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 2 and all(line.startswith("error: book/editions/") for line in err), err
+
+
+def test_a_build_failure_quoting_a_tool_prints_no_terminal_codes(monkeypatch, capsys):
+    """A tool's coloured output quoted in a failure reaches the reader as one plain line."""
+    from factcheck.errors import BuildError
+
+    def fail(args):
+        raise BuildError("jupyter-book build failed: \x1b[91mWARNING: unknown directive\x1b[39;49;00m\r")
+
+    monkeypatch.setattr(cli, "_pages", fail)
+    assert cli.main(["pages"]) == 1
+    err = capsys.readouterr().err
+    assert err == "internal error: jupyter-book build failed: WARNING: unknown directive\n", repr(err)
