@@ -76,6 +76,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -315,3 +316,16 @@ def judge():
         raise KeyError(claim_id)
 
     return _judge
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _second_worker_builds_ahead(request, tmp_path_factory):
+    """With two xdist workers running the slow tests, the first worker's first test builds the shared
+    reference book; the second would wait for it. It builds the second shared book meanwhile (the rebuild
+    the determinism and offline tests compare), so both are ready at about the same time."""
+    slow = any(item.get_closest_marker("slow") or item.get_closest_marker("browser")
+               for item in request.session.items)
+    if slow and os.environ.get("PYTEST_XDIST_WORKER") == "gw1":
+        from buildcopies import rebuilt
+
+        rebuilt(tmp_path_factory)
