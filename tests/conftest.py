@@ -320,12 +320,18 @@ def judge():
 
 @pytest.fixture(scope="session", autouse=True)
 def _second_worker_builds_ahead(request, tmp_path_factory):
-    """With two xdist workers running the slow tests, the first worker's first test builds the shared
-    reference book; the second would wait for it. It builds the second shared book meanwhile (the rebuild
-    the determinism and offline tests compare), so both are ready at about the same time."""
+    """With xdist workers running the slow tests, the first worker's first test builds the shared reference
+    book; the others would wait for it. They build the other shared books meanwhile: the second the rebuild
+    the determinism and offline tests compare, a third the hostile book."""
     slow = any(item.get_closest_marker("slow") or item.get_closest_marker("browser")
                for item in request.session.items)
-    if slow and os.environ.get("PYTEST_XDIST_WORKER") == "gw1":
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if slow and worker == "gw1":
         from buildcopies import rebuilt
 
         rebuilt(tmp_path_factory)
+    elif slow and worker == "gw2":  # with a third worker: the hostile book
+        from browser.test_hostile import make_hostile
+        from buildcopies import once
+
+        once(tmp_path_factory, "hostile-build", make_hostile)

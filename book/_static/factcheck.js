@@ -89,3 +89,23 @@ var splitQuery = function (query) {
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", keepNumbers); } else { keepNumbers(); }
 })();
+
+/* The sidebar buttons. The theme (pydata-sphinx-theme 0.17 under sphinx-book-theme) binds its handlers to the
+   first .primary-toggle and .secondary-toggle of the page, a navbar button that is never shown (upstream
+   issue pydata-sphinx-theme#2451): the visible buttons of the page header did nothing, so a phone reader could
+   not open the book's contents or the page's. They hand their click to the bound button: on a phone it opens
+   the contents as a dialog, on a wide screen it folds the sidebar, as the theme means them to. */
+(function () {
+  function forward(selector) {
+    var buttons = document.querySelectorAll(selector);
+    for (var i = 1; i < buttons.length; i++) {
+      buttons[i].addEventListener("click", function (e) {
+        e.preventDefault();
+        e.stopPropagation();
+        buttons[0].click();
+      });
+    }
+  }
+  function init() { forward(".primary-toggle"); forward(".secondary-toggle"); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+})();

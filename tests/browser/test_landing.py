@@ -14,7 +14,7 @@ import pytest
 from factcheck.edition import edition_title, when
 from factcheck.vocabulary import CODES, counted
 
-from .support import pages_in
+from .support import PHONE, pages_in
 
 pytestmark = pytest.mark.browser
 LANDING = "book/index.html"
@@ -143,5 +143,32 @@ def test_next_page_is_the_newest_editions_overview(book, judged, site, new_page)
         page.wait_for_load_state("load")
         assert page.url == urljoin(site, f"book/editions/{year}/00_overview.html"), f"下一页 went to {page.url}"
         assert edition_title(judged(year)) in page.locator("h1").first.inner_text()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("rel", [LANDING, "book/editions/2022/04_ip.html"])
+def test_the_menu_buttons_open_the_contents_on_a_phone_and_fold_them_on_a_wide_screen(site, new_page, rel):
+    """The visible ☰ of the page header opens the book's contents on a phone (the editions can be reached
+    from there), its twin the page's contents; on a wide screen ☰ folds the sidebar away."""
+    context, page, _, _ = new_page(PHONE, phone=True)
+    try:
+        page.goto(site + rel, wait_until="load")
+        page.locator(".primary-toggle:visible").first.tap()
+        page.wait_for_function("() => document.querySelector('#pst-primary-sidebar-modal').open", timeout=5000)
+        box = page.evaluate("""() => { const a = [...document.querySelectorAll('#pst-primary-sidebar-modal a')]
+          .find(a => a.href.endsWith('editions/2022/00_overview.html')); return a && a.getBoundingClientRect().toJSON(); }""")
+        assert box and 0 <= box["x"] < PHONE["width"] and box["width"] > 0, f"{rel}: the contents did not open: {box}"
+        page.keyboard.press("Escape")
+        page.locator(".secondary-toggle:visible").first.tap()
+        page.wait_for_function("() => document.querySelector('#pst-secondary-sidebar-modal').open", timeout=5000)
+    finally:
+        context.close()
+    context, page, _, _ = new_page()
+    try:
+        page.goto(site + rel, wait_until="load")
+        page.locator(".primary-toggle:visible").first.click()
+        page.wait_for_function(
+            "() => document.querySelector('#pst-primary-sidebar').classList.contains('pst-sidebar-hidden')", timeout=5000)
     finally:
         context.close()
