@@ -80,6 +80,19 @@ def verdict_counts(edition: Edition) -> alt.TopLevelMixin:
                   alt_text=f"{title}。{text}。", data=[{k: v for k, v in r.items() if k != "顺序"} for r in rows])
 
 
+def segments(rows: list[dict], year: str, group: str | None = None) -> list[dict]:
+    """``rows`` with a ``段``: rows of consecutive years (of the same ``group``) share one, so that a line drawn
+    with ``detail=段`` breaks at a year with no figure instead of joining across it."""
+    out, last, run = [], {}, {}
+    for r in sorted(rows, key=lambda r: (str(r.get(group, "")) if group else "", int(r[year]))):
+        g, y = (str(r.get(group, "")) if group else ""), int(r[year])
+        if last.get(g) != y - 1:
+            run[g] = f"{g}{y}"
+        last[g] = y
+        out.append({**r, "段": run[g]})
+    return out
+
+
 # ---- ranks ----------------------------------------------------------------------------------------
 RANK_TICKS = (1, 50, 100, 150, 200, 250, 300)
 
@@ -131,7 +144,8 @@ def ranks(edition: Judged, chapter: str = "ranking") -> alt.TopLevelMixin | None
     labels = [r for r in rows if any(r is m for m in marked)]
     layers = [
         alt.Chart(alt.Data(values=[{"名次": 50}])).mark_rule(strokeDash=[4, 4], color="#718096").encode(y=y),
-        alt.Chart(alt.Data(values=exact_rows)).mark_line(color="#c05621").encode(x=x, y=y),
+        alt.Chart(alt.Data(values=segments(exact_rows, "评价年度"))).mark_line(color="#c05621").encode(
+            x=x, y=y, detail="段:N"),
         alt.Chart(alt.Data(values=rows)).mark_point(filled=True, size=80, color="#c05621").encode(
             x=x, y=y, shape=alt.Shape("名次类型:N", title=None, scale=alt.Scale(
                 domain=["名次", "只知在此名次之外"], range=["circle", "triangle-down"])),
@@ -141,7 +155,8 @@ def ranks(edition: Judged, chapter: str = "ranking") -> alt.TopLevelMixin | None
     if pool_rows:
         ends = [pool_rows[0], pool_rows[-1]] if len(pool_rows) > 1 else pool_rows
         layers[1:1] = [
-            alt.Chart(alt.Data(values=pool_rows)).mark_line(color=OTHER_INK, strokeDash=[2, 3]).encode(x=x, y=y),
+            alt.Chart(alt.Data(values=segments(pool_rows, "评价年度"))).mark_line(
+                color=OTHER_INK, strokeDash=[2, 3]).encode(x=x, y=y, detail="段:N"),
             alt.Chart(alt.Data(values=pool_rows)).mark_point(filled=True, size=30, color=OTHER_INK).encode(
                 x=x, y=y, tooltip=["评价年度:N", "说明:N", "来源:N"]),
             alt.Chart(alt.Data(values=[{**r, "标注": f"{r['名次']}个参评"} for r in ends])).mark_text(
@@ -166,7 +181,7 @@ def ranks(edition: Judged, chapter: str = "ranking") -> alt.TopLevelMixin | None
         title += f"；{b['评价年度']}年度在{b['标注']}" + (f"（共{at[b['评价年度']]}个参评）" if b["评价年度"] in at else "")
     subtitle = ("国家高新区综合评价名次，越靠上越好；虚线为“50强”"
                 + ("；灰色虚线是参评的高新区总数，也就是最后一名的名次" if pool_rows else "")
-                + ("；标“未找到”的年度没有找到名次" if gaps else "")
+                + ("；标“未找到”的年度没有找到名次，线在那里断开" if gaps else "")
                 + ("；标*的名次，其评价年度是推断的" if any(r["标注"].endswith("*") for r in rows) else ""))
     text = "；".join(f"{r['评价年度']}年度{r['说明']}" for r in rows) + (
         "；" + "、".join(g["评价年度"] for g in gaps) + "年度名次未找到" if gaps else "")
@@ -214,7 +229,8 @@ def targets(edition: Edition, chapter: str) -> alt.TopLevelMixin | None:
         y = alt.Y("数值:Q", title=unit, axis=count_axis(unit, top) if whole else alt.Axis(title=unit),
                   scale=alt.Scale(zero=True))
         layer = alt.layer(
-            alt.Chart(alt.Data(values=actual)).mark_line(color="#c05621").encode(x=x, y=y),
+            alt.Chart(alt.Data(values=segments(actual, "年份"))).mark_line(color="#c05621").encode(
+                x=x, y=y, detail="段:N"),
             alt.Chart(alt.Data(values=actual)).mark_point(filled=True, size=70, color="#c05621").encode(
                 x=x, y=y, tooltip=["说明:N"]),
             alt.Chart(alt.Data(values=goal)).mark_point(shape="diamond", filled=False, size=140, strokeWidth=2,
@@ -429,7 +445,8 @@ def series(edition: Judged, indicator: str, places: list[str]) -> alt.TopLevelMi
     flagged = [r for r in rows if r["结论"] and r["结论"] in {BY_CODE[c].label for c in WRONG}]
     origins = [o for o in SHAPES if any(r["出处"] == o for r in rows)]
     layers = [
-        alt.Chart(alt.Data(values=rows)).mark_line().encode(x=x, y=y, color=colour),
+        alt.Chart(alt.Data(values=segments(rows, "年份", "地域"))).mark_line().encode(
+            x=x, y=y, color=colour, detail="段:N"),
         alt.Chart(alt.Data(values=rows)).mark_point(size=70).encode(
             x=x, y=y, color=colour, shape=alt.Shape("出处:N", title=None, scale=alt.Scale(
                 domain=origins, range=[SHAPES[o] for o in origins])),

@@ -209,6 +209,24 @@ def edition_figures(judge: Judge, year: int, until: dict[str, int]) -> list[dict
             if (f.claim_id in own if f.claim_id else f.indicator in until and f.period <= until[f.indicator])]
 
 
+def unresolved_pairs(stats: list[dict]) -> dict[str, list[dict]]:
+    """The article's own figures that a failing check used where no diagnosis says which figure is wrong
+    (135.71% and 28件): claim id → the checks they fail with. Their cards say so, so that no card of the pair
+    reads as if nothing were wrong with it."""
+    out: dict[str, list[dict]] = {}
+    for j in stats:
+        c = j.get("culprit")
+        if j["verdict"] != "inconsistent" or (c and c.get("confidence") != "unknown") or not j.get("readings"):
+            continue
+        reading = j["readings"][j.get("decisive", 0)]
+        for u in reading["used"]:
+            if u.get("claim_id") and u["claim_id"] != j["claim_id"] and u["source_id"] == j["source_id"]:
+                out.setdefault(u["claim_id"], []).append(
+                    {"claim_id": j["claim_id"], "what": f"{j['geography']}{j['period']}年{j['indicator_name']}",
+                     "text": j["claimed"]})
+    return out
+
+
 def edition(ds: Dataset, judge: Judge, year: int) -> dict:
     """The judged file of one edition, as a dict (``judge``: from :func:`judge_all`)."""
     judgements: list[Judgement] = judge.judge_year(year)
@@ -228,6 +246,8 @@ def edition(ds: Dataset, judge: Judge, year: int) -> dict:
     cited |= {f["source_id"] for f in figures} | {s.source_id for s in searches if s.source_id}
     articles = sorted({c.source_id for c in ds.claims_for(year)})
     sources = {sid: _source(ds, sid) for sid in sorted(cited | set(articles))}
+    for claim_id, conflicts in unresolved_pairs(stats).items():
+        next(j for j in stats if j["claim_id"] == claim_id)["conflicts"] = conflicts
     for j in stats:
         j["label"] = wording.label(j)
         j["why"] = wording.why(j, sources)

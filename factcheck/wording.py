@@ -98,9 +98,11 @@ def _why_stated(j: Mapping, sources: Mapping[str, dict]) -> str:
                          f"{listing([qty_text(c['text']) for c in near])}，与文章不矛盾，但也证实不了它")
     if j["verdict"] in ("reproduced", "consistent"):
         return "；".join(parts) + "。"
-    if parts:
-        return "文章给出的基础数字，无从重算；" + "；".join(parts) + "。"
-    return "文章给出的基础数字，无从重算；本书也未找到其他来源给出同一数字。"
+    if not parts:
+        parts = ["本书也未找到其他来源给出同一数字"]
+    for c in j.get("conflicts", []):  # an error between it and another figure whose culprit is unknown
+        parts.append(f"但它与文章的{c['what']}{c['text']}不能同时成立，两者至少有一个有误（见{c['text']}的核查）")
+    return "文章给出的基础数字，无从重算；" + "；".join(parts) + "。"
 
 
 def _why_target(j: Mapping, sources: Mapping[str, dict]) -> str:
@@ -225,12 +227,12 @@ def _pair(r: Mapping, j: Mapping) -> str:
 
 
 def _which(j: Mapping, own: list[dict]) -> str:
-    """``很可能错的是52件：…`` · ``无法判断错的是135.71%还是28件``."""
+    """``很可能错的是52件：…`` · ``至少有一个有误，无法判断错的是135.71%还是28件``."""
     c = j.get("culprit")
     if not c or c["confidence"] == "unknown":
         figures = listing([_claimed(j)] + [qty(u["value"], u["decimals"], u["qualifier"], u["unit"]) for u in own], "还是")
         reasons = _reasons(c)
-        return f"无法判断错的是{figures}" + (f"：{reasons}" if reasons else "")
+        return f"至少有一个有误，无法判断错的是{figures}" + (f"：{reasons}" if reasons else "")
     wrong = _suspect_text(c, c["claim_id"])
     return f"{CONFIDENCE[c['confidence']]}错的是{wrong}：{_reasons(c)}"
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import itertools
 import re
 from pathlib import Path
 
@@ -390,3 +391,31 @@ def test_series_legends_and_labels_name_only_what_is_drawn(every_chart):
                 label = next(v for v in views(spec) if v["mark"]["type"] == "text")
                 assert any(x["标注"].startswith("超过") for x in rows_of(label)), where
     assert seen
+
+
+def test_segments_break_at_a_missing_year():
+    rows = [{"年": "2016", "地": "甲"}, {"年": "2017", "地": "甲"}, {"年": "2019", "地": "甲"}, {"年": "2017", "地": "乙"}]
+    runs = {(r["地"], r["年"]): r["段"] for r in figures.segments(rows, "年", "地")}
+    assert runs[("甲", "2016")] == runs[("甲", "2017")] != runs[("甲", "2019")]
+    assert runs[("乙", "2017")] not in {runs[("甲", "2016")], runs[("甲", "2019")]}
+
+
+def test_no_line_joins_two_figures_across_a_year_without_one(every_chart):
+    """A line is drawn through consecutive years only: where a year has no figure (未找到), it breaks, as the
+    charts say."""
+    joined = []
+    for where, _, spec in every_chart:
+        for view in marks(spec, "line"):
+            rows = rows_of(view)
+            detail = (view.get("encoding") or {}).get("detail", {}).get("field")
+            x = (view.get("encoding") or {}).get("x", {}).get("field")
+            groups: dict[object, list[int]] = {}
+            for r in rows:
+                if str(r.get(x, "")).isdigit():
+                    key = (r.get(detail) if detail else None, r.get("地域"))
+                    groups.setdefault(key, []).append(int(r[x]))
+            for key, years in groups.items():
+                years.sort()
+                if any(b - a > 1 for a, b in itertools.pairwise(years)):
+                    joined.append(f"{where}: {key} {years}")
+    assert not joined, "lines that join across a missing year:\n" + "\n".join(joined)

@@ -222,7 +222,7 @@ def test_without_a_series_the_diagnosis_cannot_tell(make_package, judge, tmp_pat
     root = make_package(tmp_path, **per_10k_pair(later=False))
     checked, other = judge(root, "2022-per10k"), judge(root, "2022-hv")
     assert checked["verdict"] == "inconsistent" and checked["culprit"]["confidence"] == "unknown"
-    assert "无法判断错的是15.53件/万人还是52件" in checked["why"]
+    assert "至少有一个有误，无法判断错的是15.53件/万人还是52件" in checked["why"]
     assert other["verdict"] == "stated"
 
 

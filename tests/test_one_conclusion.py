@@ -254,3 +254,24 @@ def test_the_notebook_templates_and_methods_page_are_typeset():
     methods = re.sub(r"`[^`]*`", "", (REPO / "book" / "methods.md").read_text(encoding="utf-8"))
     found += [f"methods: {m.group(0)}" for m in HALF_WIDTH_NEXT_TO_CHINESE.finditer(methods)]
     assert not found, found
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_both_figures_of_an_error_nobody_can_pin_say_so(editions, year):
+    """When a check fails and no diagnosis says which printed figure is wrong (135.71% and 28件), the other
+    figure's card says the two cannot both stand: no card of the pair reads as if nothing were wrong."""
+    e = editions[year]
+    by_id = {j["claim_id"]: j for j in e.claims}
+    pairs = 0
+    for j in e.claims:
+        if j["verdict"] != "inconsistent" or "无法判断错的是" not in j["why"]:
+            continue
+        assert "至少有一个有误" in j["why"], j["why"]
+        for u in j["readings"][j.get("decisive", 0)]["used"]:
+            other = by_id.get(u.get("claim_id") or "")
+            if other is None or other["claim_id"] == j["claim_id"] or u["source_id"] != j["source_id"]:
+                continue
+            pairs += 1
+            assert f"{j['claimed']}不能同时成立" in other["why"] and "至少有一个有误" in other["why"], other["why"]
+    if year == 2022:
+        assert pairs, "the 2022 edition has 135.71% and 28件"
