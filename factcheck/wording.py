@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from .vocabulary import BY_CODE, CONFIDENCE, COPY_KINDS, KINDS, TARGET_STATUS, WEAK_STATE
+from .vocabulary import BY_CODE, CONFIDENCE, COPY_KINDS, KINDS, LOW_TIER, TARGET_STATUS, WEAK_STATE
 from .words import (
     HALF_WIDTH_IN_ARITHMETIC,
     HALF_WIDTH_NEXT_TO_CHINESE,
@@ -424,7 +424,8 @@ def steps(j: Mapping, sources: Mapping[str, dict]) -> list[str]:
         out.append(f"试过文章可能印出的其他数字（{tried}等，共{len(j['vacuous']['tried'])}个），"
                    "同样的核对没有一个会判为不符，所以这项核对不可能不通过。")
     for c in j.get("corroboration", []):
-        independent = "独立来源" if c["independent"] else "与文章同出一源，不算独立"
+        independent = (("与文章无关，但可靠性较低" if c.get("tier", 0) >= LOW_TIER else "独立来源") if c["independent"]
+                       else "与文章同出一源，不算独立")
         agrees = ("相同" if c.get("same", True) else "不矛盾") if c["agrees"] else "矛盾"
         out.append(f"{c['publisher']}给出{qty_text(c['text'])}，与文章{agrees}（{independent}）。")
     if j.get("target"):
@@ -501,7 +502,8 @@ def _used_text(u: Mapping, sources: Mapping[str, dict], j: Mapping) -> str:
         return f"{value}：{u['what']}，文章自己的数字。"
     s = sources.get(u["source_id"], {})
     who = s.get("publisher", "")
-    independent = "独立来源" if u["independent"] else "与文章同出一源"
+    low = s.get("tier", 0) >= LOW_TIER
+    independent = ("与文章无关，但可靠性较低" if low else "独立来源") if u["independent"] else "与文章同出一源"
     stand = "，用作相邻年份的代替" if u.get("stand_in") else ""
     note = f"所指时期：{typeset(u['period_note'])}。" if u.get("period_note") else ""
     derived = f"来源没有印出这个数字，它是推算的：{typeset(u['derived'])}。" if u.get("derived") else ""
