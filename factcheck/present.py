@@ -25,6 +25,7 @@ from .vocabulary import (
     SUPPORT,
     TARGET_COUNTED,
     TIERS,
+    VERDICTS,
     badge_style,
     card_style,
     counted,
@@ -269,7 +270,7 @@ def table(edition: Edition, claims: list[dict], table_id: str = "claims") -> Htm
     rows = []
     for j in ordered(claims):
         cells = [badge(j), f"“{quote(j)}”",
-                 f'{esc(j["why"])}<details class="claim-details"><summary>{DETAILS}</summary>'
+                 f'{esc(j["why"])}{corrected(j)}<details class="claim-details"><summary>{DETAILS}</summary>'
                  f'<ul class="steps">{"".join(f"<li>{esc(s)}</li>" for s in j["steps"])}</ul>'
                  + (f'<ol class="candidates">{"".join(f"<li>{esc(c)}</li>" for c in j["candidates"])}</ol>'
                     if j["candidates"] else "")
@@ -584,7 +585,11 @@ def corrections(book: Book) -> Html:
         "<tr>" + "".join(f'<td data-label="{esc(col)}">{esc(cell)}</td>' for col, cell in zip(columns, (
             c["date"], f'{c["edition"]}年版', c["what"], f'原为“{c["before_label"]}”，现为“{c["after_label"]}”', c["why"]),
             strict=True)) + "</tr>" for c in rows)
-    return Html(f'<table class="claims corrections"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+    current = {v.label for v in VERDICTS}
+    retired = sorted({c["before_label"] for c in rows if c["before_label"] and c["before_label"] not in current})
+    note = (paragraph(f"{'、'.join(f'“{x}”' for x in retired)}是本书以前用过、现已不用的结论名称；"
+                      "现在每个结论的含义见“方法与数据”。") if retired else "")
+    return Html(f"<table class=\"claims corrections\"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}")
 
 
 # ---- drafts ---------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from factcheck.edition import Book, Edition
 from factcheck.errors import InputError
 from factcheck.judged import stage
 from factcheck.schema import DRAFTED
-from factcheck.vocabulary import CODES, NO_VERDICT, label
+from factcheck.vocabulary import CODES, NO_VERDICT, VERDICTS, label
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -444,6 +444,10 @@ def test_a_corrected_card_shows_its_correction(tmp_path):
         assert present.esc(r["why"]) in html and r["date"] in html, html
         log = str(present.corrections(Book.read(tmp_path)))
         assert present.esc(r["what"]) in log and present.esc(r["why"]) in log, r
+        row = str(present.table(edition, [j]))
+        assert f"结论原为“{present.esc(r['before_label'])}”" in row, "the fact-check table hides the correction"
+        if r["before_label"] not in {v.label for v in VERDICTS}:
+            assert f"“{present.esc(r['before_label'])}”是本书以前用过、现已不用的结论名称" in log, log
 
 
 # ---- helpers for reading the text table ---------------------------------------------------------
