@@ -74,7 +74,8 @@ def verdict_counts(edition: Edition) -> alt.TopLevelMixin:
         tooltip=["章节:N", "结论:N", "数字个数:Q"],
     ).properties(width=WIDTH, height=alt.Step(28))
     title = (f"{edition.year}年版的{total}个统计数字中，{wrong}个{words}" if wrong
-             else f"{edition.year}年版的{total}个统计数字中，没有发现{words}的")
+             else f"{edition.year}年版的{total}个统计数字中，没有发现"
+                  f"{listing([WEAK_STATE.get(c, BY_CODE[c].label) for c in WRONG], '或')}的数字")
     text = "；".join(f"{r['章节']}{r['结论']}{r['数字个数']}个" for r in rows)
     return finish(chart, title=title, subtitle="按章节和结论计数", source=f"本书核查；原文：{_articles(edition)}",
                   alt_text=f"{title}。{text}。", data=[{k: v for k, v in r.items() if k != "顺序"} for r in rows])

@@ -26,6 +26,7 @@ from .vocabulary import (
     TARGET_COUNTED,
     TIERS,
     VERDICTS,
+    WEAK_STATE,
     badge_style,
     card_style,
     counted,
@@ -194,7 +195,8 @@ def article_card(edition: Edition) -> Html:
         lines = [f"{esc(appeared(s))}。",
                  f"本书核查的文本：{esc(scope)}，逐字存于本书数据包。",
                  f"转录瑕疵：{esc(typeset(s['artefacts']))}。" if s["artefacts"] else "转录瑕疵：未记录。",
-                 f"就本书认为有误的数字向刊发者求证：{esc(asked(s))}。"]
+                 f"就本书认为有误的数字向刊发者求证：{esc(asked(s))}。" if edition.doc["counts"].get("inconsistent")
+                 else f"向刊发者求证：本版没有发现{WEAK_STATE['inconsistent']}的数字，无需求证。"]
         items.append(f'<div class="article-card"><p class="article-head">{head}</p>'
                      f'<ul>{"".join(f"<li>{x}</li>" for x in lines)}</ul></div>')
     return Html("".join(items))
@@ -208,7 +210,7 @@ def inquiries(book: Book) -> Html:
         bad = e["counts"].get("inconsistent", 0)
         for sid in e["articles"]:
             said = (f"{bad}个{BY_CODE['inconsistent'].label}；{asked(book.sources[sid])}" if bad
-                    else f"没有发现{BY_CODE['inconsistent'].label}的数字，无需求证")
+                    else f"没有发现{WEAK_STATE['inconsistent']}的数字，无需求证")
             items.append(f"<li><b>{esc(e['title'])}</b>：{esc(said)}。</li>")
     return Html(f'<ul class="inquiries">{"".join(items)}</ul>')
 
@@ -319,7 +321,7 @@ def articles_text(edition: Edition) -> str:
     parts = []
     for sid in edition.doc["articles"]:
         s = edition.sources[sid]
-        notes = "，".join(n for n in (s["published"], "" if s["text_scope"] == "full" else "只取得片段") if n)
+        notes = "，".join(n for n in (when(s["published"]), "" if s["text_scope"] == "full" else "只取得片段") if n)
         parts.append(f"{s['publisher']}《{s['title']}》" + (f"（{notes}）" if notes else ""))
     return "、".join(parts)
 
