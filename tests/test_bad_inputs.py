@@ -11,7 +11,10 @@ traceback, no hang; the last good book and the published editions byte-for-byte 
 * Notebook cases run against the check the build makes of each template before executing it.
 * The cases with ``build: true`` and every notebook case run once more through ``python -m factcheck
   build --year 2022`` in a copy of a repository holding a book built earlier in the session (the last good
-  book, shared by the whole run): marked slow.
+  book, shared by the whole run): marked slow. ``build: true`` marks one case of each way input can fail
+  (a malformed CSV, an article not in UTF-8, the descriptor, a missing folder, a quote, a unit, the engine, the
+  register, a link, a path, a parameter): the build refuses data with the same validation before it writes
+  anything, so the other data cases, run in-process above, need no build of their own.
 
 Also here: a claims.csv of 39,000 rows under the size limit (slow), the exit code of a bug, and the
 ``mentions`` and ``schema`` commands. The Makefile's parameters are in tests/test_make_params.py.
