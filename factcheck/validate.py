@@ -277,7 +277,10 @@ def _explain(error: object, schema: dict, root: Path) -> str:
             allowed = ", ".join(str(v) if v != "" else "(empty)" for v in constraints.get("enum", []))
             reason = f"'{cell}' is not one of {allowed}"
             if fld.get("name") == "unit":
-                reason += _unit_hint(error, schema, root)
+                hint = _unit_hint(error, schema, root)
+                reason += hint if hint and f"measured in {cell}," not in hint else (
+                    f"; a unit the book does not know yet: add it to UNITS in factcheck/schema.py, then run "
+                    f"python -m factcheck schema --write")
             return reason
         if name in ("minimum", "maximum"):
             word = "below the minimum" if name == "minimum" else "above the maximum"
