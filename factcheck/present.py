@@ -223,6 +223,8 @@ CANDIDATES_HEAD = "可能的解释（按所需假设由少到多排列，只供�
 def card(edition: Edition, j: dict, *, heading: str = "h3") -> str:
     """One claim: verdict, the quote with the number marked, why, then 怎么算的 (open on request), sources."""
     what = j.get("indicator_name") or chapters.get(j["chapter"]).title
+    if j.get("indicator_name") and j.get("geography"):  # whose figure, and the year it describes
+        what = f"{j['geography']}{j['period']}年{what}" if j.get("period") else f"{j['geography']}{what}"
     steps = "".join(f"<li>{esc(s)}</li>" for s in j["steps"])
     candidates = "".join(f"<li>{esc(c)}</li>" for c in j["candidates"])
     candidates_html = (f'<p class="candidates-head">{CANDIDATES_HEAD}</p>'

@@ -279,8 +279,8 @@ def _explain(error: object, schema: dict, root: Path) -> str:
             if fld.get("name") == "unit":
                 hint = _unit_hint(error, schema, root)
                 reason += hint if hint and f"measured in {cell}," not in hint else (
-                    f"; a unit the book does not know yet: add it to UNITS in factcheck/schema.py, then run "
-                    f"python -m factcheck schema --write")
+                    "; a unit the book does not know yet: add it to UNITS in factcheck/schema.py, then run "
+                    "python -m factcheck schema --write")
             return reason
         if name in ("minimum", "maximum"):
             word = "below the minimum" if name == "minimum" else "above the maximum"

@@ -275,3 +275,12 @@ def test_both_figures_of_an_error_nobody_can_pin_say_so(editions, year):
             assert f"{j['claimed']}不能同时成立" in other["why"] and "至少有一个有误" in other["why"], other["why"]
     if year == 2022:
         assert pairs, "the 2022 edition has 135.71% and 28件"
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_each_card_says_whose_figure_it_is_and_the_year_it_describes(editions, year):
+    """An article about two parks prints 该园区…88家: the card's head names the place and the year."""
+    e = editions[year]
+    for j in e.claims:
+        head = _soup(present.card(e, j)).select_one(".claim-what").get_text()
+        assert present.typeset(j["geography"]) in head and (f"{j['period']}年" in head if j.get("period") else True), (j["claim_id"], head)
