@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, where
+from .files import read_bytes
 
 FILE = Path(__file__).resolve().parent.parent / "book" / "chapters.yml"
+MAX_BYTES = 1_000_000
+"""The largest chapters.yml read (a few kilobytes today)."""
 ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
 """A chapter id names a file (``03_rd.ipynb``): nothing that could climb out of its folder."""
 CHART_KINDS = ("ranks", "targets", "readings", "series")
@@ -69,7 +72,7 @@ def chapters(path: Path = FILE) -> tuple[Chapter, ...]:
 
     w = where(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.safe_load(read_bytes(path, limit=MAX_BYTES).decode("utf-8"))  # never through a link
         note_read(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot be read: {exc}", file=w) from None

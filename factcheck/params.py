@@ -33,6 +33,9 @@ def check_data_dir(data_dir: object) -> Path:
         raise InputError(f"must be a folder path on one line, without control characters, not {str(data_dir)[:60]!r}",
                          parameter="data_dir")
     path = Path(data_dir)
+    if path.is_symlink():
+        raise InputError(f"{path} is a symbolic link; the data are read from the folder itself, never through a link",
+                         parameter="data_dir")
     if not path.exists():
         raise InputError(f"folder {path} does not exist", parameter="data_dir")
     if not path.is_dir():

@@ -259,3 +259,23 @@ def test_the_diff_summary_links_nothing():
 
     cell = md("见 www.evil.example 与 $x$、[点击](http://a.b) <b>粗</b>")
     assert "www." not in cell and "\\$x\\$" in cell and "<b>" not in cell and "\\](" in cell
+
+
+def test_a_data_folder_that_is_a_link_is_refused(tmp_path):
+    """Red team F14: the data are read from a folder, never through a link to one."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "data").symlink_to(tmp_path / "real")
+    with pytest.raises(InputError) as err:
+        check_data_dir(tmp_path / "data")
+    assert err.value.parameter == "data_dir" and "symbolic link" in str(err.value)
+
+
+def test_a_chapters_file_that_is_a_link_is_not_read(tmp_path):
+    """Red team F14: book/chapters.yml is read without following a link (validate and judge read it before
+    the build checks book/)."""
+    from factcheck import chapters
+
+    (tmp_path / "secret.yml").write_text("chapters: []\n", encoding="utf-8")
+    (tmp_path / "chapters.yml").symlink_to(tmp_path / "secret.yml")
+    with pytest.raises(InputError, match="symbolic link"):
+        chapters.chapters.__wrapped__(tmp_path / "chapters.yml")
