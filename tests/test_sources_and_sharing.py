@@ -156,6 +156,14 @@ def test_a_long_description_ends_at_a_sentence():
     assert len(out) <= 60 and out.endswith("。")
 
 
+def test_a_description_keeps_the_point_of_its_second_paragraph():
+    """An overview: the article's name, then its findings; one character more must not drop the findings."""
+    name = "本版核查江门日报《" + "名" * 48 + "》（2023年）。"
+    findings = "共80个统计数字：3个数字有误，" + "1个无法核实，" * 12 + "9个是规划目标。"
+    out = sphinxext.description(doctree(nodes.paragraph(text=name), nodes.paragraph(text=findings)), limit=150)
+    assert len(out) <= 150 and out.startswith(name) and "共80个统计数字：3个数字有误" in out and out.endswith("…"), out
+
+
 def test_share_tags_escape_what_they_quote():
     tags = sphinxext.share_tags(title='"><script>', site="书", text="<b>", page_url="", image_url="../_static/share.png",
                                 home=False)

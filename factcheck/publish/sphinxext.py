@@ -173,8 +173,9 @@ def paragraphs(doctree: nodes.Node) -> list[str]:
 
 def description(doctree: nodes.Node, limit: int = DESCRIPTION_CHARS) -> str:
     """The first paragraphs, whole sentences up to ``limit`` characters (one cut sentence ends in …)."""
-    text = ""
+    text, last = "", 0
     for p in paragraphs(doctree):
+        last = len(text)  # where the last paragraph taken starts
         text = f"{text}{p}" if text else p
         if len(text) >= limit // 2:
             break
@@ -182,7 +183,10 @@ def description(doctree: nodes.Node, limit: int = DESCRIPTION_CHARS) -> str:
         return text
     cut = text[:limit]
     end = max(cut.rfind("。"), cut.rfind("；"), cut.rfind("！"), cut.rfind("？"))
-    return cut[: end + 1] if end >= limit // 3 else cut[: limit - 1] + "…"
+    if end >= max(limit // 3, last):  # whole sentences, the last paragraph's first one included
+        return cut[: end + 1]
+    pause = max(cut.rfind("，", last), cut.rfind("："))  # else the last paragraph up to a pause: its point stays
+    return cut[:pause] + "…" if pause > last else cut[: limit - 1] + "…"
 
 
 def share_tags(*, title: str, site: str, text: str, page_url: str, image_url: str, home: bool) -> str:
