@@ -238,7 +238,7 @@ def card(edition: Edition, j: dict, *, heading: str = "h3") -> str:
         f'<span class="claim-what">{esc(typeset(what))}</span></{heading}>'
         f'<blockquote class="claim-quote">“{quote(j)}”</blockquote>{search_terms(j)}'
         f'<p class="claim-why">{esc(j["why"])}</p>{corrected(j)}'
-        f'<details class="claim-details"><summary>{DETAILS}</summary>'
+        f'<details class="claim-details"><summary>{DETAILS}</summary><p class="print-only steps-head">怎么算的</p>'
         f'<ul class="steps">{steps}</ul>{candidates_html}{repeats_html}'
         f'<p class="claim-id">编号 {esc(j["claim_id"])}</p></details>'
         f"{source_block(edition, j)}"
