@@ -335,3 +335,15 @@ def _second_worker_builds_ahead(request, tmp_path_factory):
         from buildcopies import once
 
         once(tmp_path_factory, "hostile-build", make_hostile)
+
+
+@pytest.fixture(scope="session")
+def repo_judged(tmp_path_factory) -> Path:
+    """The project's own data package, validated and judged once per session into a folder of its own (read it,
+    do not change it)."""
+    from factcheck.judged import write_all
+    from factcheck.validate import validate
+
+    out = tmp_path_factory.mktemp("repo-judged")
+    write_all(validate(Path(__file__).resolve().parent.parent / "data"), out)
+    return out

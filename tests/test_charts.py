@@ -20,9 +20,7 @@ import pytest
 
 from factcheck import charts, crossyear, figures
 from factcheck.edition import Book, Edition, Judged
-from factcheck.judged import write_all
 from factcheck.precision import figure_interval
-from factcheck.validate import validate
 from factcheck.vocabulary import BY_CODE, CODES, TARGET_STATUS, WEAK_STATE
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,20 +29,13 @@ HALF_WIDTH_NEXT_TO_CHINESE = re.compile(rf"{CJK}[,;:()]|[,;:()]{CJK}")
 
 
 @pytest.fixture(scope="module")
-def judged(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("judged")
-    write_all(validate(REPO / "data"), out)
-    return out
+def editions(repo_judged) -> list[Edition]:
+    return crossyear.editions(repo_judged)
 
 
 @pytest.fixture(scope="module")
-def editions(judged) -> list[Edition]:
-    return crossyear.editions(judged)
-
-
-@pytest.fixture(scope="module")
-def book(judged) -> Book:
-    return Book.read(judged)
+def book(repo_judged) -> Book:
+    return Book.read(repo_judged)
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,6 @@ from bs4 import BeautifulSoup
 from factcheck import chapters, claimreview, present
 from factcheck.downloads import csv_text
 from factcheck.edition import Book, Edition
-from factcheck.judged import write_all
-from factcheck.validate import validate
 from factcheck.vocabulary import BY_CODE, CODES, REVIEWED, SUPPORT, TARGET_COUNTED, counted
 from factcheck.wording import clean
 from factcheck.words import HALF_WIDTH_IN_ARITHMETIC
@@ -29,20 +27,13 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def judged(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("judged")
-    write_all(validate(REPO / "data"), out)
-    return out
+def editions(repo_judged) -> dict[int, Edition]:
+    return {year: Edition.read(repo_judged, year) for year in Book.read(repo_judged).years}
 
 
 @pytest.fixture(scope="module")
-def editions(judged) -> dict[int, Edition]:
-    return {year: Edition.read(judged, year) for year in Book.read(judged).years}
-
-
-@pytest.fixture(scope="module")
-def book(judged) -> Book:
-    return Book.read(judged)
+def book(repo_judged) -> Book:
+    return Book.read(repo_judged)
 
 
 YEARS = [2021, 2022, 2023]
