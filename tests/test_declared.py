@@ -122,19 +122,6 @@ def test_book_ignores_what_a_build_keeps_for_itself(tmp_path):
 
 
 # ---- one identifier, one reading -----------------------------------------------------------------
-def test_an_origin_in_full_width_brackets_is_the_same_origin(make_package, judge, tmp_path):
-    """江门高新区（江海区） and 江门高新区(江海区) are one origin: the zone's own figure is not independent."""
-    article = {"source_id": "art", "origin": "测试区(江海区)"}
-    zone = {"source_id": "zone", "publisher": "区政府", "origin": " 测试区（江海区） ", "title": "工作报告",
-            "tier": "1", "covers": "c", "accessed": "2026-11-25"}
-    root = make_package(tmp_path, sources=[article, zone], claims=[
-        {"claim_id": "2022-i", "indicator": "rd_intensity", "value": "5.39", "quote": "占GDP比例达5.39%",
-         "formula": "rd / gdp * 100", "bindings": "rd=rd_expenditure@江门高新区@2022; gdp=gdp@江海区@2022"}],
-        inputs=[{"indicator": "gdp", "geography": "江海区", "value": "302.1"},
-                {"indicator": "rd_expenditure", "value": "16.28", "source_id": "zone"}])
-    assert judge(root, "2022-i")["verdict"] == "consistent"
-
-
 def test_a_place_with_a_trailing_space_is_the_same_place(make_package, judge, tmp_path):
     """A trailing space in an input's geography would turn the check into 未找到 and leave the input unused."""
     root = make_package(tmp_path, claims=[
@@ -232,15 +219,21 @@ def test_a_bad_cell_timeout_is_one_line(tmp_path, capfd, monkeypatch, value):
     assert err.startswith("error: parameter 'FACTCHECK_CELL_TIMEOUT':") and len(err.splitlines()) == 1, err
 
 
-def test_a_traditional_spelling_is_the_same_origin(make_package, judge, tmp_path):
-    """江门高新區(江海區) is 江门高新区(江海区): a traditional spelling must not make the zone's own figure independent."""
-    article = {"source_id": "art", "origin": "江门高新区(江海区)"}
-    zone = {"source_id": "zone", "publisher": "区政府", "origin": "江門高新區(江海區)", "title": "工作报告",
+@pytest.mark.parametrize(("article_origin", "zone_origin", "gdp_place"), [
+    ("测试区(江海区)", " 测试区（江海区） ", "江海区"),  # full-width brackets and spaces
+    ("江门高新区(江海区)", "江門高新區(江海區)", "江海區"),  # a traditional spelling
+], ids=["full-width-brackets", "traditional-spelling"])
+def test_another_spelling_of_an_origin_is_the_same_origin(make_package, judge, tmp_path, article_origin, zone_origin,
+                                                          gdp_place):
+    """江门高新区（江海区）, 江门高新区(江海区) and 江門高新區(江海區) are one origin: another spelling must not make
+    the zone's own figure independent."""
+    article = {"source_id": "art", "origin": article_origin}
+    zone = {"source_id": "zone", "publisher": "区政府", "origin": zone_origin, "title": "工作报告",
             "tier": "1", "covers": "c", "accessed": "2026-11-25"}
     root = make_package(tmp_path, sources=[article, zone], claims=[
         {"claim_id": "2022-i", "indicator": "rd_intensity", "value": "5.39", "quote": "占GDP比例达5.39%",
          "formula": "rd / gdp * 100", "bindings": "rd=rd_expenditure@江门高新区@2022; gdp=gdp@江海区@2022"}],
-        inputs=[{"indicator": "gdp", "geography": "江海區", "value": "302.1"},
+        inputs=[{"indicator": "gdp", "geography": gdp_place, "value": "302.1"},
                 {"indicator": "rd_expenditure", "value": "16.28", "source_id": "zone"}])
     assert judge(root, "2022-i")["verdict"] == "consistent"
 
